@@ -1,0 +1,96 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestViewersStartOnKeyframeAndStayContinuous(t *testing.T) {
+	r := newTestRelay(t)
+	k := Key{"xe-01", "cam1"}
+	startPublisher(t, r, k, 1000)
+	// Join mid-GOP: the cached GOP must give the viewers a keyframe at once.
+	waitFor(t, 5*time.Second, "stream live", func() bool {
+		s, err := r.streamFor(k, false)
+		return err == nil && s.stats.frames.Load() > 30
+	})
+	viewers := []*testViewer{startViewer(t, r, k), startViewer(t, r, k), startViewer(t, r, k)}
+	for i, v := range viewers {
+		waitFor(t, 3*time.Second, "viewer packets", func() bool { p, _ := v.snapshot(); return len(p) > 40 })
+		pkts, at := v.snapshot()
+		if !h264KeyframeStart(pkts[0].Payload) {
+			t.Errorf("viewer %d: first packet is not a keyframe (NAL %d)", i, pkts[0].Payload[0]&0x1f)
+		}
+		if d := at[0].Sub(v.joined); d > time.Second {
+			t.Errorf("viewer %d: first frame after %v, want within 1 s", i, d)
+		}
+		for j := 1; j < len(pkts); j++ {
+			if pkts[j].SequenceNumber != pkts[j-1].SequenceNumber+1 {
+				t.Fatalf("viewer %d: sequence gap %d -> %d", i, pkts[j-1].SequenceNumber, pkts[j].SequenceNumber)
+			}
+			if int32(pkts[j].Timestamp-pkts[j-1].Timestamp) <= 0 {
+				t.Fatalf("viewer %d: timestamp not increasing at %d", i, j)
+			}
+		}
+	}
+	st := r.Stats()
+	if len(st) != 1 || st[0].Viewers != 3 || !st[0].Live {
+		t.Fatalf("stats: %+v", st)
+	}
+}
+
+func TestPublisherReplacedViewerContinues(t *testing.T) {
+	r := newTestRelay(t)
+	k := Key{"xe-01", "cam1"}
+	p1 := startPublisher(t, r, k, 1000)
+	v := startViewer(t, r, k)
+	waitFor(t, 5*time.Second, "first publisher's packets", func() bool { p, _ := v.snapshot(); return len(p) > 10 })
+	// The vehicle reconnects with a new session and unrelated numbering.
+	startPublisher(t, r, k, 50000)
+	p1.stop()
+	before, _ := v.snapshot()
+	waitFor(t, 5*time.Second, "second publisher's packets", func() bool { p, _ := v.snapshot(); return len(p) > len(before)+30 })
+	pkts, _ := v.snapshot()
+	for j := 1; j < len(pkts); j++ {
+		if d := pkts[j].SequenceNumber - pkts[j-1].SequenceNumber; d != 1 {
+			t.Fatalf("sequence jumps by %d at %d across the publisher change", d, j)
+		}
+		if int32(pkts[j].Timestamp-pkts[j-1].Timestamp) <= 0 {
+			t.Fatalf("timestamp goes back at %d across the publisher change", j)
+		}
+	}
+}
+
+func TestBadOffersAndMissingStreams(t *testing.T) {
+	r := newTestRelay(t)
+	ctx := context.Background()
+	k := Key{"xe-01", "cam1"}
+	for _, offer := range []string{"", "hello", "v=0\r\no=- 0 0 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"} {
+		if _, _, err := r.Publish(ctx, k, offer); !errors.Is(err, ErrBadOffer) {
+			t.Errorf("publish %q: want ErrBadOffer, got %v", offer, err)
+		}
+	}
+	if _, _, err := r.Subscribe(ctx, Key{"xe-09", "cam1"}, validOffer(t)); !errors.Is(err, ErrNoStream) {
+		t.Errorf("subscribe missing: want ErrNoStream, got %v", err)
+	}
+	if err := r.Delete("nope"); !errors.Is(err, ErrNoSession) {
+		t.Errorf("delete unknown: %v", err)
+	}
+	if len(r.Stats()) != 0 {
+		t.Errorf("failed publishes left streams behind: %+v", r.Stats())
+	}
+}
+
+func validOffer(t *testing.T) string {
+	pc, err := testAPI(t).NewPeerConnection(webrtcConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	if _, err := pc.AddTransceiverFromKind(1, recvonly()); err != nil {
+		t.Fatal(err)
+	}
+	return gatheredOffer(t, pc)
+}
