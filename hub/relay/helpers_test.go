@@ -190,4 +190,6 @@ func recvonly() webrtc.RTPTransceiverInit {
 	return webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}
 }
 
-func timeAt(ms int) time.Time { return time.Unix(1700000000, 0).Add(time.Duration(ms) * time.Millisecond) }
+func timeAt(ms int) time.Time {
+	return time.Unix(1700000000, 0).Add(time.Duration(ms) * time.Millisecond)
+}

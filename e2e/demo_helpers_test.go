@@ -1,0 +1,105 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"fieldwatch/sim/demo"
+)
+
+// startDemo runs the whole system in-process on free ports.
+func startDemo(t *testing.T, vehicles, cameras int) *demo.Demo {
+	t.Helper()
+	lvl := slog.LevelWarn
+	if os.Getenv("FIELDWATCH_LOG") == "debug" {
+		lvl = slog.LevelDebug
+	}
+	d, err := demo.Start(context.Background(), demo.Options{
+		HTTPAddr: "127.0.0.1:0", DataDir: t.TempDir(), Vehicles: vehicles, CamerasPerVehicle: cameras,
+		Password: "mat-khau-kiem-thu",
+		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := d.Close(); err != nil {
+			t.Errorf("demo close: %v", err)
+		}
+	})
+	return d
+}
+
+// apiLogin logs in through the API and returns the bearer token.
+func apiLogin(t *testing.T, d *demo.Demo, username string) string {
+	t.Helper()
+	var password string
+	for _, l := range d.Logins() {
+		if l.Username == username {
+			password = l.Password
+		}
+	}
+	body := `{"username":"` + username + `","password":"` + password + `"}`
+	resp, err := http.Post(d.URL()+"api/v1/auth/login", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Token == "" {
+		t.Fatalf("login %s: %s %v", username, resp.Status, err)
+	}
+	return out.Token
+}
+
+type apiVehicle struct {
+	ID      string `json:"id"`
+	Online  bool   `json:"online"`
+	Cameras []struct {
+		ID   string `json:"id"`
+		Live bool   `json:"live"`
+	} `json:"cameras"`
+}
+
+func vehicles(t *testing.T, d *demo.Demo, token string) map[string]apiVehicle {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, d.URL()+"api/v1/vehicles", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var list []apiVehicle
+	if err := json.Unmarshal(b, &list); err != nil {
+		t.Fatalf("vehicles: %s %s", resp.Status, b)
+	}
+	out := map[string]apiVehicle{}
+	for _, v := range list {
+		out[v.ID] = v
+	}
+	return out
+}
+
+// eventually polls cond every 50 ms until it holds or d passes.
+func eventually(t *testing.T, d time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > d {
+			t.Fatalf("timed out after %v waiting for %s", d, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return time.Since(start)
+}

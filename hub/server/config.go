@@ -1,0 +1,185 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"fieldwatch/hub/fleet"
+)
+
+// Config is the hub's configuration. Every field has a default (see
+// DefaultConfig and configs/hub.yaml, which a test keeps equal).
+type Config struct {
+	// Name identifies this hub in logs, the console and to vehicles.
+	Name string `yaml:"name"`
+	// DataDir holds the database (and, later, the archive).
+	DataDir string     `yaml:"data_dir"`
+	HTTP    HTTPConfig `yaml:"http"`
+	WebRTC  WebRTC     `yaml:"webrtc"`
+	Relay   Relay      `yaml:"relay"`
+	Control Control    `yaml:"control"`
+	// SessionTTL is how long a console login lasts.
+	SessionTTL time.Duration `yaml:"session_ttl"`
+	// Vehicles registered at start (more can be added through the API later).
+	Vehicles []VehicleConfig `yaml:"vehicles"`
+}
+
+// HTTPConfig is the web listener.
+type HTTPConfig struct {
+	Addr string `yaml:"addr"`
+	// TLSCert and TLSKey enable HTTPS when both are set.
+	TLSCert string `yaml:"tls_cert"`
+	TLSKey  string `yaml:"tls_key"`
+}
+
+// WebRTC is the media transport.
+type WebRTC struct {
+	// UDPPort multiplexes all media on one port (easy to open in a firewall); 0 = one ephemeral port per session.
+	UDPPort int `yaml:"udp_port"`
+	// PortMin and PortMax bound the ephemeral ports when UDPPort is 0.
+	PortMin uint16 `yaml:"port_min"`
+	PortMax uint16 `yaml:"port_max"`
+	// NAT1To1IPs are public addresses to announce (hub behind 1:1 NAT).
+	NAT1To1IPs []string `yaml:"nat_1to1_ips"`
+	// LoopbackOnly offers only loopback candidates (everything on one machine).
+	LoopbackOnly bool `yaml:"loopback_only"`
+}
+
+// Relay tunes the SFU.
+type Relay struct {
+	ViewerQueue    int           `yaml:"viewer_queue"`
+	MaxViewers     int           `yaml:"max_viewers"`
+	GOPCacheBytes  int           `yaml:"gop_cache_bytes"`
+	PLIInterval    time.Duration `yaml:"pli_interval"`
+	PublisherGrace time.Duration `yaml:"publisher_grace"`
+}
+
+// Control tunes the vehicle control channel.
+type Control struct {
+	HeartbeatInterval time.Duration `yaml:"heartbeat_interval"`
+	OfflineAfter      time.Duration `yaml:"offline_after"`
+}
+
+// VehicleConfig registers a vehicle with its device token.
+type VehicleConfig struct {
+	ID      string         `yaml:"id"`
+	Name    string         `yaml:"name"`
+	Unit    string         `yaml:"unit"`
+	Token   string         `yaml:"token"`
+	Cameras []CameraConfig `yaml:"cameras"`
+}
+
+// CameraConfig names a camera of a vehicle.
+type CameraConfig struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{
+		Name:    "hub",
+		DataDir: "data/hub",
+		HTTP:    HTTPConfig{Addr: ":8080"},
+		Relay: Relay{
+			ViewerQueue:    512,
+			MaxViewers:     64,
+			GOPCacheBytes:  4 << 20,
+			PLIInterval:    500 * time.Millisecond,
+			PublisherGrace: 60 * time.Second,
+		},
+		Control:    Control{HeartbeatInterval: time.Second, OfflineAfter: 3 * time.Second},
+		SessionTTL: 12 * time.Hour,
+		Vehicles:   []VehicleConfig{},
+		WebRTC:     WebRTC{NAT1To1IPs: []string{}},
+	}
+}
+
+// LoadConfig reads a YAML file over the defaults; unknown keys are errors.
+func LoadConfig(path string) (Config, error) {
+	cfg := DefaultConfig()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// Validate checks the configuration and says what is wrong.
+func (c Config) Validate() error {
+	if c.Name == "" {
+		return errors.New("name: must not be empty")
+	}
+	if c.DataDir == "" {
+		return errors.New("data_dir: must not be empty")
+	}
+	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
+		return fmt.Errorf("http.addr: %q is not host:port", c.HTTP.Addr)
+	}
+	if (c.HTTP.TLSCert == "") != (c.HTTP.TLSKey == "") {
+		return errors.New("http: tls_cert and tls_key go together")
+	}
+	if c.WebRTC.UDPPort < 0 || c.WebRTC.UDPPort > 65535 {
+		return fmt.Errorf("webrtc.udp_port: %d out of range", c.WebRTC.UDPPort)
+	}
+	if c.WebRTC.PortMin > c.WebRTC.PortMax {
+		return errors.New("webrtc: port_min is above port_max")
+	}
+	for _, ip := range c.WebRTC.NAT1To1IPs {
+		if net.ParseIP(ip) == nil {
+			return fmt.Errorf("webrtc.nat_1to1_ips: %q is not an IP address", ip)
+		}
+	}
+	if c.Relay.ViewerQueue < 16 {
+		return fmt.Errorf("relay.viewer_queue: %d is below 16", c.Relay.ViewerQueue)
+	}
+	if c.Relay.MaxViewers < 1 {
+		return errors.New("relay.max_viewers: must be at least 1")
+	}
+	if c.Control.HeartbeatInterval <= 0 || c.Control.OfflineAfter <= c.Control.HeartbeatInterval {
+		return errors.New("control: offline_after must be longer than heartbeat_interval")
+	}
+	if c.SessionTTL < time.Minute {
+		return errors.New("session_ttl: must be at least 1m")
+	}
+	seen := map[string]bool{}
+	for _, v := range c.Vehicles {
+		if err := v.fleet().Validate(); err != nil {
+			return fmt.Errorf("vehicles: %w", err)
+		}
+		if seen[v.ID] {
+			return fmt.Errorf("vehicles: %s listed twice", v.ID)
+		}
+		seen[v.ID] = true
+		if len(v.Token) < 16 {
+			return fmt.Errorf("vehicles: %s: token must be at least 16 characters", v.ID)
+		}
+	}
+	return nil
+}
+
+func (v VehicleConfig) fleet() fleet.Vehicle {
+	out := fleet.Vehicle{ID: v.ID, Name: v.Name, Unit: v.Unit}
+	for _, c := range v.Cameras {
+		out.Cameras = append(out.Cameras, fleet.Camera{ID: c.ID, Name: c.Name})
+	}
+	return out
+}
+
+// YAML renders the configuration (for --print-config).
+func (c Config) YAML() ([]byte, error) { return yaml.Marshal(c) }

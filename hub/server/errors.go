@@ -1,0 +1,89 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"fieldwatch/hub/auth"
+	"fieldwatch/hub/fleet"
+	"fieldwatch/hub/relay"
+)
+
+// Errors of the HTTP layer.
+var (
+	errForbidden   = errors.New("not allowed for this account")
+	errBadRequest  = errors.New("bad request")
+	errTooLarge    = errors.New("request body too large")
+	errNotFound    = errors.New("not found")
+	errUnsupported = errors.New("unsupported media type")
+	errDemoOnly    = errors.New("only in demo mode")
+)
+
+// apiError is what a client sees: a stable code and a readable message.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+// classify maps an error to its HTTP status and code, in one place.
+func classify(err error) apiError {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe), errors.Is(err, errTooLarge):
+		return apiError{http.StatusRequestEntityTooLarge, "too_large", "request body too large"}
+	case errors.Is(err, auth.ErrBadCredentials):
+		return apiError{http.StatusUnauthorized, "bad_credentials", "wrong username or password"}
+	case errors.Is(err, auth.ErrLocked):
+		return apiError{http.StatusTooManyRequests, "locked", "too many failed logins, try again later"}
+	case errors.Is(err, auth.ErrDisabled):
+		return apiError{http.StatusForbidden, "disabled", "account disabled"}
+	case errors.Is(err, auth.ErrNoSession):
+		return apiError{http.StatusUnauthorized, "unauthenticated", "not logged in or session expired"}
+	case errors.Is(err, auth.ErrBadToken):
+		return apiError{http.StatusUnauthorized, "bad_token", "unknown or revoked token"}
+	case errors.Is(err, errForbidden):
+		return apiError{http.StatusForbidden, "forbidden", err.Error()}
+	case errors.Is(err, fleet.ErrUnknownVehicle), errors.Is(err, fleet.ErrUnknownCamera):
+		return apiError{http.StatusNotFound, "unknown_camera", err.Error()}
+	case errors.Is(err, relay.ErrNoStream):
+		return apiError{http.StatusNotFound, "no_stream", "the camera is not streaming"}
+	case errors.Is(err, relay.ErrNoSession):
+		return apiError{http.StatusNotFound, "no_session", "no such session"}
+	case errors.Is(err, relay.ErrBadOffer):
+		return apiError{http.StatusBadRequest, "bad_sdp", err.Error()}
+	case errors.Is(err, relay.ErrNoCodec):
+		return apiError{http.StatusNotAcceptable, "no_codec", err.Error()}
+	case errors.Is(err, relay.ErrTooManyViewers):
+		return apiError{http.StatusServiceUnavailable, "too_many_viewers", "too many viewers on this camera"}
+	case errors.Is(err, errUnsupported):
+		return apiError{http.StatusUnsupportedMediaType, "unsupported_media_type", err.Error()}
+	case errors.Is(err, errBadRequest):
+		return apiError{http.StatusBadRequest, "bad_request", err.Error()}
+	case errors.Is(err, errNotFound), errors.Is(err, errDemoOnly):
+		return apiError{http.StatusNotFound, "not_found", err.Error()}
+	case errors.Is(err, relay.ErrClosed):
+		return apiError{http.StatusServiceUnavailable, "shutting_down", "the hub is shutting down"}
+	}
+	return apiError{http.StatusInternalServerError, "internal", "internal error"}
+}
+
+// writeError answers with the client's message and logs the detail.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	e := classify(err)
+	lvl := slog.LevelInfo
+	if e.status >= 500 {
+		lvl = slog.LevelError
+	}
+	log.Log(r.Context(), lvl, "request failed", "method", r.Method, "path", r.URL.Path, "status", e.status, "err", err)
+	writeJSON(w, e.status, map[string]any{"error": map[string]string{"code": e.code, "message": e.message}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

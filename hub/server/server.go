@@ -1,0 +1,218 @@
+// Package server assembles a duty hub from its configuration: database,
+// accounts, fleet, media relay, control channel, console, and the HTTP
+// routes that expose them.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"fieldwatch/hub/auth"
+	"fieldwatch/hub/control"
+	"fieldwatch/hub/fleet"
+	"fieldwatch/hub/relay"
+	"fieldwatch/hub/store"
+)
+
+// Version is the software version reported by the API.
+var Version = "0.1.0"
+
+// DemoHooks are set by `fieldwatch demo`: they let the console and tests
+// cut and restore a simulated vehicle's link.
+type DemoHooks struct {
+	SetLink func(vehicle string, up bool) error
+	LinkUp  func(vehicle string) (up, known bool)
+}
+
+// Options build a hub.
+type Options struct {
+	Config Config
+	Logger *slog.Logger
+	// Demo, when set, turns on demo-only routes.
+	Demo *DemoHooks
+	// AdminPassword is the password of the first administrator, created
+	// when the hub has no account yet; empty = random, written to the log.
+	AdminPassword string
+	// StampParser reads capture-time SEI stamps for latency statistics. Optional.
+	StampParser func(nalu []byte) (time.Time, bool)
+}
+
+// Hub is a running duty hub.
+type Hub struct {
+	cfg     Config
+	log     *slog.Logger
+	demo    *DemoHooks
+	db      *store.DB
+	auth    *auth.Service
+	fleet   *fleet.Fleet
+	relay   *relay.Relay
+	control *control.Server
+	metrics *prometheus.Registry
+	started time.Time
+
+	mu  sync.Mutex
+	srv *http.Server
+}
+
+// New opens the hub's database and builds its parts; Serve starts it.
+func New(opts Options) (*Hub, error) {
+	cfg := opts.Config
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("hub config: %w", err)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("hub", cfg.Name)
+	db, err := store.Open(cfg.DataDir, log)
+	if err != nil {
+		return nil, err
+	}
+	h := &Hub{cfg: cfg, log: log, demo: opts.Demo, db: db, started: time.Now()}
+	h.auth = auth.New(db, auth.Params{SessionTTL: cfg.SessionTTL})
+	h.fleet = fleet.New(db)
+	if err := h.registerVehicles(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := h.bootstrapAdmin(opts.AdminPassword); err != nil {
+		db.Close()
+		return nil, err
+	}
+	h.relay, err = relay.New(relay.Params{
+		Logger:         log.With("component", "relay"),
+		LoopbackOnly:   cfg.WebRTC.LoopbackOnly,
+		NAT1To1IPs:     cfg.WebRTC.NAT1To1IPs,
+		UDPPort:        cfg.WebRTC.UDPPort,
+		UDPPortMin:     cfg.WebRTC.PortMin,
+		UDPPortMax:     cfg.WebRTC.PortMax,
+		ViewerQueue:    cfg.Relay.ViewerQueue,
+		MaxViewers:     cfg.Relay.MaxViewers,
+		PLIInterval:    cfg.Relay.PLIInterval,
+		GOPCacheBytes:  cfg.Relay.GOPCacheBytes,
+		PublisherGrace: cfg.Relay.PublisherGrace,
+		StampParser:    opts.StampParser,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	h.control = control.New(control.Params{
+		Authenticate:      func(r *http.Request) (string, error) { return h.auth.Vehicle(bearer(r)) },
+		HubName:           cfg.Name,
+		Logger:            log.With("component", "control"),
+		HeartbeatInterval: cfg.Control.HeartbeatInterval,
+		OfflineAfter:      cfg.Control.OfflineAfter,
+		OnChange: func(vehicle string, online bool) {
+			log.Info("vehicle link", "vehicle", vehicle, "online", online)
+		},
+	})
+	h.metrics = prometheus.NewRegistry()
+	h.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		h.relay.Collector(), newFleetCollector(h))
+	return h, nil
+}
+
+// registerVehicles puts the configured vehicles and their tokens in the database.
+func (h *Hub) registerVehicles() error {
+	for _, v := range h.cfg.Vehicles {
+		if err := h.fleet.Put(v.fleet()); err != nil {
+			return fmt.Errorf("register vehicle %s: %w", v.ID, err)
+		}
+		if err := h.auth.SetVehicleToken(v.ID, v.Token); err != nil {
+			return fmt.Errorf("register vehicle %s token: %w", v.ID, err)
+		}
+	}
+	return nil
+}
+
+// bootstrapAdmin creates the first administrator of an empty hub.
+func (h *Hub) bootstrapAdmin(password string) error {
+	users, err := h.auth.Users()
+	if err != nil || len(users) > 0 {
+		return err
+	}
+	shown := password == ""
+	if shown {
+		password = auth.NewToken()[:16]
+	}
+	admin := auth.User{Username: "admin", Name: "Quản trị hệ thống", Roles: []string{auth.RoleAdmin}, MustChange: true}
+	if err := h.auth.PutUser(admin, password); err != nil {
+		return fmt.Errorf("hub: create first administrator: %w", err)
+	}
+	if shown {
+		h.log.Warn("created the first administrator: log in and change the password", "username", "admin", "password", password)
+	}
+	return nil
+}
+
+// Auth gives the account service (demo seeding, admin tools).
+func (h *Hub) Auth() *auth.Service { return h.auth }
+
+// Fleet gives the vehicle register.
+func (h *Hub) Fleet() *fleet.Fleet { return h.fleet }
+
+// Relay gives the media relay.
+func (h *Hub) Relay() *relay.Relay { return h.relay }
+
+// Listen binds the configured address; Serve then serves on it.
+func (h *Hub) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", h.cfg.HTTP.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("hub: listen %s: %w", h.cfg.HTTP.Addr, err)
+	}
+	return ln, nil
+}
+
+// Serve serves HTTP on ln until ctx ends, then shuts down gracefully.
+func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           h.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(h.log.Handler(), slog.LevelDebug),
+	}
+	h.mu.Lock()
+	h.srv = srv
+	h.mu.Unlock()
+	errc := make(chan error, 1)
+	go func() {
+		if h.cfg.HTTP.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, h.cfg.HTTP.TLSCert, h.cfg.HTTP.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	h.log.Info("hub serving", "addr", ln.Addr().String(), "tls", h.cfg.HTTP.TLSCert != "")
+	select {
+	case err := <-errc:
+		return fmt.Errorf("hub: serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdown)
+	if e := <-errc; e != nil && !errors.Is(e, http.ErrServerClosed) && err == nil {
+		err = e
+	}
+	return err
+}
+
+// Close releases everything; call after Serve returns.
+func (h *Hub) Close() error {
+	var errs []error
+	h.control.Close()
+	errs = append(errs, h.relay.Close())
+	errs = append(errs, h.db.Close())
+	return errors.Join(errs...)
+}

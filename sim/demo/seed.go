@@ -1,0 +1,50 @@
+package demo
+
+import (
+	"fmt"
+
+	"fieldwatch/hub/auth"
+)
+
+// Demo units: a provincial customs department with two border branches.
+// Vehicles alternate between the branches.
+const (
+	unitDept     = "cuc-hq-lang-son"
+	unitHuuNghi  = "cc-huu-nghi"
+	unitDongDang = "cc-dong-dang"
+)
+
+func unitOf(i int) string {
+	if i%2 == 1 {
+		return unitHuuNghi
+	}
+	return unitDongDang
+}
+
+func vehicleName(i int) string {
+	return fmt.Sprintf("Xe chỉ huy %02d", i)
+}
+
+// seedAccounts creates one account per role (and per branch for field
+// roles), all with the demo password.
+func (d *Demo) seedAccounts(password string) error {
+	users := []auth.User{
+		{Username: "admin", Name: "Quản trị hệ thống", Unit: unitDept, Roles: []string{auth.RoleAdmin}},
+		{Username: "lanhdao", Name: "Lãnh đạo Cục", Unit: unitDept, Roles: []string{auth.RoleLeader}},
+		{Username: "trucban", Name: "Công chức trực ban", Unit: unitDept, Roles: []string{auth.RoleDuty}},
+		{Username: "giamsat", Name: "Công chức giám sát", Unit: unitDept, Roles: []string{auth.RoleSurveillance}},
+		{Username: "lanhdao.huunghi", Name: "Lãnh đạo Chi cục Hữu Nghị", Unit: unitHuuNghi, Roles: []string{auth.RoleLeader}},
+		{Username: "trucban.huunghi", Name: "Trực ban Chi cục Hữu Nghị", Unit: unitHuuNghi, Roles: []string{auth.RoleDuty}},
+		{Username: "tocongtac.huunghi", Name: "Tổ công tác Hữu Nghị", Unit: unitHuuNghi, Roles: []string{auth.RoleCrew}},
+		{Username: "lanhdao.dongdang", Name: "Lãnh đạo Chi cục Đồng Đăng", Unit: unitDongDang, Roles: []string{auth.RoleLeader}},
+		{Username: "trucban.dongdang", Name: "Trực ban Chi cục Đồng Đăng", Unit: unitDongDang, Roles: []string{auth.RoleDuty}},
+		{Username: "tocongtac.dongdang", Name: "Tổ công tác Đồng Đăng", Unit: unitDongDang, Roles: []string{auth.RoleCrew}},
+	}
+	for _, u := range users {
+		if err := d.hub.Auth().PutUser(u, password); err != nil {
+			return fmt.Errorf("demo: seed %s: %w", u.Username, err)
+		}
+		d.logins = append(d.logins, Login{Username: u.Username, Password: password, Role: u.Roles[0], Unit: u.Unit})
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+package node
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is a vehicle node's configuration. Every field has a default
+// (DefaultConfig and configs/vehicle.yaml, which a test keeps equal).
+type Config struct {
+	// ID is the vehicle's id at the hub; Name is shown on the console.
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	// Hub is the hub's base URL (http or https).
+	Hub string `yaml:"hub"`
+	// Token is the vehicle's device token, issued by the hub's administrator.
+	Token string `yaml:"token"`
+	// DataDir holds the node's state (and, later, its recordings).
+	DataDir string `yaml:"data_dir"`
+	// LoopbackOnly keeps WebRTC on loopback (hub on the same machine).
+	LoopbackOnly bool `yaml:"loopback_only"`
+	// TelemetryInterval is how often telemetry goes to the hub.
+	TelemetryInterval time.Duration `yaml:"telemetry_interval"`
+	// Cameras are the vehicle's IP cameras.
+	Cameras []CameraConfig `yaml:"cameras"`
+}
+
+// CameraConfig is one IP camera.
+type CameraConfig struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	// URL is the camera's RTSP address, credentials included if it needs them.
+	URL string `yaml:"url"`
+	// Transport is tcp, udp or auto (try UDP, fall back to TCP).
+	Transport string `yaml:"transport"`
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{
+		ID:                "xe-01",
+		Name:              "Xe chỉ huy 01",
+		Hub:               "http://127.0.0.1:8080",
+		DataDir:           "data/vehicle",
+		TelemetryInterval: 2 * time.Second,
+		Cameras:           []CameraConfig{},
+	}
+}
+
+// LoadConfig reads a YAML file over the defaults; unknown keys are errors.
+func LoadConfig(path string) (Config, error) {
+	cfg := DefaultConfig()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// Validate checks the configuration and says what is wrong.
+func (c Config) Validate() error {
+	if !idRE.MatchString(c.ID) {
+		return fmt.Errorf("id: %q must be lower-case letters, digits, - or _", c.ID)
+	}
+	u, err := url.Parse(c.Hub)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("hub: %q is not an http(s) URL", c.Hub)
+	}
+	if c.DataDir == "" {
+		return errors.New("data_dir: must not be empty")
+	}
+	if c.TelemetryInterval < 500*time.Millisecond {
+		return errors.New("telemetry_interval: must be at least 500ms")
+	}
+	seen := map[string]bool{}
+	for _, cam := range c.Cameras {
+		if !idRE.MatchString(cam.ID) || seen[cam.ID] {
+			return fmt.Errorf("cameras: id %q is invalid or repeated", cam.ID)
+		}
+		seen[cam.ID] = true
+		cu, err := url.Parse(cam.URL)
+		if err != nil || (cu.Scheme != "rtsp" && cu.Scheme != "rtsps") || cu.Host == "" {
+			return fmt.Errorf("cameras: %s: url %q is not an rtsp:// address", cam.ID, redact(cam.URL))
+		}
+		switch cam.Transport {
+		case "", "tcp", "udp", "auto":
+		default:
+			return fmt.Errorf("cameras: %s: transport %q must be tcp, udp or auto", cam.ID, cam.Transport)
+		}
+	}
+	return nil
+}
+
+// redact hides a URL's password in messages.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	return u.Redacted()
+}
+
+// YAML renders the configuration (for --print-config).
+func (c Config) YAML() ([]byte, error) { return yaml.Marshal(c) }

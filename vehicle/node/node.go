@@ -1,0 +1,171 @@
+// Package node assembles a vehicle node from its configuration: one
+// capture and one WHIP uplink per camera, the control channel to the hub,
+// and the telemetry it reports.
+package node
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pion/transport/v4"
+
+	"fieldwatch/protocol"
+	"fieldwatch/vehicle/capture"
+	"fieldwatch/vehicle/control"
+	"fieldwatch/vehicle/telemetry"
+	"fieldwatch/vehicle/uplink"
+)
+
+// Software identifies this build to the hub.
+const Software = "fieldwatch-vehicle/0.1"
+
+// Params build a node.
+type Params struct {
+	Config Config
+	Logger *slog.Logger
+	// Net and Dial carry the node's traffic over a simulated link (sim/link); nil = the real network.
+	Net  transport.Net
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// GPS gives the current fix, if the vehicle has a receiver. Optional.
+	GPS func(now time.Time) *protocol.GPSFix
+}
+
+// Node is a running vehicle node.
+type Node struct {
+	p       Params
+	log     *slog.Logger
+	cams    []*camera
+	ctl     *control.Client
+	sampler *telemetry.Sampler
+}
+
+type camera struct {
+	cfg CameraConfig
+	cap *capture.Capture
+	pub *uplink.Publisher
+}
+
+// New builds a node; Run runs it.
+func New(p Params) (*Node, error) {
+	cfg := p.Config
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("vehicle config: %w", err)
+	}
+	log := p.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("vehicle", cfg.ID)
+	httpClient := &http.Client{Timeout: 15 * time.Second}
+	if p.Dial != nil {
+		httpClient.Transport = &http.Transport{DialContext: p.Dial, ForceAttemptHTTP2: false, MaxIdleConnsPerHost: 4}
+	}
+	hub := strings.TrimRight(cfg.Hub, "/")
+	n := &Node{p: p, log: log, sampler: telemetry.NewSampler(cfg.DataDir)}
+	hello := protocol.Hello{Vehicle: cfg.ID, Software: Software, Protocol: protocol.Version}
+	for _, cc := range cfg.Cameras {
+		clog := log.With("camera", cc.ID)
+		pub := uplink.New(uplink.Params{
+			Endpoint:     hub + "/whip/" + cfg.ID + "/" + cc.ID,
+			Token:        cfg.Token,
+			HTTP:         httpClient,
+			Net:          p.Net,
+			LoopbackOnly: cfg.LoopbackOnly,
+			Logger:       clog.With("component", "uplink"),
+		})
+		transport := cc.Transport
+		if transport == "" {
+			transport = "auto"
+		}
+		capt := capture.New(capture.Config{URL: cc.URL, Transport: transport, Logger: clog.With("component", "capture")}, pub)
+		n.cams = append(n.cams, &camera{cfg: cc, cap: capt, pub: pub})
+		hello.Cameras = append(hello.Cameras, protocol.CameraInfo{ID: cc.ID, Name: cc.Name})
+	}
+	n.ctl = control.New(control.Params{
+		URL:               wsURL(hub) + "/control/v1/ws",
+		Token:             cfg.Token,
+		Dial:              p.Dial,
+		Hello:             hello,
+		Telemetry:         n.Telemetry,
+		TelemetryInterval: cfg.TelemetryInterval,
+		Logger:            log.With("component", "control"),
+	})
+	return n, nil
+}
+
+// wsURL turns http(s)://host into ws(s)://host.
+func wsURL(hub string) string {
+	if rest, ok := strings.CutPrefix(hub, "https://"); ok {
+		return "wss://" + rest
+	}
+	return "ws://" + strings.TrimPrefix(hub, "http://")
+}
+
+// Run runs every part until ctx ends, then waits for them.
+func (n *Node) Run(ctx context.Context) error {
+	n.log.Info("vehicle node starting", "hub", n.p.Config.Hub, "cameras", len(n.cams))
+	var wg sync.WaitGroup
+	run := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil && ctx.Err() == nil {
+				n.log.Error("component stopped", "component", name, "err", err)
+			}
+		}()
+	}
+	for _, c := range n.cams {
+		run("uplink "+c.cfg.ID, c.pub.Run)
+		run("capture "+c.cfg.ID, c.cap.Run)
+	}
+	run("control", n.ctl.Run)
+	<-ctx.Done()
+	wg.Wait()
+	n.log.Info("vehicle node stopped")
+	return nil
+}
+
+// Telemetry samples the vehicle's state for the hub.
+func (n *Node) Telemetry() protocol.Telemetry {
+	now := time.Now()
+	t := protocol.Telemetry{Time: now}
+	if n.p.GPS != nil {
+		t.GPS = n.p.GPS(now)
+	}
+	if s, err := n.sampler.Sample(); err == nil {
+		t.CPUPercent, t.MemUsedBytes, t.MemTotalBytes, t.Disk = s.CPUPercent, s.MemUsedBytes, s.MemTotalBytes, s.Disk
+	}
+	var rtt time.Duration
+	up := false
+	for _, c := range n.cams {
+		cs, ps := c.cap.State(), c.pub.State()
+		state := "offline"
+		if cs.Connected {
+			state = "online"
+		} else if cs.LastError != "" {
+			state = "error"
+		}
+		t.Cameras = append(t.Cameras, protocol.CameraState{
+			ID: c.cfg.ID, State: state, Publishing: ps.Phase == "connected", Error: cs.LastError,
+			Width: cs.Width, Height: cs.Height,
+		})
+		if ps.Phase == "connected" {
+			up = true
+			rtt = max(rtt, ps.RTT)
+		}
+	}
+	t.Link = protocol.LinkState{State: "down", RTTMs: float64(rtt.Microseconds()) / 1000}
+	if up || n.ctl.Connected() {
+		t.Link.State = "up"
+	}
+	if st := n.ctl.State(); st.RTT > 0 && t.Link.RTTMs == 0 {
+		t.Link.RTTMs = float64(st.RTT.Microseconds()) / 1000
+	}
+	return t
+}
