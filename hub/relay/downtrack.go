@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"time"
 
@@ -17,7 +18,7 @@ const burstFrameTicks = 90
 // downTrack is one track of one viewer: a bounded queue filled by the
 // forwarder and drained by the viewer's writer goroutine.
 type downTrack struct {
-	track    *webrtc.TrackLocalStaticRTP
+	track    *viewerTrack
 	fwd      *forwarder
 	video    bool
 	clock    uint32
@@ -31,10 +32,10 @@ type downTrack struct {
 	// Owned by the writer goroutine.
 	rw      rewriter
 	waitKey bool
-	out     rtp.Packet
+	hdr     rtp.Header
 }
 
-func newDownTrack(track *webrtc.TrackLocalStaticRTP, fwd *forwarder, queue int, keyframe func()) *downTrack {
+func newDownTrack(track *viewerTrack, fwd *forwarder, queue int, keyframe func()) *downTrack {
 	c, _ := fwd.currentCodec()
 	return &downTrack{
 		track:    track,
@@ -68,8 +69,9 @@ func (d *downTrack) run(ctx context.Context) {
 		if len(burst) == 0 {
 			d.waitKey = true
 			d.keyframe()
+		} else if !d.sendBurst(ctx, burst) {
+			return
 		}
-		d.sendBurst(burst)
 	}
 	for {
 		select {
@@ -81,12 +83,18 @@ func (d *downTrack) run(ctx context.Context) {
 	}
 }
 
+// readyPoll and readyWait bound the wait for a viewer's SRTP session,
+// which pion starts just after it reports the connection up (and drops
+// packets silently until then).
+const (
+	readyPoll = 5 * time.Millisecond
+	readyWait = 3 * time.Second
+)
+
 // sendBurst writes the cached GOP with timestamps squeezed 1 ms apart,
 // ending on the newest frame's own timestamp so live packets follow on.
-func (d *downTrack) sendBurst(burst []*packet) {
-	if len(burst) == 0 {
-		return
-	}
+// Its first packet is retried until the viewer's transport really sends.
+func (d *downTrack) sendBurst(ctx context.Context, burst []*packet) bool {
 	// Count frames after each packet, walking backwards.
 	after := make([]uint32, len(burst))
 	frames := uint32(0)
@@ -97,10 +105,23 @@ func (d *downTrack) sendBurst(burst []*packet) {
 		after[i] = frames
 	}
 	last := burst[len(burst)-1].hdr.Timestamp
-	now := time.Now()
-	for i, p := range burst {
-		d.write(p, last-after[i]*burstFrameTicks, now)
+	deadline := time.Now().Add(readyWait)
+	for {
+		err := d.write(burst[0], last-after[0]*burstFrameTicks, time.Now())
+		if !errors.Is(err, errNotReady) || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(readyPoll):
+		}
 	}
+	now := time.Now()
+	for i := 1; i < len(burst); i++ {
+		_ = d.write(burst[i], last-after[i]*burstFrameTicks, now)
+	}
+	return true
 }
 
 // forward writes one live packet, skipping to a keyframe when needed.
@@ -117,15 +138,16 @@ func (d *downTrack) forward(p *packet) {
 			d.waitKey = false
 		}
 	}
-	d.write(p, p.hdr.Timestamp, time.Now())
+	_ = d.write(p, p.hdr.Timestamp, time.Now())
 }
 
-func (d *downTrack) write(p *packet, ts uint32, now time.Time) {
-	d.out.Header = p.hdr
-	d.out.Payload = p.payload
-	d.out.SequenceNumber, d.out.Timestamp = d.rw.rewrite(p.gen, p.hdr.SequenceNumber, ts, now, d.clock)
-	if err := d.track.WriteRTP(&d.out); err == nil {
+func (d *downTrack) write(p *packet, ts uint32, now time.Time) error {
+	d.hdr = p.hdr
+	d.hdr.SequenceNumber, d.hdr.Timestamp = d.rw.rewrite(p.gen, p.hdr.SequenceNumber, ts, now, d.clock)
+	err := d.track.write(&d.hdr, p.payload)
+	if err == nil {
 		d.sent.Add(1)
 		d.sentB.Add(uint64(len(p.payload)))
 	}
+	return err
 }

@@ -23,6 +23,7 @@ func TestViewersStartOnKeyframeAndStayContinuous(t *testing.T) {
 		if !h264KeyframeStart(pkts[0].Payload) {
 			t.Errorf("viewer %d: first packet is not a keyframe (NAL %d)", i, pkts[0].Payload[0]&0x1f)
 		}
+		t.Logf("viewer %d: first packet after %v", i, at[0].Sub(v.joined))
 		if d := at[0].Sub(v.joined); d > time.Second {
 			t.Errorf("viewer %d: first frame after %v, want within 1 s", i, d)
 		}

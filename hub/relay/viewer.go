@@ -69,7 +69,7 @@ func (r *Relay) Subscribe(ctx context.Context, k Key, offer string) (answer, id 
 		if !ok {
 			continue
 		}
-		track, err := webrtc.NewTrackLocalStaticRTP(codec, f.kind.String(), label)
+		track, err := newViewerTrack(codec, f.kind.String(), label)
 		if err != nil {
 			return fail(fmt.Errorf("relay: local track: %w", err))
 		}

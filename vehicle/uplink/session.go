@@ -278,6 +278,7 @@ func (s *session) writeVideo(pts time.Duration, au [][]byte) {
 		s.annexB = append(s.annexB, n...)
 	}
 	payloads := s.payloader.Payload(mtu, s.annexB)
+	s.pub.frames.Add(1)
 	ts := s.vbase + uint32(pts.Microseconds()*9/100)
 	for i, p := range payloads {
 		pkt := rtp.Packet{Header: rtp.Header{Version: 2, Marker: i == len(payloads)-1, SequenceNumber: s.vseq, Timestamp: ts}, Payload: p}

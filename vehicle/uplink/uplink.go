@@ -93,6 +93,7 @@ type State struct {
 	Since       time.Time
 	Sessions    int // sessions created (POSTs that succeeded)
 	ICERestarts int
+	FramesSent  uint64 // video access units sent
 	PacketsSent uint64
 	BytesSent   uint64
 	Dropped     uint64 // access units dropped while no session was up
@@ -108,6 +109,7 @@ type Publisher struct {
 	whip *whip.Client
 
 	cur     atomic.Pointer[session] // the session media goes to
+	frames  atomic.Uint64
 	packets atomic.Uint64
 	bytes   atomic.Uint64
 	dropped atomic.Uint64
@@ -137,7 +139,7 @@ func (pub *Publisher) State() State {
 	pub.mu.Lock()
 	st := State{Phase: pub.phase, Since: pub.since, Sessions: pub.sessions, ICERestarts: pub.restarts, LastError: pub.lastErr}
 	pub.mu.Unlock()
-	st.PacketsSent, st.BytesSent, st.Dropped = pub.packets.Load(), pub.bytes.Load(), pub.dropped.Load()
+	st.FramesSent, st.PacketsSent, st.BytesSent, st.Dropped = pub.frames.Load(), pub.packets.Load(), pub.bytes.Load(), pub.dropped.Load()
 	if s := pub.cur.Load(); s != nil {
 		st.RTT = time.Duration(s.rtt.Load())
 	}
