@@ -85,7 +85,7 @@ func newAPI(c apiConfig) (*webrtc.API, error) {
 			return nil, fmt.Errorf("twcc: %w", err)
 		}
 	} else {
-		resp, err := nack.NewResponderInterceptor(nack.ResponderSize(2048))
+		resp, err := nack.NewResponderInterceptor(nack.ResponderSize(512))
 		if err != nil {
 			return nil, fmt.Errorf("nack responder: %w", err)
 		}

@@ -1,0 +1,25 @@
+// The hub's REST API, with the session cookie (same origin).
+export class APIError extends Error {
+  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
+}
+
+async function call(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: {} };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const resp = await fetch(path, init);
+  const data = await resp.json().catch(() => ({}));
+  if (!resp.ok) throw new APIError(resp.status, data?.error?.code ?? 'http', data?.error?.message ?? resp.statusText);
+  return data;
+}
+
+export const api = {
+  login: (username, password) => call('POST', '/api/v1/auth/login', { username, password }),
+  logout: () => call('POST', '/api/v1/auth/logout'),
+  me: () => call('GET', '/api/v1/me'),
+  info: () => call('GET', '/api/v1/info'),
+  vehicles: () => call('GET', '/api/v1/vehicles'),
+  simLink: (vehicle, up) => call('POST', '/api/v1/sim/link', { vehicle, up }),
+};
