@@ -59,6 +59,11 @@ type Relay struct {
 	GOPCacheBytes  int           `yaml:"gop_cache_bytes"`
 	PLIInterval    time.Duration `yaml:"pli_interval"`
 	PublisherGrace time.Duration `yaml:"publisher_grace"`
+	// PublisherDisconnected and PublisherFailed are the ICE timeouts of
+	// vehicles' sessions: a cut is noticed after the first; a link back
+	// before the second resumes without any signalling.
+	PublisherDisconnected time.Duration `yaml:"publisher_disconnected"`
+	PublisherFailed       time.Duration `yaml:"publisher_failed"`
 }
 
 // Control tunes the vehicle control channel.
@@ -94,6 +99,9 @@ func DefaultConfig() Config {
 			GOPCacheBytes:  4 << 20,
 			PLIInterval:    500 * time.Millisecond,
 			PublisherGrace: 60 * time.Second,
+
+			PublisherDisconnected: 2 * time.Second,
+			PublisherFailed:       30 * time.Second,
 		},
 		Control:    Control{HeartbeatInterval: time.Second, OfflineAfter: 3 * time.Second},
 		SessionTTL: 12 * time.Hour,
@@ -147,6 +155,9 @@ func (c Config) Validate() error {
 	}
 	if c.Relay.ViewerQueue < 16 {
 		return fmt.Errorf("relay.viewer_queue: %d is below 16", c.Relay.ViewerQueue)
+	}
+	if c.Relay.PublisherDisconnected <= 0 || c.Relay.PublisherFailed <= c.Relay.PublisherDisconnected {
+		return errors.New("relay: publisher_failed must be longer than publisher_disconnected")
 	}
 	if c.Relay.MaxViewers < 1 {
 		return errors.New("relay.max_viewers: must be at least 1")

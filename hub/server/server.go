@@ -101,7 +101,10 @@ func New(opts Options) (*Hub, error) {
 		PLIInterval:    cfg.Relay.PLIInterval,
 		GOPCacheBytes:  cfg.Relay.GOPCacheBytes,
 		PublisherGrace: cfg.Relay.PublisherGrace,
-		StampParser:    opts.StampParser,
+
+		PublisherDisconnected: cfg.Relay.PublisherDisconnected,
+		PublisherFailed:       cfg.Relay.PublisherFailed,
+		StampParser:           opts.StampParser,
 	})
 	if err != nil {
 		db.Close()

@@ -218,9 +218,15 @@ func (s *session) restartICE(ctx context.Context, pub *Publisher) bool {
 }
 
 func (s *session) patch(ctx context.Context, pub *Publisher) error {
-	local, err := s.localOffer(ctx, &webrtc.OfferOptions{ICERestart: true})
-	if err != nil {
-		return err
+	// A restart offer from a failed attempt is still pending: send it again.
+	var local string
+	if s.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
+		local = s.pc.LocalDescription().SDP
+	} else {
+		var err error
+		if local, err = s.localOffer(ctx, &webrtc.OfferOptions{ICERestart: true}); err != nil {
+			return err
+		}
 	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -232,6 +238,11 @@ func (s *session) patch(ctx context.Context, pub *Publisher) error {
 	if err != nil {
 		return err
 	}
+	return s.applyAnswer(f)
+}
+
+// applyAnswer completes an ICE restart with the hub's answer fragment.
+func (s *session) applyAnswer(f whip.Frag) error {
 	prev := s.pc.RemoteDescription()
 	if prev == nil {
 		return fmt.Errorf("uplink: no remote description to restart")
