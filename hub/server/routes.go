@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"fieldwatch/hub/console"
+	"fieldwatch/mobile"
 )
 
 // Who may call a route.
@@ -63,6 +64,8 @@ func (h *Hub) Handler() http.Handler {
 		mux.HandleFunc(rt.method+" "+rt.pattern, rt.handler)
 	}
 	mux.Handle("GET /", console.Handler())
+	mux.Handle("GET /m/", mobile.Handler())
+	mux.Handle("GET /m", http.RedirectHandler("/m/", http.StatusMovedPermanently))
 	return securityHeaders(mux)
 }
 

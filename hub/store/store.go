@@ -129,7 +129,13 @@ func List[T any](db *DB, prefix string) ([]T, error) {
 // badgerLogger sends Badger's log lines to slog.
 type badgerLogger struct{ log *slog.Logger }
 
-func (l badgerLogger) Errorf(f string, a ...any)   { l.log.Error(strings.TrimSpace(fmt.Sprintf(f, a...))) }
-func (l badgerLogger) Warningf(f string, a ...any) { l.log.Warn(strings.TrimSpace(fmt.Sprintf(f, a...))) }
-func (l badgerLogger) Infof(f string, a ...any)    { l.log.Debug(strings.TrimSpace(fmt.Sprintf(f, a...))) }
-func (l badgerLogger) Debugf(f string, a ...any)   { l.log.Debug(strings.TrimSpace(fmt.Sprintf(f, a...))) }
+func (l badgerLogger) Errorf(f string, a ...any) {
+	l.log.Error(strings.TrimSpace(fmt.Sprintf(f, a...)))
+}
+func (l badgerLogger) Warningf(f string, a ...any) {
+	l.log.Warn(strings.TrimSpace(fmt.Sprintf(f, a...)))
+}
+func (l badgerLogger) Infof(f string, a ...any) { l.log.Debug(strings.TrimSpace(fmt.Sprintf(f, a...))) }
+func (l badgerLogger) Debugf(f string, a ...any) {
+	l.log.Debug(strings.TrimSpace(fmt.Sprintf(f, a...)))
+}
