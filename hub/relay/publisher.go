@@ -47,7 +47,7 @@ func (r *Relay) Publish(ctx context.Context, k Key, offer string) (answer, id st
 	if err != nil {
 		return "", "", fmt.Errorf("relay: new peer connection: %w", err)
 	}
-	p := &publisher{sid: newID(), s: s, r: r, pc: pc}
+	p := &publisher{sid: newID(), s: s, r: r, pc: pc, gen: s.nextGen()}
 	p.ctx, p.cancel = context.WithCancel(r.ctx)
 	pc.OnTrack(p.onTrack)
 	pc.OnConnectionStateChange(p.onState)

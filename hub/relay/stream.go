@@ -42,14 +42,20 @@ func (s *stream) forwarder(kind webrtc.RTPCodecType) *forwarder {
 	return s.audio
 }
 
+// nextGen numbers a new publisher of the stream, before it can receive media.
+func (s *stream) nextGen() uint32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gen++
+	return s.gen
+}
+
 // setPublisher makes p the stream's publisher and returns the one it replaces.
 func (s *stream) setPublisher(p *publisher) *publisher {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.pub
 	s.pub = p
-	s.gen++
-	p.gen = s.gen
 	return old
 }
 

@@ -132,8 +132,9 @@ func TestTransports(t *testing.T) {
 	s := startCamera(t, "/cam1", "cam2")
 	for name, proto := range map[string]gortsplib.Protocol{"tcp": gortsplib.ProtocolTCP, "udp": gortsplib.ProtocolUDP} {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			// Two readers on one path, one on another.
+			// Not parallel: gortsplib v5.6.4's server races (under -race)
+			// when two sessions set up the same path at the same instant.
+			// Two readers on one path, one after the other, one on another.
 			r1, err := read(t, s.URL("/cam1"), proto)
 			if err != nil {
 				t.Fatal(err)
