@@ -43,7 +43,7 @@ func printWelcome(d *demo.Demo) {
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", l.Username, l.Password, l.Role, l.Unit)
 	}
 	fmt.Fprintf(w, "\n  Vehicles: %v. Cut a vehicle's link from the console, or:\n", d.VehicleIDs())
-	fmt.Fprintf(w, "    curl -X POST -H 'Authorization: Bearer TOKEN' -d '{\"vehicle\":\"xe-01\",\"up\":false}' %sapi/v1/sim/link\n", d.URL())
+	fmt.Fprintf(w, "    curl -X POST -H 'Authorization: Bearer TOKEN' -H 'Content-Type: application/json' -d '{\"vehicle\":\"xe-01\",\"up\":false}' %sapi/v1/sim/link\n", d.URL())
 	fmt.Fprintln(w, "\n  Press Ctrl+C to stop.")
 	w.Flush()
 }

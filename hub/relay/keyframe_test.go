@@ -1,6 +1,9 @@
 package relay
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestH264KeyframeStart(t *testing.T) {
 	for _, c := range []struct {
@@ -44,6 +47,17 @@ func FuzzParsePacket(f *testing.F) {
 		p, err := parsePacket(b)
 		if err == nil && len(p.payload) > len(b) {
 			t.Fatal("payload longer than input")
+		}
+	})
+}
+
+// FuzzCheckOffer feeds the relay's first look at an SDP offer.
+func FuzzCheckOffer(f *testing.F) {
+	f.Add("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n")
+	f.Add("v=0\r\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		if err := checkOffer(s); err != nil && !errors.Is(err, ErrBadOffer) {
+			t.Fatalf("unexpected error kind: %v", err)
 		}
 	})
 }

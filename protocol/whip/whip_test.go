@@ -105,3 +105,21 @@ func TestApplyFrag(t *testing.T) {
 		t.Fatalf("each media section needs the new credentials:\n%s", got)
 	}
 }
+
+// FuzzApplyFrag rewrites arbitrary SDP with an ICE restart fragment.
+func FuzzApplyFrag(f *testing.F) {
+	f.Add("v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=ice-ufrag:x\r\na=mid:0\r\n", "a=ice-ufrag:abcd\r\na=ice-pwd:secretsecret\r\na=candidate:1 1 udp 1 127.0.0.1 9 typ host\r\n")
+	f.Fuzz(func(t *testing.T, sdp, frag string) {
+		fr, err := ParseFrag(frag)
+		if err != nil {
+			return
+		}
+		out := ApplyFrag(sdp, fr)
+		if strings.Contains(out, "m=") {
+			back := FragFromSDP(out)
+			if back.Ufrag != strings.TrimSpace(fr.Ufrag) && !strings.ContainsAny(fr.Ufrag, "\r\n") {
+				t.Fatalf("ufrag %q came back as %q", fr.Ufrag, back.Ufrag)
+			}
+		}
+	})
+}
