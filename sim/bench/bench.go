@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pion/webrtc/v4"
+
 	"fieldwatch/protocol/whip"
 )
 
@@ -167,7 +169,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				defer func() { <-sem }()
 				c := *wc
 				c.Token = expand(cfg.WHEPToken, n)
-				v, err := startViewer(ctx, api, &c, cfg.Hub+expand(cfg.WHEPPath, n))
+				v, err := startViewerRetry(ctx, api, &c, cfg.Hub+expand(cfg.WHEPPath, n))
 				vmu.Lock()
 				defer vmu.Unlock()
 				if err != nil {
@@ -264,4 +266,24 @@ func login(ctx context.Context, hc *http.Client, hub, userPass string) (string, 
 		return "", fmt.Errorf("bench: login as %s: %s", user, resp.Status)
 	}
 	return out.Token, nil
+}
+
+// startViewerRetry starts a viewer, retrying while the server answers 404
+// for up to 10 s: some servers (MediaMTX) publish a path only once its
+// codec parameters have arrived, a moment after WHIP succeeds. Time to
+// first frame counts from the attempt that succeeded.
+func startViewerRetry(ctx context.Context, api *webrtc.API, c *whip.Client, endpoint string) (*viewer, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		v, err := startViewer(ctx, api, c, endpoint)
+		var se *whip.StatusError
+		if err == nil || !errors.As(err, &se) || se.Code != http.StatusNotFound || time.Now().After(deadline) {
+			return v, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }

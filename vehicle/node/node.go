@@ -49,6 +49,10 @@ type camera struct {
 	cfg CameraConfig
 	cap *capture.Capture
 	pub *uplink.Publisher
+
+	// Owned by Telemetry (one caller at a time: the control client).
+	lastBytes uint64
+	lastAt    time.Time
 }
 
 // New builds a node; Run runs it.
@@ -142,9 +146,18 @@ func (n *Node) Telemetry() protocol.Telemetry {
 		t.CPUPercent, t.MemUsedBytes, t.MemTotalBytes, t.Disk = s.CPUPercent, s.MemUsedBytes, s.MemTotalBytes, s.Disk
 	}
 	var rtt time.Duration
+	var uplinkKbps float64
 	up := false
 	for _, c := range n.cams {
 		cs, ps := c.cap.State(), c.pub.State()
+		kbps := 0.0
+		if !c.lastAt.IsZero() && ps.BytesSent >= c.lastBytes {
+			if dt := now.Sub(c.lastAt).Seconds(); dt > 0 {
+				kbps = float64(ps.BytesSent-c.lastBytes) * 8 / 1000 / dt
+			}
+		}
+		c.lastBytes, c.lastAt = ps.BytesSent, now
+		uplinkKbps += kbps
 		state := "offline"
 		if cs.Connected {
 			state = "online"
@@ -153,14 +166,14 @@ func (n *Node) Telemetry() protocol.Telemetry {
 		}
 		t.Cameras = append(t.Cameras, protocol.CameraState{
 			ID: c.cfg.ID, State: state, Publishing: ps.Phase == "connected", Error: cs.LastError,
-			Width: cs.Width, Height: cs.Height,
+			Width: cs.Width, Height: cs.Height, BitrateKbps: kbps,
 		})
 		if ps.Phase == "connected" {
 			up = true
 			rtt = max(rtt, ps.RTT)
 		}
 	}
-	t.Link = protocol.LinkState{State: "down", RTTMs: float64(rtt.Microseconds()) / 1000}
+	t.Link = protocol.LinkState{State: "down", RTTMs: float64(rtt.Microseconds()) / 1000, UplinkKbps: uplinkKbps}
 	if up || n.ctl.Connected() {
 		t.Link.State = "up"
 	}

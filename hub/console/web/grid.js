@@ -53,7 +53,7 @@ export class GridView {
     const row = (k, val) => [h('dt', {}, t(k)), h('dd', {}, val)];
     card.tel.replaceChildren(
       ...row('v.speed', tel?.gps ? `${num(tel.gps.speed_kmh)} ${t('unit.kmh')}` : '—'),
-      ...row('v.link', tel ? `${tel.link.state === 'up' ? '▲' : '▼'} ${num(tel.link.rtt_ms, 1)} ${t('unit.ms')}` : '—'),
+      ...row('v.link', tel ? `${tel.link.state === 'up' ? '▲' : '▼'} ${num(tel.link.uplink_kbps)} kbit/s · ${num(tel.link.rtt_ms, 1)} ${t('unit.ms')}` : '—'),
       ...row('v.cpu', tel ? `${num(tel.cpu_percent)}%` : '—'),
       ...row('v.disk', tel ? fmtBytes(tel.disk.free_bytes) : '—'),
     );
