@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 
@@ -11,25 +10,8 @@ import (
 )
 
 func runHub(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("hub", flag.ContinueOnError)
-	path := fs.String("config", "", "YAML configuration file (see configs/hub.yaml)")
-	printCfg := fs.Bool("print-config", false, "print the effective configuration and exit")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg := server.DefaultConfig()
-	if *path != "" {
-		var err error
-		if cfg, err = server.LoadConfig(*path); err != nil {
-			return err
-		}
-	}
-	if *printCfg {
-		out, err := cfg.YAML()
-		if err != nil {
-			return err
-		}
-		_, err = os.Stdout.Write(out)
+	cfg, printed, err := loadConfig("hub", args, server.DefaultConfig, server.LoadConfig)
+	if err != nil || printed {
 		return err
 	}
 	log := newLogger()

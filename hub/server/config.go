@@ -1,17 +1,13 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"os"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"fieldwatch/hub/fleet"
+	"fieldwatch/internal/yamlconf"
 )
 
 // Config is the hub's configuration. Every field has a default (see
@@ -113,14 +109,8 @@ func DefaultConfig() Config {
 // LoadConfig reads a YAML file over the defaults; unknown keys are errors.
 func LoadConfig(path string) (Config, error) {
 	cfg := DefaultConfig()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+	if err := yamlconf.Load(path, &cfg); err != nil {
+		return cfg, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, fmt.Errorf("config %s: %w", path, err)
@@ -193,4 +183,4 @@ func (v VehicleConfig) fleet() fleet.Vehicle {
 }
 
 // YAML renders the configuration (for --print-config).
-func (c Config) YAML() ([]byte, error) { return yaml.Marshal(c) }
+func (c Config) YAML() ([]byte, error) { return yamlconf.Marshal(c) }

@@ -1,16 +1,13 @@
 package node
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
 	"regexp"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"fieldwatch/internal/yamlconf"
 )
 
 // Config is a vehicle node's configuration. Every field has a default
@@ -58,14 +55,8 @@ func DefaultConfig() Config {
 // LoadConfig reads a YAML file over the defaults; unknown keys are errors.
 func LoadConfig(path string) (Config, error) {
 	cfg := DefaultConfig()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+	if err := yamlconf.Load(path, &cfg); err != nil {
+		return cfg, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, fmt.Errorf("config %s: %w", path, err)
@@ -119,4 +110,4 @@ func redact(raw string) string {
 }
 
 // YAML renders the configuration (for --print-config).
-func (c Config) YAML() ([]byte, error) { return yaml.Marshal(c) }
+func (c Config) YAML() ([]byte, error) { return yamlconf.Marshal(c) }
