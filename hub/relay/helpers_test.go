@@ -4,10 +4,12 @@ import (
 	"context"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/pion/ice/v4"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
@@ -45,6 +47,7 @@ var h264Cap = webrtc.RTPCodecCapability{
 // testPublisher sends a synthetic H.264 stream: one packet per frame at
 // 25 fps, a keyframe (STAP-A with SPS, PPS, IDR) every 25 frames.
 type testPublisher struct {
+	plis   atomic.Int64
 	pc     *webrtc.PeerConnection
 	track  *webrtc.TrackLocalStaticRTP
 	id     string
@@ -62,7 +65,8 @@ func startPublisher(t *testing.T, r *Relay, k Key, seqBase uint16) *testPublishe
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pc.AddTransceiverFromTrack(track, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly}); err != nil {
+	tr, err := pc.AddTransceiverFromTrack(track, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+	if err != nil {
 		t.Fatal(err)
 	}
 	offer := gatheredOffer(t, pc)
@@ -76,6 +80,19 @@ func startPublisher(t *testing.T, r *Relay, k Key, seqBase uint16) *testPublishe
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &testPublisher{pc: pc, track: track, id: id, cancel: cancel, done: make(chan struct{})}
 	go p.run(ctx, seqBase)
+	go func() { // count the keyframe requests the relay sends
+		for {
+			pkts, _, err := tr.Sender().ReadRTCP()
+			if err != nil {
+				return
+			}
+			for _, pk := range pkts {
+				if _, ok := pk.(*rtcp.PictureLossIndication); ok {
+					p.plis.Add(1)
+				}
+			}
+		}
+	}()
 	t.Cleanup(p.stop)
 	return p
 }

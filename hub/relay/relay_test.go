@@ -3,8 +3,11 @@ package relay
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 	"time"
+
+	"github.com/pion/rtcp"
 )
 
 func TestViewersStartOnKeyframeAndStayContinuous(t *testing.T) {
@@ -94,4 +97,55 @@ func validOffer(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return gatheredOffer(t, pc)
+}
+
+// Keyframe requests from many viewers reach the publisher at most once per
+// PLIInterval (50 ms in these tests).
+func TestKeyframeRequestsRateLimited(t *testing.T) {
+	r := newTestRelay(t)
+	k := Key{"xe-01", "cam1"}
+	pub := startPublisher(t, r, k, 1)
+	viewers := []*testViewer{startViewer(t, r, k), startViewer(t, r, k), startViewer(t, r, k)}
+	for _, v := range viewers {
+		waitFor(t, 5*time.Second, "viewer packets", func() bool { p, _ := v.snapshot(); return len(p) > 5 })
+	}
+	before := pub.plis.Load()
+	start := time.Now()
+	for time.Since(start) < 500*time.Millisecond {
+		for _, v := range viewers {
+			pkts, _ := v.snapshot()
+			_ = v.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: pkts[0].SSRC}})
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	waitFor(t, 2*time.Second, "a keyframe request at the publisher", func() bool { return pub.plis.Load() > before })
+	got := pub.plis.Load() - before
+	maxAllowed := int64(elapsed/(50*time.Millisecond)) + 2
+	t.Logf("%d viewer PLIs in %v became %d at the publisher", 3*int(elapsed/(5*time.Millisecond)), elapsed, got)
+	if got > maxAllowed {
+		t.Fatalf("publisher got %d keyframe requests in %v, want at most %d", got, elapsed, maxAllowed)
+	}
+}
+
+// Close ends every session and leaves no goroutine behind.
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	r, err := New(Params{LoopbackOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := Key{"xe-01", "cam1"}
+	pub := startPublisher(t, r, k, 1)
+	v := startViewer(t, r, k)
+	waitFor(t, 5*time.Second, "viewer packets", func() bool { p, _ := v.snapshot(); return len(p) > 5 })
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	pub.stop()
+	_ = v.pc.Close()
+	waitFor(t, 10*time.Second, "goroutines to settle", func() bool { return runtime.NumGoroutine() <= before+2 })
+	if _, _, err := r.Publish(context.Background(), k, validOffer(t)); !errors.Is(err, ErrClosed) {
+		t.Fatalf("publish after close: %v", err)
+	}
 }
