@@ -20,10 +20,13 @@ import (
 // mtu is the RTP payload budget: safe on cellular links with VPN overhead.
 const mtu = 1200
 
-// h264Codec is what the vehicle offers: passthrough H.264, packetization mode 1.
-var h264Codec = webrtc.RTPCodecCapability{
-	MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
-	SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+// h264Codec is what the vehicle offers: passthrough H.264, packetization
+// mode 1, with the camera's own profile and level.
+func h264Codec(profileLevelID string) webrtc.RTPCodecCapability {
+	return webrtc.RTPCodecCapability{
+		MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
+		SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=" + profileLevelID,
+	}
 }
 
 func audioCodec(d capture.Description) (webrtc.RTPCodecCapability, bool) {
@@ -40,12 +43,13 @@ func audioCodec(d capture.Description) (webrtc.RTPCodecCapability, bool) {
 
 // session is one WHIP session: a PeerConnection and its resource at the hub.
 type session struct {
-	pc     *webrtc.PeerConnection
-	ws     *whip.Session
-	video  *webrtc.TrackLocalStaticRTP
-	audio  *webrtc.TrackLocalStaticRTP
-	pub    *Publisher
-	states chan webrtc.PeerConnectionState
+	pc      *webrtc.PeerConnection
+	ws      *whip.Session
+	video   *webrtc.TrackLocalStaticRTP
+	audio   *webrtc.TrackLocalStaticRTP
+	pub     *Publisher
+	profile string // the profile-level-id offered
+	states  chan webrtc.PeerConnectionState
 
 	sending atomic.Bool // ICE is connected: write media
 	needIDR atomic.Bool // start (again) at a keyframe
@@ -67,12 +71,12 @@ func random32() uint32 {
 }
 
 // connect creates a PeerConnection, offers it to the hub and applies the answer.
-func (pub *Publisher) connect(ctx context.Context, d capture.Description) (*session, error) {
+func (pub *Publisher) connect(ctx context.Context, d capture.Description, profile string) (*session, error) {
 	pc, err := pub.api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, fmt.Errorf("uplink: peer connection: %w", err)
 	}
-	s := &session{pc: pc, pub: pub, states: make(chan webrtc.PeerConnectionState, 16)}
+	s := &session{pc: pc, pub: pub, profile: profile, states: make(chan webrtc.PeerConnectionState, 16)}
 	r := random32()
 	s.vseq, s.aseq, s.vbase, s.abase = uint16(r), uint16(r>>16), random32(), random32()
 	s.needIDR.Store(true)
@@ -80,7 +84,7 @@ func (pub *Publisher) connect(ctx context.Context, d capture.Description) (*sess
 		_ = pc.Close()
 		return nil, err
 	}
-	if s.video, err = webrtc.NewTrackLocalStaticRTP(h264Codec, "video", "fieldwatch"); err != nil {
+	if s.video, err = webrtc.NewTrackLocalStaticRTP(h264Codec(profile), "video", "fieldwatch"); err != nil {
 		return fail(fmt.Errorf("uplink: video track: %w", err))
 	}
 	vs, err := pc.AddTransceiverFromTrack(s.video, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
@@ -167,6 +171,10 @@ func (s *session) run(ctx context.Context, pub *Publisher, gen int) bool {
 		case <-tick.C:
 			if _, g, _ := pub.description(); g != gen {
 				pub.log.Info("uplink: camera changed, new session")
+				return flowed
+			}
+			if p := pub.profileID(); p != "" && p != s.profile {
+				pub.log.Info("uplink: camera profile changed, new session", "profile", p, "was", s.profile)
 				return flowed
 			}
 			s.updateRTT()

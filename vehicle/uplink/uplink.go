@@ -109,6 +109,7 @@ type Publisher struct {
 	whip *whip.Client
 
 	cur     atomic.Pointer[session] // the session media goes to
+	profile atomic.Pointer[string]  // the camera's H.264 profile-level-id, from its SPS
 	frames  atomic.Uint64
 	packets atomic.Uint64
 	bytes   atomic.Uint64
@@ -186,6 +187,11 @@ func (pub *Publisher) description() (capture.Description, int, bool) {
 
 // Video implements capture.Sink.
 func (pub *Publisher) Video(pts time.Duration, au [][]byte) {
+	if sps := spsOf(au); sps != nil {
+		if id, ok := profileLevelID(sps); ok && id != pub.profileID() {
+			pub.profile.Store(&id)
+		}
+	}
 	s := pub.cur.Load()
 	if s == nil || !s.sending.Load() {
 		pub.dropped.Add(1)
@@ -221,7 +227,7 @@ func (pub *Publisher) Run(ctx context.Context) error {
 			}
 		}
 		pub.setPhase(PhaseConnecting, nil)
-		s, err := pub.connect(ctx, desc)
+		s, err := pub.connect(ctx, desc, pub.waitProfile(ctx, 3*time.Second))
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -251,6 +257,27 @@ func (pub *Publisher) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// profileID is the camera's profile-level-id, "" until an SPS was seen.
+func (pub *Publisher) profileID() string {
+	if p := pub.profile.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// waitProfile waits a little for the camera's SPS (it comes with every
+// keyframe), so the offer names the profile the camera really sends.
+func (pub *Publisher) waitProfile(ctx context.Context, d time.Duration) string {
+	deadline := time.Now().Add(d)
+	for pub.profileID() == "" && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if id := pub.profileID(); id != "" {
+		return id
+	}
+	return defaultProfileLevelID
 }
 
 // sleep waits a full-jitter backoff; false when ctx ended.
