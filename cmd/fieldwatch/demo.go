@@ -17,6 +17,7 @@ func runDemo(ctx context.Context, args []string) error {
 	vehicles := fs.Int("vehicles", 3, "number of simulated vehicles")
 	cameras := fs.Int("cameras", 2, "cameras per simulated vehicle")
 	password := fs.String("demo-password", "", "password of every seeded account (default: random, printed)")
+	outages := fs.Bool("outages", false, "cut random vehicles' links now and then (3-30 s every 20-60 s)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -24,7 +25,7 @@ func runDemo(ctx context.Context, args []string) error {
 	startPprof(log)
 	d, err := demo.Start(ctx, demo.Options{
 		HTTPAddr: *httpAddr, DataDir: *dataDir, Vehicles: *vehicles, CamerasPerVehicle: *cameras,
-		Password: *password, Logger: log,
+		Password: *password, Outages: *outages, Logger: log,
 	})
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 const usage = `fieldwatch: customs online surveillance (duty hub + command vehicles)
 
 Usage:
-  fieldwatch demo    [--http ADDR] [--data DIR] [--vehicles N] [--demo-password P]
+  fieldwatch demo    [--http ADDR] [--data DIR] [--vehicles N] [--cameras N] [--demo-password P] [--outages]
   fieldwatch hub     --config FILE [--print-config]
   fieldwatch vehicle --config FILE [--print-config]
   fieldwatch sim camera [--addr ADDR] [--paths cam1,cam2]

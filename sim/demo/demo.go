@@ -35,7 +35,11 @@ type Options struct {
 	Vehicles          int    // default 3
 	CamerasPerVehicle int    // default 2
 	Password          string // every seeded account's password; default random
-	Logger            *slog.Logger
+	// Outages cuts random vehicles' links now and then (never by default).
+	Outages bool
+	Logger  *slog.Logger
+
+	outages outageTiming // tests shorten it
 }
 
 // Login is a seeded account.
@@ -101,6 +105,13 @@ func Start(ctx context.Context, opts Options) (*Demo, error) {
 	if err := d.start(ctx, opts); err != nil {
 		d.Close()
 		return nil, err
+	}
+	if opts.Outages {
+		if opts.outages == (outageTiming{}) {
+			opts.outages = defaultOutages
+		}
+		d.wg.Add(1)
+		go d.randomOutages(ctx, opts.outages)
 	}
 	return d, nil
 }
