@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 	"errors"
+	"net"
 	"runtime"
 	"testing"
 	"time"
@@ -147,5 +148,30 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 	waitFor(t, 10*time.Second, "goroutines to settle", func() bool { return runtime.NumGoroutine() <= before+2 })
 	if _, _, err := r.Publish(context.Background(), k, validOffer(t)); !errors.Is(err, ErrClosed) {
 		t.Fatalf("publish after close: %v", err)
+	}
+}
+
+// With webrtc.udp_port set, every session shares one UDP port.
+func TestSingleUDPPort(t *testing.T) {
+	l, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.LocalAddr().(*net.UDPAddr).Port
+	l.Close()
+	r, err := New(Params{LoopbackOnly: true, UDPPort: port})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	k := Key{"xe-01", "cam1"}
+	startPublisher(t, r, k, 1)
+	v1, v2 := startViewer(t, r, k), startViewer(t, r, k)
+	for _, v := range []*testViewer{v1, v2} {
+		waitFor(t, 5*time.Second, "viewer packets over the shared port", func() bool { p, _ := v.snapshot(); return len(p) > 10 })
+		pair, err := v.pc.SCTP().Transport().ICETransport().GetSelectedCandidatePair()
+		if err != nil || pair == nil || int(pair.Remote.Port) != port {
+			t.Fatalf("viewer's remote candidate %v (err %v), want port %d", pair, err, port)
+		}
 	}
 }
