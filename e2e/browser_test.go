@@ -153,6 +153,19 @@ func TestConsoleShowsOutage(t *testing.T) {
 	}
 	before := decoded()
 	eventually(t, 15*time.Second, "tile decoding again", func() bool { return decoded() >= before+25 })
+
+	// The camera itself fails at the vehicle: the tile says so, then recovers.
+	tile := `document.querySelector('[data-testid="tile-xe-01-cam1"]')`
+	if err := d.SetCamera("xe-01", "cam1", false); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, 15*time.Second, "tile shows the camera down", tile+`.dataset.state === 'camDown'`)
+	if err := d.SetCamera("xe-01", "cam1", true); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, 20*time.Second, "tile live again", tile+`.dataset.state === 'live'`)
+	before = decoded()
+	eventually(t, 15*time.Second, "tile decoding after the camera came back", func() bool { return decoded() >= before+25 })
 }
 
 const demoPassword = "mat-khau-kiem-thu"

@@ -220,6 +220,15 @@ func (d *Demo) SetLink(id string, up bool) error {
 	return nil
 }
 
+// SetCamera takes a simulated camera offline (as if it lost power) or back.
+func (d *Demo) SetCamera(vehicle, camera string, online bool) error {
+	if _, ok := d.vehicles[vehicle]; !ok {
+		return fmt.Errorf("%w: %q", fleet.ErrUnknownVehicle, vehicle)
+	}
+	d.cams.SetOnline(vehicle+"/"+camera, online)
+	return nil
+}
+
 func (d *Demo) linkUp(id string) (bool, bool) {
 	v, ok := d.vehicles[id]
 	if !ok {

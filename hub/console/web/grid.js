@@ -69,7 +69,9 @@ export class GridView {
       // A stream that came back: kick a waiting player instead of letting it sleep out its backoff.
       if (c.live && tile.state !== 'live' && tile.state !== 'connecting') { tile.player.stop(); tile.player.start(); }
       // The hub still holds the viewer's session while the vehicle is away: say so over the frozen picture.
-      tile.show(c.live ? tile.state : v.online ? 'noSignal' : 'offline');
+      const atVehicle = tel?.cameras?.find((x) => x.id === c.id);
+      const camDown = atVehicle && atVehicle.state !== 'online';
+      tile.show(c.live ? tile.state : !v.online ? 'offline' : camDown ? 'camDown' : 'noSignal');
     }
 
     if (this.demo && v.sim) {
@@ -90,7 +92,7 @@ export class GridView {
     const tile = { el, state: 'connecting' };
     tile.show = (s, detail) => {
       el.dataset.state = s;
-      label.textContent = { connecting: t('cam.connecting'), live: t('cam.live'), noSignal: t('cam.noSignal'), offline: t('cam.offline'), forbidden: t('cam.forbidden') }[s] ?? t('cam.error', detail ?? '');
+      label.textContent = { connecting: t('cam.connecting'), live: t('cam.live'), noSignal: t('cam.noSignal'), offline: t('cam.offline'), camDown: t('cam.down'), forbidden: t('cam.forbidden') }[s] ?? t('cam.error', detail ?? '');
     };
     tile.player = new WhepPlayer(video, v.id, c.id, {
       onState: (s, detail) => { tile.state = s; tile.show(s, detail); },
