@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -21,9 +20,9 @@ func startDemo(t *testing.T, vehicles, cameras int) *demo.Demo {
 	if os.Getenv("FIELDWATCH_LOG") == "debug" {
 		lvl = slog.LevelDebug
 	}
-	d, err := demo.Start(context.Background(), demo.Options{
+	d, err := demo.Start(t.Context(), demo.Options{
 		HTTPAddr: "127.0.0.1:0", DataDir: t.TempDir(), Vehicles: vehicles, CamerasPerVehicle: cameras,
-		Password: "mat-khau-kiem-thu",
+		Password: demoPassword,
 		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})),
 	})
 	if err != nil {
@@ -35,6 +34,22 @@ func startDemo(t *testing.T, vehicles, cameras int) *demo.Demo {
 		}
 	})
 	return d
+}
+
+const demoPassword = "mat-khau-kiem-thu"
+
+// loginWithRole picks a seeded account with one of the roles, in order.
+func loginWithRole(t *testing.T, d *demo.Demo, roles ...string) demo.Login {
+	t.Helper()
+	for _, role := range roles {
+		for _, l := range d.Logins() {
+			if l.Role == role {
+				return l
+			}
+		}
+	}
+	t.Fatalf("the demo seeds no account with a role in %v: %+v", roles, d.Logins())
+	return demo.Login{}
 }
 
 // apiLogin logs in through the API and returns the bearer token.

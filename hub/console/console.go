@@ -12,7 +12,9 @@ import (
 //go:embed web
 var files embed.FS
 
-// Handler serves the console: index.html at / and assets under /static/.
+// Handler serves the console: index.html at / (never cached, so a new hub
+// version shows at once; the pages are hash routes such as #/map) and the
+// assets under /static/ (cached for five minutes).
 func Handler() http.Handler {
 	web, err := fs.Sub(files, "web")
 	if err != nil {
@@ -20,6 +22,7 @@ func Handler() http.Handler {
 	}
 	static := http.StripPrefix("/static/", http.FileServer(http.FS(web)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		switch {
 		case strings.HasPrefix(r.URL.Path, "/static/"):
 			w.Header().Set("Cache-Control", "public, max-age=300")

@@ -1,79 +1,71 @@
 package console
 
 import (
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"testing"
 )
 
 func TestServesIndexAndAssets(t *testing.T) {
 	h := Handler()
-	for _, c := range []struct{ path, ctype, cache string }{
-		{"/", "text/html", "no-cache"},
-		{"/static/app.js", "javascript", "max-age"},
-		{"/static/app.css", "text/css", "max-age"},
-		{"/static/whep.js", "javascript", "max-age"},
+	for _, c := range []struct{ path, ctype, cache, body string }{
+		{"/", "text/html", "no-cache", `<script type="module" src="/static/app.js">`},
+		{"/static/app.js", "text/javascript", "max-age=300", "import "},
+		{"/static/whep.js", "text/javascript", "max-age=300", "export class WhepPlayer"},
+		{"/static/sei.js", "text/javascript", "max-age=300", "export function findStamp"},
+		{"/static/app.css", "text/css", "max-age=300", ":root"},
 	} {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, c.path, nil))
-		if rec.Code != 200 || !strings.Contains(rec.Header().Get("Content-Type"), c.ctype) || !strings.Contains(rec.Header().Get("Cache-Control"), c.cache) {
-			t.Errorf("%s: %d %q %q", c.path, rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"))
-		}
+		t.Run(c.path, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, c.path, nil))
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d", rec.Code)
+			}
+			if got := rec.Header().Get("Content-Type"); !strings.HasPrefix(got, c.ctype) {
+				t.Errorf("Content-Type %q, want %s", got, c.ctype)
+			}
+			if got := rec.Header().Get("Cache-Control"); !strings.Contains(got, c.cache) {
+				t.Errorf("Cache-Control %q, want %s", got, c.cache)
+			}
+			if got := rec.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options %q", got)
+			}
+			if !strings.Contains(rec.Body.String(), c.body) {
+				t.Errorf("body lacks %q", c.body)
+			}
+		})
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/nothing-here", nil))
-	if rec.Code != 404 {
-		t.Errorf("unknown path: %d", rec.Code)
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/index.html", nil))
+	if rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != "./" {
+		t.Errorf("/index.html: %d to %q, want a redirect to /", rec.Code, rec.Header().Get("Location"))
+	}
+	for _, path := range []string{"/nothing-here", "/static/nothing.js", "/api.js"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", path, rec.Code)
+		}
 	}
 }
 
-// Every string key the console uses exists in Vietnamese and in English.
-func TestEveryKeyTranslated(t *testing.T) {
-	src, err := fs.ReadFile(files, "web/i18n.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vi, en, ok := strings.Cut(string(src), "\n  en: {")
-	if !ok {
-		t.Fatal("i18n.js: no en dictionary")
-	}
-	keyRE := regexp.MustCompile(`'([a-z]+\.[A-Za-z]+)':`)
-	dict := func(s string) map[string]bool {
-		m := map[string]bool{}
-		for _, k := range keyRE.FindAllStringSubmatch(s, -1) {
-			m[k[1]] = true
+// The index only refers to assets that exist.
+func TestIndexAssetsExist(t *testing.T) {
+	h := Handler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	refs := 0
+	for _, part := range strings.Split(rec.Body.String(), `"/static/`)[1:] {
+		name, _, _ := strings.Cut(part, `"`)
+		refs++
+		r := httptest.NewRecorder()
+		h.ServeHTTP(r, httptest.NewRequest(http.MethodGet, "/static/"+name, nil))
+		if r.Code != http.StatusOK {
+			t.Errorf("index refers to /static/%s: status %d", name, r.Code)
 		}
-		return m
 	}
-	viKeys, enKeys := dict(vi), dict(en)
-	if len(viKeys) < 40 || len(viKeys) != len(enKeys) {
-		t.Fatalf("dictionaries: %d vi keys, %d en keys", len(viKeys), len(enKeys))
-	}
-	useRE := regexp.MustCompile(`(?:\bt\(|data-i18n=")'?([a-z]+\.[A-Za-z]+)`)
-	used := 0
-	err = fs.WalkDir(files, "web", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path == "web/i18n.js" {
-			return err
-		}
-		data, err := fs.ReadFile(files, path)
-		if err != nil {
-			return err
-		}
-		for _, m := range useRE.FindAllStringSubmatch(string(data), -1) {
-			used++
-			if !viKeys[m[1]] || !enKeys[m[1]] {
-				t.Errorf("%s uses %q, missing in vi (%v) or en (%v)", path, m[1], viKeys[m[1]], enKeys[m[1]])
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if used < 30 {
-		t.Fatalf("found only %d uses of t(): the pattern is stale", used)
+	if refs < 2 {
+		t.Errorf("index refers to %d assets, want the stylesheet and the app", refs)
 	}
 }

@@ -49,10 +49,10 @@ async function refresh() {
   try {
     const vehicles = await api.vehicles();
     view?.update(vehicles);
-    document.body.classList.remove('disconnected');
+    document.getElementById('netbanner').hidden = true;
   } catch (e) {
-    if (e instanceof APIError && e.status === 401) { showLogin(); return; }
-    document.body.classList.add('disconnected');
+    if (e instanceof APIError && e.status === 401) { showLogin(t('login.expired')); return; }
+    document.getElementById('netbanner').hidden = false;
   }
 }
 
@@ -61,7 +61,13 @@ function route() {
   const [, page, vehicle, camera] = location.hash.split('/');
   if (page === 'camera' && vehicle && camera) view = new CameraView(app, decodeURIComponent(vehicle), decodeURIComponent(camera));
   else if (page === 'map') { const m = new MapView(); app.replaceChildren(m.el); view = m; }
-  else view = new GridView(app, { demo: info.demo, onOpen: (v, c) => { location.hash = `#/camera/${encodeURIComponent(v)}/${encodeURIComponent(c)}`; } });
+  else {
+    view = new GridView(app, {
+      demo: info.demo,
+      onOpen: (v, c) => { location.hash = `#/camera/${encodeURIComponent(v)}/${encodeURIComponent(c)}`; },
+      onChanged: refresh,
+    });
+  }
   refresh();
   timer = setInterval(() => { if (!document.hidden) refresh(); }, 2000);
 }
@@ -86,12 +92,19 @@ function tick() { document.getElementById('clock').textContent = formatTime(new 
 function init() {
   setLang(getLang());
   const langBtn = document.getElementById('lang');
-  langBtn.textContent = getLang() === 'vi' ? 'EN' : 'VI';
+  const labelLang = () => {
+    langBtn.textContent = getLang() === 'vi' ? 'EN' : 'VI';
+    langBtn.setAttribute('aria-label', t('nav.lang'));
+    langBtn.title = t('nav.lang');
+  };
+  labelLang();
   langBtn.addEventListener('click', () => {
     setLang(getLang() === 'vi' ? 'en' : 'vi');
-    langBtn.textContent = getLang() === 'vi' ? 'EN' : 'VI';
+    labelLang();
     if (timer) route(); else showLogin();
   });
+  // Polling pauses while the tab is hidden; catch up at once when it shows.
+  document.addEventListener('visibilitychange', () => { if (!document.hidden && timer) refresh(); });
   document.getElementById('logout').addEventListener('click', async () => { await api.logout().catch(() => {}); showLogin(); });
   window.addEventListener('hashchange', () => { if (timer) route(); });
   translate(document);

@@ -1,7 +1,7 @@
 // The full view of one camera, with statistics from the browser and the hub.
 import { h, num } from './dom.js';
 import { t } from './i18n.js';
-import { WhepPlayer } from './whep.js';
+import { WhepPlayer, stateText } from './whep.js';
 
 export class CameraView {
   constructor(root, vehicle, camera) {
@@ -10,6 +10,7 @@ export class CameraView {
     this.video = h('video', { muted: true, autoplay: true, playsinline: true, controls: true, 'data-testid': 'camera-video' });
     this.video.muted = true;
     this.title = h('h2', {}, `${vehicle} / ${camera}`);
+    this.state = 'connecting';
     this.stateEl = h('span', { class: 'badge', 'data-testid': 'camera-state' }, t('cam.connecting'));
     this.stats = h('dl', { class: 'stats', 'data-testid': 'camera-stats' });
     root.replaceChildren(h('div', { class: 'camera-layout' },
@@ -17,16 +18,20 @@ export class CameraView {
       h('aside', { class: 'side' }, h('h3', {}, t('view.stats')), this.stats)));
     this.player = new WhepPlayer(this.video, vehicle, camera, {
       measure: true,
-      onState: (s, d) => {
-        this.stateEl.dataset.state = s;
-        this.stateEl.className = `badge ${s === 'live' ? 'on' : 'off'}`;
-        this.stateEl.textContent = { connecting: t('cam.connecting'), live: t('cam.live'), noSignal: t('cam.noSignal'), offline: t('cam.offline'), forbidden: t('cam.forbidden') }[s] ?? t('cam.error', d ?? '');
-      },
+      onState: (s, d) => { this.state = s; this.detail = d; this.showState(); },
     });
     this.player.start();
     this.prev = null;
     this.timer = setInterval(() => this.sample(), 1000);
     this.hub = null;
+  }
+
+  // showState shows the player's state, or no signal over a frozen picture.
+  showState() {
+    const s = this.state === 'live' && this.player.frozen() ? 'noSignal' : this.state;
+    this.stateEl.dataset.state = s;
+    this.stateEl.className = `badge ${s === 'live' ? 'on' : 'off'}`;
+    this.stateEl.textContent = stateText(s, this.detail);
   }
 
   update(vehicles) {
@@ -37,6 +42,7 @@ export class CameraView {
   }
 
   async sample() {
+    this.showState();
     const pc = this.player.pc;
     let inbound = null;
     if (pc) {
@@ -54,21 +60,24 @@ export class CameraView {
     if (inbound) this.prev = { at: now, bytes: inbound.bytesReceived, frames: inbound.framesDecoded };
     const jitterMs = inbound?.jitterBufferEmittedCount ? (inbound.jitterBufferDelay / inbound.jitterBufferEmittedCount) * 1000 : null;
     const row = (k, v, id) => [h('dt', {}, t(k)), h('dd', { 'data-testid': id }, v)];
+    const kbit = (v) => `${num(v)} ${t('unit.kbps')}`;
+    const latency = this.stateEl.dataset.state === 'live' ? this.player.latencyMs : null;
     const hub = this.hub;
     this.stats.replaceChildren(
-      ...row('view.bitrate', kbps === null ? '—' : `${num(kbps)} kbit/s`, 'stat-bitrate'),
+      ...row('view.bitrate', kbps === null ? '—' : kbit(kbps), 'stat-bitrate'),
       ...row('view.fps', num(fps, 1), 'stat-fps'),
       ...row('view.resolution', inbound?.frameWidth ? `${inbound.frameWidth}×${inbound.frameHeight}` : '—', 'stat-resolution'),
       ...row('view.lost', num(inbound?.packetsLost), 'stat-lost'),
       ...row('view.jitter', jitterMs === null ? '—' : `${num(jitterMs)} ${t('unit.ms')}`, 'stat-jitter'),
-      ...row('view.latency', this.player.latencyMs === null ? '—' : `${num(this.player.latencyMs)} ${t('unit.ms')}`, 'stat-latency'),
+      ...row(this.player.latencyOnScreen ? 'view.latency' : 'view.latencyRecv', latency === null ? '—' : `${num(latency)} ${t('unit.ms')}`, 'stat-latency'),
       h('dt', { class: 'sep' }, t('view.hub')), h('dd', { class: 'sep' }, ''),
-      ...row('view.hubBitrate', hub ? `${num(hub.bitrate_kbps)} kbit/s` : '—', 'hub-bitrate'),
+      ...row('view.hubBitrate', hub ? kbit(hub.bitrate_kbps) : '—', 'hub-bitrate'),
       ...row('view.hubLoss', hub ? `${num(hub.loss_pct, 2)}%` : '—', 'hub-loss'),
       ...row('view.hubLatency', hub?.latency_ms ? `${num(hub.latency_ms, 1)} ${t('unit.ms')}` : '—', 'hub-latency'),
       ...row('view.viewers', hub ? num(hub.viewers) : '—', 'hub-viewers'),
     );
     this.stats.dataset.framesDecoded = String(inbound?.framesDecoded ?? 0);
+    this.stats.dataset.latencyOnScreen = String(this.player.latencyOnScreen);
   }
 
   destroy() { clearInterval(this.timer); this.player.stop(); }

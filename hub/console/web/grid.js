@@ -3,14 +3,15 @@
 import { api } from './api.js';
 import { h, fmtBytes, num } from './dom.js';
 import { t, formatTime } from './i18n.js';
-import { WhepPlayer } from './whep.js';
+import { WhepPlayer, stateText } from './whep.js';
 import { MapView } from './map.js';
 
 export class GridView {
-  constructor(root, { demo, onOpen }) {
+  constructor(root, { demo, onOpen, onChanged }) {
     this.root = root;
     this.demo = demo;
     this.onOpen = onOpen;
+    this.onChanged = onChanged; // asks for a refresh after an action
     this.cards = new Map(); // vehicle id -> {el, tiles: Map(camera id -> tile)}
     this.list = h('section', { class: 'cards', 'data-testid': 'vehicles' });
     this.map = new MapView({ compact: true });
@@ -50,10 +51,12 @@ export class GridView {
     card.head.replaceChildren(h('div', {}, h('h2', {}, v.name), h('div', { class: 'muted' }, `${v.id} · ${v.unit}`)), h('div', { class: 'head-right' }, badge, h('div', { class: 'muted small' }, seen)));
 
     const tel = v.telemetry;
+    const gps = tel?.gps;
     const row = (k, val) => [h('dt', {}, t(k)), h('dd', {}, val)];
     card.tel.replaceChildren(
-      ...row('v.speed', tel?.gps ? `${num(tel.gps.speed_kmh)} ${t('unit.kmh')}` : '—'),
-      ...row('v.link', tel ? `${tel.link.state === 'up' ? '▲' : '▼'} ${num(tel.link.uplink_kbps)} kbit/s · ${num(tel.link.rtt_ms, 1)} ${t('unit.ms')}` : '—'),
+      ...row('v.gps', gps ? `${gps.lat.toFixed(5)}, ${gps.lon.toFixed(5)}${gps.accuracy_m ? ` ±${num(gps.accuracy_m)} ${t('unit.m')}` : ''}` : t('v.noFix')),
+      ...row('v.speed', gps ? `${num(gps.speed_kmh)} ${t('unit.kmh')} · ${num(gps.heading)}°` : '—'),
+      ...row('v.link', tel ? `${tel.link.state === 'up' ? '▲' : '▼'} ${num(tel.link.uplink_kbps)} ${t('unit.kbps')} · ${num(tel.link.rtt_ms, 1)} ${t('unit.ms')}` : '—'),
       ...row('v.cpu', tel ? `${num(tel.cpu_percent)}%` : '—'),
       ...row('v.disk', tel ? fmtBytes(tel.disk.free_bytes) : '—'),
     );
@@ -67,20 +70,44 @@ export class GridView {
       }
       tile.el.dataset.live = String(c.live);
       // A stream that came back: kick a waiting player instead of letting it sleep out its backoff.
-      if (c.live && tile.state !== 'live' && tile.state !== 'connecting') { tile.player.stop(); tile.player.start(); }
-      // The hub still holds the viewer's session while the vehicle is away: say so over the frozen picture.
+      if (c.live && !['live', 'connecting', 'forbidden', 'unauthorized'].includes(tile.state)) { tile.player.stop(); tile.player.start(); }
+      // The hub keeps the viewer's session while the vehicle is away, so the
+      // picture just freezes: say why over it, from the hub's view and from
+      // the frames this browser presents.
+      const stalled = tile.state === 'live' && tile.player.frozen();
       const atVehicle = tel?.cameras?.find((x) => x.id === c.id);
       const camDown = atVehicle && atVehicle.state !== 'online';
-      tile.show(c.live ? tile.state : !v.online ? 'offline' : camDown ? 'camDown' : 'noSignal');
+      tile.show(c.live && !stalled ? tile.state : !v.online ? 'offline' : camDown ? 'camDown' : 'noSignal', tile.detail);
     }
 
     if (this.demo && v.sim) {
-      const up = v.sim.link_up;
-      const btn = h('button', { type: 'button', class: up ? 'danger' : 'primary', 'data-testid': `link-${v.id}`,
-        onclick: async () => { btn.disabled = true; try { await api.simLink(v.id, !up); } finally { btn.disabled = false; } } },
-      up ? t('v.cut') : t('v.restore'));
-      card.actions.replaceChildren(h('span', { class: 'muted small' }, t('v.simLink') + ':'), btn);
+      card.linkUp = v.sim.link_up;
+      card.linkBtn ??= this.makeLinkButton(card, v.id);
+      card.linkBtn.className = card.linkUp ? 'danger' : 'primary';
+      card.linkBtn.textContent = card.linkUp ? t('v.cut') : t('v.restore');
     }
+  }
+
+  // makeLinkButton builds the demo's cut/restore button once, so that it
+  // keeps the keyboard focus across refreshes.
+  makeLinkButton(card, id) {
+    const err = h('span', { class: 'error small', role: 'alert' });
+    const btn = h('button', { type: 'button', 'data-testid': `link-${id}`,
+      onclick: async () => {
+        btn.disabled = true;
+        err.textContent = '';
+        try {
+          await api.simLink(id, !card.linkUp);
+          card.linkUp = !card.linkUp;
+          this.onChanged?.();
+        } catch (e) {
+          err.textContent = t('v.simFailed', e.message);
+        } finally {
+          btn.disabled = false;
+        }
+      } });
+    card.actions.replaceChildren(err, h('span', { class: 'muted small' }, t('v.simLink') + ':'), btn);
+    return btn;
   }
 
   makeTile(v, c) {
@@ -92,10 +119,10 @@ export class GridView {
     const tile = { el, state: 'connecting' };
     tile.show = (s, detail) => {
       el.dataset.state = s;
-      label.textContent = { connecting: t('cam.connecting'), live: t('cam.live'), noSignal: t('cam.noSignal'), offline: t('cam.offline'), camDown: t('cam.down'), forbidden: t('cam.forbidden') }[s] ?? t('cam.error', detail ?? '');
+      label.textContent = stateText(s, detail);
     };
     tile.player = new WhepPlayer(video, v.id, c.id, {
-      onState: (s, detail) => { tile.state = s; tile.show(s, detail); },
+      onState: (s, detail) => { tile.state = s; tile.detail = detail; tile.show(s, detail); },
     });
     tile.player.start();
     return tile;

@@ -15,6 +15,9 @@ function s(tag, attrs = {}, ...children) {
   return el;
 }
 
+const latLabel = (v) => `${Math.abs(v).toFixed(3)}°${v < 0 ? 'S' : 'N'}`;
+const lonLabel = (v) => `${Math.abs(v).toFixed(3)}°${v < 0 ? 'W' : 'E'}`;
+
 // niceStep picks a grid spacing in degrees for a span.
 function niceStep(span) {
   for (const st of [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5]) if (span / st <= 8) return st;
@@ -23,6 +26,7 @@ function niceStep(span) {
 
 export class MapView {
   constructor({ compact = false } = {}) {
+    this.compact = compact;
     this.w = compact ? 360 : 960;
     this.hgt = compact ? 300 : 600;
     this.svg = s('svg', { viewBox: `0 0 ${this.w} ${this.hgt}`, class: 'map', role: 'img', 'aria-label': t('map.title'), 'data-testid': 'map' });
@@ -31,6 +35,12 @@ export class MapView {
   }
 
   update(vehicles) {
+    // The full map draws at the size it is shown, in CSS pixels.
+    const box = this.svg.getBoundingClientRect();
+    if (!this.compact && box.width > 0 && box.height > 0) {
+      [this.w, this.hgt] = [Math.round(box.width), Math.round(box.height)];
+      this.svg.setAttribute('viewBox', `0 0 ${this.w} ${this.hgt}`);
+    }
     const fixed = vehicles.filter((v) => v.telemetry?.gps);
     for (const v of fixed) {
       const tr = trails.get(v.id) ?? [];
@@ -46,22 +56,26 @@ export class MapView {
     const pts = fixed.flatMap((v) => trails.get(v.id));
     let [minLat, maxLat, minLon, maxLon] = [90, -90, 180, -180];
     for (const [la, lo] of pts) { minLat = Math.min(minLat, la); maxLat = Math.max(maxLat, la); minLon = Math.min(minLon, lo); maxLon = Math.max(maxLon, lo); }
-    // Margin, a minimum extent, and equal scale in metres on both axes.
+    // Equirectangular, equal scale in metres on both axes, fitted to the
+    // positions with a margin (wider on the right for the names).
+    const pad = { l: 24, r: 110, t: 24, b: 30 };
+    const innerW = this.w - pad.l - pad.r, innerH = this.hgt - pad.t - pad.b;
     const k = Math.cos(((minLat + maxLat) / 2) * Math.PI / 180);
-    let spanLat = Math.max(maxLat - minLat, 0.01) * 1.3;
-    let spanLon = Math.max(maxLon - minLon, 0.01) * 1.3;
     const cLat = (minLat + maxLat) / 2, cLon = (minLon + maxLon) / 2;
-    if (spanLon * k / spanLat > this.w / this.hgt) spanLat = spanLon * k * this.hgt / this.w; else spanLon = spanLat * this.w / this.hgt / k;
-    const x = (lon) => ((lon - (cLon - spanLon / 2)) / spanLon) * this.w;
-    const y = (lat) => (((cLat + spanLat / 2) - lat) / spanLat) * this.hgt;
+    const sc = Math.min(innerW / (Math.max(maxLon - minLon, 0.005) * k), innerH / Math.max(maxLat - minLat, 0.005));
+    const x = (lon) => pad.l + innerW / 2 + (lon - cLon) * k * sc;
+    const y = (lat) => pad.t + innerH / 2 - (lat - cLat) * sc;
+    const west = cLon - (pad.l + innerW / 2) / (k * sc), east = cLon + (pad.r + innerW / 2) / (k * sc);
+    const south = cLat - (pad.b + innerH / 2) / sc, north = cLat + (pad.t + innerH / 2) / sc;
 
     const grid = s('g', { class: 'grid' });
-    const step = niceStep(Math.max(spanLat, spanLon));
-    for (let lat = Math.ceil((cLat - spanLat / 2) / step) * step; lat < cLat + spanLat / 2; lat += step) {
-      grid.append(s('line', { x1: 0, x2: this.w, y1: y(lat), y2: y(lat) }), s('text', { x: 4, y: y(lat) - 3 }, `${lat.toFixed(3)}°N`));
+    const step = niceStep(Math.max(north - south, east - west));
+    for (let lat = Math.ceil(south / step) * step; lat < north; lat += step) {
+      grid.append(s('line', { x1: 0, x2: this.w, y1: y(lat), y2: y(lat) }));
+      if (y(lat) < this.hgt - 22) grid.append(s('text', { x: 4, y: y(lat) - 3 }, latLabel(lat)));
     }
-    for (let lon = Math.ceil((cLon - spanLon / 2) / step) * step; lon < cLon + spanLon / 2; lon += step) {
-      grid.append(s('line', { y1: 0, y2: this.hgt, x1: x(lon), x2: x(lon) }), s('text', { x: x(lon) + 3, y: this.hgt - 4 }, `${lon.toFixed(3)}°E`));
+    for (let lon = Math.ceil(west / step) * step; lon < east; lon += step) {
+      grid.append(s('line', { y1: 0, y2: this.hgt, x1: x(lon), x2: x(lon) }), s('text', { x: x(lon) + 3, y: this.hgt - 4 }, lonLabel(lon)));
     }
     this.svg.append(grid);
     for (const v of fixed) {
@@ -70,9 +84,9 @@ export class MapView {
       if (tr.length > 1) this.svg.append(s('polyline', { class: `trail ${cls}`, points: tr.map(([la, lo]) => `${x(lo).toFixed(1)},${y(la).toFixed(1)}`).join(' ') }));
       const g = v.telemetry.gps;
       const title = s('title');
-      title.textContent = `${v.name}: ${g.speed_kmh.toFixed(0)} ${t('unit.kmh')}, ${g.heading.toFixed(0)}°, ${formatTime(g.time)}`;
+      title.textContent = `${v.name}: ${g.speed_kmh.toFixed(0)} ${t('unit.kmh')}, ${g.heading.toFixed(0)}°, ${formatTime(g.time)} · ${v.online ? t('v.online') : t('v.offline')}`;
       const px = x(g.lon), py = y(g.lat);
-      this.svg.append(s('g', { class: `marker ${cls}`, transform: `translate(${px.toFixed(1)},${py.toFixed(1)})`, 'data-testid': `marker-${v.id}` },
+      this.svg.append(s('g', { class: `marker ${cls}`, transform: `translate(${px.toFixed(1)},${py.toFixed(1)})`, 'data-testid': `marker-${v.id}`, 'data-online': String(v.online) },
         title,
         s('path', { d: 'M0,-11 L6,6 L0,2 L-6,6 Z', transform: `rotate(${g.heading.toFixed(0)})` }),
         s('text', { x: 10, y: 4 }, v.name)));

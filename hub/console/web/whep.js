@@ -1,9 +1,11 @@
 // A WHEP player (RFC 9725 signalling) for one camera, in a <video>.
 // It reconnects by itself, with backoff, when the stream or the link drops.
 // With measure set it reads the capture-time SEI stamps from the encoded
-// frames (Chromium's encoded insertable streams) to show true latency.
+// frames (Chromium's encoded insertable streams) and matches them, by RTP
+// timestamp, with the frames the <video> presents: capture -> screen latency.
+import { t } from './i18n.js';
+import { findStamp } from './sei.js';
 
-const SEI_UUID = [0x6f, 0x1e, 0x4c, 0x2a, 0x93, 0xb7, 0x4d, 0x5e, 0x8a, 0x61, 0x0c, 0x7f, 0x2b, 0x9d, 0x3e, 0x84];
 const canMeasure = typeof RTCRtpReceiver !== 'undefined' && 'createEncodedStreams' in RTCRtpReceiver.prototype;
 
 export class WhepPlayer {
@@ -11,12 +13,44 @@ export class WhepPlayer {
     Object.assign(this, { video, vehicle, camera, onState, measure: measure && canMeasure });
     this.stopped = false;
     this.attempt = 0;
-    this.latencyMs = null;
+    this.latencyMs = null; // capture -> screen; capture -> receipt until a presented frame matches
+    this.latencyOnScreen = false;
+    this.stamps = new Map(); // RTP timestamp -> capture time (Unix ms), last few frames
+    this.lastFrameAt = 0; // performance.now() of the last presented frame
     this.pc = null;
     this.location = null;
   }
 
-  start() { this.stopped = false; this.connect(); }
+  start() {
+    this.stopped = false;
+    this.watchFrames();
+    this.connect();
+  }
+
+  // frozen tells whether the picture has stood still for longer than ms
+  // although the connection is up (the stream stopped upstream).
+  frozen(ms = 1500) {
+    return this.pc?.connectionState === 'connected' && this.lastFrameAt > 0 && performance.now() - this.lastFrameAt > ms;
+  }
+
+  // watchFrames follows every presented frame: when the last one was shown,
+  // and with measure the latency of the stamped ones (the frame's expected
+  // display time minus its capture time).
+  watchFrames() {
+    if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype) || this.watching) return;
+    this.watching = true;
+    const onFrame = (now, meta) => {
+      if (this.stopped) { this.watching = false; return; }
+      this.lastFrameAt = now;
+      const captured = this.measure ? this.stamps.get(meta.rtpTimestamp) : undefined;
+      if (captured !== undefined) {
+        this.latencyMs = performance.timeOrigin + meta.expectedDisplayTime - captured;
+        this.latencyOnScreen = true;
+      }
+      this.video.requestVideoFrameCallback(onFrame);
+    };
+    this.video.requestVideoFrameCallback(onFrame);
+  }
 
   stop() {
     this.stopped = true;
@@ -73,7 +107,12 @@ export class WhepPlayer {
         method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/sdp' }, body: pc.localDescription.sdp,
       });
       if (pc !== this.pc) return;
-      if (resp.status === 401 || resp.status === 403) { this.stopped = true; this.teardown(); this.onState('forbidden'); return; }
+      if (resp.status === 401 || resp.status === 403) {
+        this.stopped = true;
+        this.teardown();
+        this.onState(resp.status === 401 ? 'unauthorized' : 'forbidden');
+        return;
+      }
       if (resp.status === 404) { this.retry('offline'); return; }
       if (resp.status !== 201) { this.retry('error', `${resp.status}`); return; }
       this.location = resp.headers.get('Location');
@@ -81,6 +120,14 @@ export class WhepPlayer {
     } catch (err) {
       if (pc === this.pc) this.retry('error', err.message);
     }
+  }
+
+  // stamped notes a received frame's capture time. Without frame callbacks
+  // the latency shown is capture -> receipt (a lower bound).
+  stamped(rtpTimestamp, capturedMs) {
+    this.stamps.set(rtpTimestamp, capturedMs);
+    if (this.stamps.size > 64) this.stamps.delete(this.stamps.keys().next().value);
+    if (!this.latencyOnScreen) this.latencyMs = Date.now() - capturedMs;
   }
 
   // tap passes encoded frames through unchanged, reading SEI stamps on the way.
@@ -91,13 +138,22 @@ export class WhepPlayer {
       transform(frame, controller) {
         if (kind === 'video') {
           const stamp = findStamp(new Uint8Array(frame.data));
-          if (stamp !== null) player.latencyMs = Date.now() - stamp;
+          if (stamp !== null) player.stamped(frame.getMetadata?.().rtpTimestamp ?? frame.timestamp, stamp);
         }
         controller.enqueue(frame);
       },
     });
     readable.pipeThrough(transform).pipeTo(writable).catch(() => {});
   }
+}
+
+// stateText is what a tile or the full view says for a player state.
+export function stateText(state, detail) {
+  const key = {
+    connecting: 'cam.connecting', live: 'cam.live', noSignal: 'cam.noSignal', offline: 'cam.offline',
+    camDown: 'cam.down', forbidden: 'cam.forbidden', unauthorized: 'cam.unauthorized',
+  }[state];
+  return key ? t(key) : t('cam.error', detail ?? '');
 }
 
 function gathered(pc, maxMs) {
@@ -107,27 +163,4 @@ function gathered(pc, maxMs) {
     const timer = setTimeout(done, maxMs);
     pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') done(); });
   });
-}
-
-// findStamp finds our SEI user_data_unregistered stamp in an Annex-B
-// access unit and returns its Unix time in milliseconds, or null.
-export function findStamp(b) {
-  for (let i = 0; i + 4 < b.length; i++) {
-    if (b[i] !== 0 || b[i + 1] !== 0 || b[i + 2] !== 1) continue;
-    if ((b[i + 3] & 0x1f) !== 6) continue;
-    // Remove emulation prevention bytes from the SEI payload.
-    const rbsp = [];
-    for (let j = i + 4, zeros = 0; j < b.length && rbsp.length < 2 + 16 + 8 + 4; j++) {
-      if (zeros >= 2 && b[j] === 3) { zeros = 0; continue; }
-      if (zeros >= 2 && b[j] <= 1) break; // next start code
-      zeros = b[j] === 0 ? zeros + 1 : 0;
-      rbsp.push(b[j]);
-    }
-    if (rbsp[0] !== 5 || rbsp[1] !== 24) continue;
-    if (!SEI_UUID.every((v, k) => rbsp[2 + k] === v)) continue;
-    let ns = 0n;
-    for (let k = 0; k < 8; k++) ns = (ns << 8n) | BigInt(rbsp[18 + k]);
-    return Number(ns / 1000000n);
-  }
-  return null;
 }
