@@ -1,23 +1,14 @@
-// Package bench is the load tool behind `fieldwatch bench live`: N WHIP
-// publishers of the SEI-stamped sim clip and M WHEP viewers per stream
-// against any WHIP/WHEP server (path templates are flags), reporting
-// streams up, frames, loss, time to first frame, capture-to-viewer
-// latency, and the server's CPU and memory when given its pid, beside a
-// raw loopback UDP baseline measured in the same run.
 package bench
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/webrtc/v4"
@@ -25,60 +16,15 @@ import (
 	"fieldwatch/protocol/whip"
 )
 
-// Config is a bench run.
-type Config struct {
-	Hub        string
-	Publishers int
-	Viewers    int
-	Duration   time.Duration
-	Warmup     time.Duration
-	WHIPPath   string
-	WHEPPath   string
-	WHIPToken  string
-	WHEPToken  string
-	Login      string // user:password for a fieldwatch hub's /api/v1/auth/login
-	PID        int
-	JSON       bool
-	Baseline   bool
-	Loopback   bool
-	Logger     *slog.Logger
-}
+// Limits of the run's concurrency.
+const (
+	signalParallel = 8 // WHEP offers and DELETEs in flight at once
+	rssInterval    = 500 * time.Millisecond
+)
 
-func parseFlags(args []string, stderr io.Writer) (Config, error) {
-	var c Config
-	fs := flag.NewFlagSet("bench live", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&c.Hub, "hub", "http://127.0.0.1:8080", "server base URL")
-	fs.IntVar(&c.Publishers, "publishers", 1, "WHIP publishers (streams)")
-	fs.IntVar(&c.Viewers, "viewers", 1, "WHEP viewers per stream")
-	fs.DurationVar(&c.Duration, "duration", 30*time.Second, "measured time")
-	fs.DurationVar(&c.Warmup, "warmup", 3*time.Second, "time after the viewers start that is not measured")
-	fs.StringVar(&c.WHIPPath, "whip-path", "/whip/bench{i}/cam1", "WHIP path template ({i} = stream number from 1, {stream} = bench{i}); MediaMTX: /{stream}/whip")
-	fs.StringVar(&c.WHEPPath, "whep-path", "/whep/bench{i}/cam1", "WHEP path template; MediaMTX: /{stream}/whep")
-	fs.StringVar(&c.WHIPToken, "whip-token", "bench-token-{i}-0123456789", "publisher bearer token template (empty: none)")
-	fs.StringVar(&c.WHEPToken, "whep-token", "", "viewer bearer token template (empty: none, or from --login)")
-	fs.StringVar(&c.Login, "login", "", "user:password to log in to a fieldwatch hub for the viewers' token")
-	fs.IntVar(&c.PID, "pid", 0, "server process id, to report its CPU and memory")
-	fs.BoolVar(&c.JSON, "json", false, "print the report as JSON")
-	fs.BoolVar(&c.Baseline, "baseline", true, "measure a raw loopback UDP baseline in the same run")
-	fs.BoolVar(&c.Loopback, "loopback", true, "use loopback ICE candidates only (server on this machine)")
-	if err := fs.Parse(args); err != nil {
-		return c, err
-	}
-	if c.Publishers < 1 || c.Viewers < 0 || c.Duration <= 0 {
-		return c, errors.New("bench: need --publishers >= 1, --viewers >= 0, --duration > 0")
-	}
-	c.Hub = strings.TrimRight(c.Hub, "/")
-	return c, nil
-}
-
-// expand fills a path or token template for stream i.
-func expand(tmpl string, i int) string {
-	s := strings.ReplaceAll(tmpl, "{stream}", "bench{i}")
-	return strings.ReplaceAll(s, "{i}", strconv.Itoa(i))
-}
-
-// Main runs `fieldwatch bench live ARGS`.
+// Main runs `fieldwatch bench live ARGS`: it prints the report to stdout
+// and returns an error when the run could not be made or any publisher or
+// viewer failed.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
@@ -96,18 +42,36 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		err = enc.Encode(rep)
 	} else {
-		rep.WriteText(stdout)
+		err = rep.WriteText(stdout)
 	}
-	if err == nil && (rep.PublishersFailed > 0 || rep.ViewersFailed > 0) {
-		err = fmt.Errorf("bench: %d publishers and %d viewers failed", rep.PublishersFailed, rep.ViewersFailed)
+	if err != nil {
+		return fmt.Errorf("bench: write report: %w", err)
 	}
-	return err
+	if rep.failed() {
+		return fmt.Errorf("bench: %d of %d publishers and %d of %d viewers failed",
+			rep.Publishers.Failed, rep.Publishers.Wanted, rep.Viewers.Failed, rep.Viewers.Wanted)
+	}
+	return nil
 }
 
-// Run performs a bench run and returns its report.
+// Run makes one bench run: publishers, then viewers, warm-up, the measured
+// window, teardown (every session DELETEd), then the UDP baseline.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
-	rep := &Report{Config: cfg}
-	hc := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	rep := &Report{
+		Run: runInfo{
+			Hub: cfg.Hub, Publishers: cfg.Publishers, ViewersPerStream: cfg.Viewers,
+			WHIPPath: cfg.WHIPPath, WHEPPath: cfg.WHEPPath, Loopback: cfg.Loopback,
+			WarmupSec: cfg.Warmup.Seconds(),
+		},
+		Publishers: count{Wanted: cfg.Publishers},
+		Viewers:    count{Wanted: cfg.Publishers * cfg.Viewers},
+	}
+	hc := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 2 * signalParallel}}
+	defer hc.CloseIdleConnections()
 	if cfg.Login != "" && cfg.WHEPToken == "" {
 		tok, err := login(ctx, hc, cfg.Hub, cfg.Login)
 		if err != nil {
@@ -115,175 +79,223 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		cfg.WHEPToken = tok
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	// Publishers first; viewers once each stream is up.
-	var wg sync.WaitGroup
-	pubs := make([]*publisher, cfg.Publishers)
-	for i := range pubs {
-		n := i + 1
-		pubs[i] = newPublisher(cfg.Hub+expand(cfg.WHIPPath, n), expand(cfg.WHIPToken, n), cfg.Loopback, hc, cfg.Logger.With("publisher", n))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			pubs[i].run(ctx)
-		}()
-	}
-	defer wg.Wait()
-	defer cancel()
-	up := make([]bool, len(pubs))
-	var upWG sync.WaitGroup
-	for i, p := range pubs {
-		upWG.Add(1)
-		go func() {
-			defer upWG.Done()
-			up[i] = p.waitConnected(ctx, 15*time.Second)
-		}()
-	}
-	upWG.Wait()
-	for _, ok := range up {
-		if ok {
-			rep.PublishersUp++
-		} else {
-			rep.PublishersFailed++
-		}
-	}
-
 	api, err := newViewerAPI(cfg.Loopback)
 	if err != nil {
 		return nil, err
 	}
-	wc := &whip.Client{HTTP: hc}
-	var viewers []*viewer
-	var vmu sync.Mutex
-	var vwg sync.WaitGroup
-	sem := make(chan struct{}, 8) // signalling in parallel, not all at once
-	for i := range pubs {
-		for range cfg.Viewers {
-			n := i + 1
-			vwg.Add(1)
-			go func() {
-				defer vwg.Done()
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				c := *wc
-				c.Token = expand(cfg.WHEPToken, n)
-				v, err := startViewerRetry(ctx, api, &c, cfg.Hub+expand(cfg.WHEPPath, n))
-				vmu.Lock()
-				defer vmu.Unlock()
-				if err != nil {
-					cfg.Logger.Warn("viewer failed", "stream", n, "err", err)
-					rep.ViewersFailed++
-					return
-				}
-				viewers = append(viewers, v)
-			}()
+
+	var rss *rssSampler
+	if cfg.PID > 0 {
+		if _, err := procCPU(cfg.PID); err != nil {
+			return nil, err
 		}
+		rss = startRSSSampler(ctx, cfg.PID, rssInterval)
+		defer func() { _, _ = rss.stop() }()
+		rep.Server = &serverStats{PID: cfg.PID}
 	}
-	vwg.Wait()
+
+	// Publishers first, on their own context: they stop after the viewers.
+	pctx, stopPublishers := context.WithCancel(ctx)
+	pubs := make([]*publisher, cfg.Publishers)
+	for i := range pubs {
+		n := i + 1
+		pubs[i] = newPublisher(cfg.whipURL(n), expand(cfg.WHIPToken, n), cfg.Loopback, hc, log.With("publisher", n))
+		pubs[i].start(pctx)
+	}
 	defer func() {
-		for _, v := range viewers {
-			v.close()
+		stopPublishers()
+		for _, p := range pubs {
+			p.wait()
 		}
 	}()
-
-	select {
-	case <-ctx.Done():
+	up := waitPublishers(ctx, pubs, cfg.ConnectTimeout)
+	if ctx.Err() != nil {
 		return nil, ctx.Err()
-	case <-time.After(cfg.Warmup):
 	}
-	for _, v := range viewers {
-		v.startMeasuring()
+
+	viewers := startViewers(ctx, api, hc, &cfg, up, log)
+	defer func() { closeViewers(viewers) }()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
-	var cpu0 time.Duration
-	if cfg.PID > 0 {
-		if cpu0, err = procCPU(cfg.PID); err != nil {
-			return nil, err
-		}
+	if err := sleepCtx(ctx, cfg.Warmup); err != nil {
+		return nil, err
 	}
-	start := time.Now()
-	sample := time.NewTicker(time.Second)
-	defer sample.Stop()
-	for wait := time.After(cfg.Duration); ; {
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-sample.C:
-			if cfg.PID > 0 {
-				if rss, _, err := procRSS(cfg.PID); err == nil {
-					rep.ServerRSSMax = max(rep.ServerRSSMax, rss)
-				}
-			}
-			continue
-		case <-wait:
-		}
-		break
+
+	measured, err := measureWindow(ctx, &cfg, viewers, rep)
+	if err != nil {
+		return nil, err
 	}
-	elapsed := time.Since(start)
-	if cfg.PID > 0 {
-		cpu1, err := procCPU(cfg.PID)
+	countPublishers(rep, pubs, up)
+	rep.collect(viewers, measured)
+	rep.Viewers.Failed = rep.Viewers.Wanted - rep.Viewers.Up
+
+	// Teardown: viewers, then publishers (both DELETE their sessions), so
+	// that the baseline below runs alone.
+	rep.ViewerDeleteFailures = closeViewers(viewers)
+	viewers = nil
+	stopPublishers()
+	for _, p := range pubs {
+		p.wait()
+	}
+	pubs = nil
+	if rss != nil {
+		// The peak covers start-up, the run and teardown.
+		peak, err := rss.stop()
 		if err != nil {
-			return nil, err
+			log.Warn("server memory sample failed", "pid", cfg.PID, "err", err)
 		}
-		rep.ServerCPUPercent = 100 * (cpu1 - cpu0).Seconds() / elapsed.Seconds()
+		rep.Server.RSSPeak = peak
 	}
-	rep.collect(viewers, elapsed)
-	cancel()
-	if cfg.Baseline && rep.ForwardedMbps > 0 {
-		pps := rep.ForwardedPacketsPerSec
-		size := int(rep.ForwardedMbps * 1e6 / 8 / pps)
-		b, err := measureBaseline(context.Background(), pps, size, 5*time.Second)
+	if cfg.Baseline && rep.ForwardedPacketsPerSec > 0 {
+		size := int(rep.ForwardedMbps * 1e6 / 8 / rep.ForwardedPacketsPerSec)
+		b, err := measureBaseline(ctx, rep.ForwardedPacketsPerSec, size, cfg.BaselineDuration)
 		if err != nil {
-			return nil, err
+			log.Warn("no UDP baseline", "err", err)
+		} else {
+			rep.Baseline = &b
 		}
-		rep.Baseline = &b
 	}
+	rep.finish()
 	return rep, nil
 }
 
-// login gets a bearer token from a fieldwatch hub.
-func login(ctx context.Context, hc *http.Client, hub, userPass string) (string, error) {
-	user, pass, ok := strings.Cut(userPass, ":")
-	if !ok {
-		return "", errors.New("bench: --login wants user:password")
+// measureWindow restarts the viewers' counters, waits cfg.Duration, and
+// fills in the CPU use of this process and of the server over that window.
+func measureWindow(ctx context.Context, cfg *Config, viewers []*viewer, rep *Report) (time.Duration, error) {
+	for _, v := range viewers {
+		v.startMeasuring()
 	}
-	body, _ := json.Marshal(map[string]string{"username": user, "password": pass})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hub+"/api/v1/auth/login", strings.NewReader(string(body)))
+	var srv0 time.Duration
+	var err error
+	if cfg.PID > 0 {
+		if srv0, err = procCPU(cfg.PID); err != nil {
+			return 0, err
+		}
+	}
+	self0, err := selfCPU()
 	if err != nil {
-		return "", err
+		return 0, err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
+	start := time.Now()
+	if err := sleepCtx(ctx, cfg.Duration); err != nil {
+		return 0, err
+	}
+	measured := time.Since(start)
+	self1, err := selfCPU()
 	if err != nil {
-		return "", fmt.Errorf("bench: login: %w", err)
+		return 0, err
 	}
-	defer resp.Body.Close()
-	var out struct {
-		Token string `json:"token"`
+	rep.BenchCPUPercent = 100 * (self1 - self0).Seconds() / measured.Seconds()
+	if cfg.PID > 0 {
+		srv1, err := procCPU(cfg.PID)
+		if err != nil {
+			return 0, err
+		}
+		rep.Server.CPUPercent = 100 * (srv1 - srv0).Seconds() / measured.Seconds()
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 || out.Token == "" {
-		return "", fmt.Errorf("bench: login as %s: %s", user, resp.Status)
-	}
-	return out.Token, nil
+	rep.Run.MeasuredSec = measured.Seconds()
+	return measured, nil
 }
 
-// startViewerRetry starts a viewer, retrying while the server answers 404
-// for up to 10 s: some servers (MediaMTX) publish a path only once its
-// codec parameters have arrived, a moment after WHIP succeeds. Time to
-// first frame counts from the attempt that succeeded.
-func startViewerRetry(ctx context.Context, api *webrtc.API, c *whip.Client, endpoint string) (*viewer, error) {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		v, err := startViewer(ctx, api, c, endpoint)
-		var se *whip.StatusError
-		if err == nil || !errors.As(err, &se) || se.Code != http.StatusNotFound || time.Now().After(deadline) {
-			return v, err
+// countPublishers counts the publishers up at the start and still
+// connected at the end of the measured window, and their reconnects.
+func countPublishers(rep *Report, pubs []*publisher, up []bool) {
+	for i, p := range pubs {
+		st := p.pub.State()
+		switch {
+		case up[i] && p.connected():
+			rep.Publishers.Up++
+		case up[i]:
+			rep.Publishers.Failed++
+			p.log.Warn("publisher lost its session", "phase", st.Phase, "last_error", st.LastError)
+		default:
+			rep.Publishers.Failed++
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
+		rep.PublisherReconnects += max(st.Sessions-1, 0)
+	}
+}
+
+// waitPublishers waits, in parallel, until each publisher is up or timeout
+// passes; up[i] tells which are.
+func waitPublishers(ctx context.Context, pubs []*publisher, timeout time.Duration) []bool {
+	up := make([]bool, len(pubs))
+	var wg sync.WaitGroup
+	for i, p := range pubs {
+		wg.Go(func() { up[i] = p.waitConnected(ctx, timeout) })
+	}
+	wg.Wait()
+	return up
+}
+
+// startViewers starts cfg.Viewers viewers on each stream that is up, a few
+// offers at a time. Viewers of a stream whose publisher is down are not
+// tried (they count as failed); viewers that cannot start are logged.
+func startViewers(ctx context.Context, api *webrtc.API, hc *http.Client, cfg *Config, up []bool, log *slog.Logger) []*viewer {
+	var (
+		mu      sync.Mutex
+		viewers []*viewer
+		wg      sync.WaitGroup
+	)
+	sem := make(chan struct{}, signalParallel)
+	for i, ok := range up {
+		n := i + 1
+		if !ok {
+			log.Warn("stream down: its viewers are not started", "stream", n, "viewers", cfg.Viewers)
+			continue
 		}
+		c := &whip.Client{HTTP: hc, Token: expand(cfg.WHEPToken, n)}
+		for k := range cfg.Viewers {
+			vlog := log.With("stream", n, "viewer", k+1)
+			wg.Go(func() {
+				select {
+				case sem <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				defer func() { <-sem }()
+				v, err := startViewerRetry(ctx, api, c, cfg.whepURL(n), vlog)
+				if err != nil {
+					vlog.Warn("viewer failed to start", "err", err)
+					return
+				}
+				mu.Lock()
+				viewers = append(viewers, v)
+				mu.Unlock()
+			})
+		}
+	}
+	wg.Wait()
+	return viewers
+}
+
+// closeViewers DELETEs every viewer's session and closes it, a few at a
+// time, and returns how many DELETEs failed.
+func closeViewers(viewers []*viewer) int {
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	sem := make(chan struct{}, signalParallel)
+	for _, v := range viewers {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if v.close() != nil {
+				failed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return int(failed.Load())
+}
+
+// sleepCtx waits for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
