@@ -1,43 +1,6 @@
 package protocol
 
-import (
-	"errors"
-	"fmt"
-	"math"
-	"regexp"
-	"time"
-)
-
-// Limits on lists and strings in bodies.
-const (
-	maxCameras = 32
-	maxText    = 512
-)
-
-var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
-
-func checkID(what, id string) error {
-	if !idRE.MatchString(id) {
-		return fmt.Errorf("%s %q: lower-case letters, digits, - and _, at most 64", what, id)
-	}
-	return nil
-}
-
-func checkText(what, s string) error {
-	if len(s) > maxText {
-		return fmt.Errorf("%s: longer than %d bytes", what, maxText)
-	}
-	return nil
-}
-
-func checkNonNeg(what string, vs ...float64) error {
-	for _, v := range vs {
-		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("%s: %v is not a non-negative number", what, v)
-		}
-	}
-	return nil
-}
+import "time"
 
 // CameraInfo names a camera in a Hello.
 type CameraInfo struct {
@@ -45,81 +8,59 @@ type CameraInfo struct {
 	Name string `json:"name"`
 }
 
-// Hello is the vehicle's first message on a new connection.
+// Hello is the vehicle's first message on a new connection. Its Vehicle
+// must be the vehicle the connection's token belongs to.
 type Hello struct {
 	Vehicle  string       `json:"vehicle"`
 	Software string       `json:"software"`
-	Protocol int          `json:"protocol"`
+	Protocol int          `json:"protocol"` // must be Version
 	Cameras  []CameraInfo `json:"cameras"`
 }
 
-// Validate implements Validator.
-func (h *Hello) Validate() error {
-	if err := checkID("vehicle", h.Vehicle); err != nil {
-		return err
-	}
-	if h.Protocol != Version {
-		return fmt.Errorf("%w: vehicle speaks %d, hub %d", ErrVersion, h.Protocol, Version)
-	}
-	if len(h.Cameras) > maxCameras {
-		return fmt.Errorf("cameras: more than %d", maxCameras)
-	}
-	for _, c := range h.Cameras {
-		if err := checkID("camera", c.ID); err != nil {
-			return err
-		}
-		if err := checkText("camera name", c.Name); err != nil {
-			return err
-		}
-	}
-	return checkText("software", h.Software)
-}
-
-// Welcome is the hub's answer to a Hello.
+// Welcome is the hub's answer to a valid Hello.
 type Welcome struct {
-	Hub                 string    `json:"hub"`
-	ServerTime          time.Time `json:"server_time"`
-	HeartbeatIntervalMs int       `json:"heartbeat_interval_ms"`
+	Hub        string    `json:"hub"`
+	ServerTime time.Time `json:"server_time"`
+	// HeartbeatIntervalMs asks the vehicle for a heartbeat this often.
+	HeartbeatIntervalMs int `json:"heartbeat_interval_ms"`
 }
 
-// Validate implements Validator.
-func (w *Welcome) Validate() error {
-	if w.HeartbeatIntervalMs < 100 || w.HeartbeatIntervalMs > 60000 {
-		return fmt.Errorf("heartbeat_interval_ms %d out of 100..60000", w.HeartbeatIntervalMs)
-	}
-	return checkText("hub", w.Hub)
+// HeartbeatInterval returns HeartbeatIntervalMs as a duration.
+func (w Welcome) HeartbeatInterval() time.Duration {
+	return time.Duration(w.HeartbeatIntervalMs) * time.Millisecond
 }
 
-// Heartbeat keeps the channel alive; the hub answers with HeartbeatAck.
+// Heartbeat keeps the channel alive; the hub answers with a HeartbeatAck.
 type Heartbeat struct {
 	Seq uint64 `json:"seq"`
 }
 
-// Validate implements Validator.
-func (*Heartbeat) Validate() error { return nil }
-
-// HeartbeatAck echoes a heartbeat's sequence (the vehicle measures RTT).
+// HeartbeatAck echoes a heartbeat's sequence, so the vehicle can measure
+// the round trip.
 type HeartbeatAck struct {
 	Seq uint64 `json:"seq"`
 }
 
-// Validate implements Validator.
-func (*HeartbeatAck) Validate() error { return nil }
-
 // GPSFix is a position.
 type GPSFix struct {
-	Lat       float64   `json:"lat"`
+	Lat       float64   `json:"lat"` // degrees, WGS 84
 	Lon       float64   `json:"lon"`
 	AltM      float64   `json:"alt_m"`
 	SpeedKmh  float64   `json:"speed_kmh"`
-	Heading   float64   `json:"heading"`
+	Heading   float64   `json:"heading"` // degrees clockwise from true north, [0, 360)
 	AccuracyM float64   `json:"accuracy_m"`
 	Time      time.Time `json:"time"`
 }
 
+// Link states.
+const (
+	LinkUp   = "up"
+	LinkDown = "down"
+)
+
 // LinkState is the vehicle's view of its uplink.
 type LinkState struct {
-	State      string  `json:"state"` // up, down
+	State      string  `json:"state"` // LinkUp or LinkDown
 	RTTMs      float64 `json:"rtt_ms"`
 	UplinkKbps float64 `json:"uplink_kbps"`
 	LossPct    float64 `json:"loss_pct"`
@@ -132,10 +73,17 @@ type DiskState struct {
 	FreeBytes  uint64 `json:"free_bytes"`
 }
 
+// Camera states.
+const (
+	CameraOnline  = "online"
+	CameraOffline = "offline"
+	CameraError   = "error"
+)
+
 // CameraState is one camera as the vehicle sees it.
 type CameraState struct {
 	ID          string  `json:"id"`
-	State       string  `json:"state"` // online, offline, error
+	State       string  `json:"state"` // CameraOnline, CameraOffline or CameraError
 	Publishing  bool    `json:"publishing"`
 	Error       string  `json:"error"`
 	Width       int     `json:"width"`
@@ -146,83 +94,35 @@ type CameraState struct {
 // Telemetry is the vehicle's periodic report.
 type Telemetry struct {
 	Time          time.Time     `json:"time"`
-	GPS           *GPSFix       `json:"gps"`
+	GPS           *GPSFix       `json:"gps"` // null without a fix
 	Link          LinkState     `json:"link"`
-	CPUPercent    float64       `json:"cpu_percent"`
+	CPUPercent    float64       `json:"cpu_percent"` // of the whole machine, 0..100
 	MemUsedBytes  uint64        `json:"mem_used_bytes"`
 	MemTotalBytes uint64        `json:"mem_total_bytes"`
 	Disk          DiskState     `json:"disk"`
 	Cameras       []CameraState `json:"cameras"`
 }
 
-// Validate implements Validator.
-func (t *Telemetry) Validate() error {
-	if t.Time.IsZero() {
-		return errors.New("time missing")
-	}
-	if g := t.GPS; g != nil {
-		if g.Lat < -90 || g.Lat > 90 || g.Lon < -180 || g.Lon > 180 || math.IsNaN(g.Lat) || math.IsNaN(g.Lon) {
-			return fmt.Errorf("gps: position %v,%v out of range", g.Lat, g.Lon)
-		}
-		if err := checkNonNeg("gps", g.SpeedKmh, g.AccuracyM); err != nil {
-			return err
-		}
-		if g.Heading < 0 || g.Heading >= 360 {
-			return fmt.Errorf("gps: heading %v out of 0..360", g.Heading)
-		}
-	}
-	switch t.Link.State {
-	case "up", "down":
-	default:
-		return fmt.Errorf("link.state %q: want up or down", t.Link.State)
-	}
-	if err := checkNonNeg("link", t.Link.RTTMs, t.Link.UplinkKbps, t.Link.LossPct); err != nil {
-		return err
-	}
-	if err := checkNonNeg("cpu_percent", t.CPUPercent); err != nil {
-		return err
-	}
-	if t.MemUsedBytes > t.MemTotalBytes || t.Disk.FreeBytes > t.Disk.TotalBytes {
-		return errors.New("used or free above total")
-	}
-	if err := checkText("disk.path", t.Disk.Path); err != nil {
-		return err
-	}
-	if len(t.Cameras) > maxCameras {
-		return fmt.Errorf("cameras: more than %d", maxCameras)
-	}
-	for _, c := range t.Cameras {
-		if err := checkID("camera", c.ID); err != nil {
-			return err
-		}
-		switch c.State {
-		case "online", "offline", "error":
-		default:
-			return fmt.Errorf("camera %s: state %q", c.ID, c.State)
-		}
-		if c.Width < 0 || c.Height < 0 || c.Width > 16384 || c.Height > 16384 {
-			return fmt.Errorf("camera %s: size %dx%d", c.ID, c.Width, c.Height)
-		}
-		if err := checkNonNeg("camera bitrate", c.BitrateKbps); err != nil {
-			return err
-		}
-		if err := checkText("camera error", c.Error); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Error tells the peer why something was refused.
 type Error struct {
-	Code    string `json:"code"`
+	Code    string `json:"code"` // machine-readable, spelled like an id: "bad_hello"
 	Message string `json:"message"`
 }
 
-// Validate implements Validator.
-func (e *Error) Validate() error {
-	if e.Code == "" {
-		return errors.New("code missing")
-	}
-	return checkText("message", e.Message)
-}
+// Kind implements Body.
+func (Hello) Kind() Kind { return KindHello }
+
+// Kind implements Body.
+func (Welcome) Kind() Kind { return KindWelcome }
+
+// Kind implements Body.
+func (Heartbeat) Kind() Kind { return KindHeartbeat }
+
+// Kind implements Body.
+func (HeartbeatAck) Kind() Kind { return KindHeartbeatAck }
+
+// Kind implements Body.
+func (Telemetry) Kind() Kind { return KindTelemetry }
+
+// Kind implements Body.
+func (Error) Kind() Kind { return KindError }

@@ -1,7 +1,13 @@
 // Package protocol holds the wire types of the control channel between
 // vehicles and the hub: a kind enum, a versioned envelope, and one body
-// type per kind. Decoding is strict (size limit, unknown fields rejected,
-// every body validated), since every byte comes from the network.
+// type per kind, with the rules each body must keep. Decoding is strict
+// (size limit, version check, unknown and missing fields rejected, every
+// body validated), since every byte comes from the network.
+//
+// A message on the wire (one WebSocket text frame):
+//
+//	{"v":1,"kind":"heartbeat","id":"xe-01-17","ts":"2026-11-22T09:30:00+07:00","body":{"seq":17}}
+//
 // It is a leaf: standard library only.
 package protocol
 
@@ -10,136 +16,145 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"regexp"
 	"time"
 )
 
 // Version is the control protocol's version. A peer speaking another
-// version is refused with a clear error.
+// version is refused with ErrVersion.
 const Version = 1
 
-// MaxMessageSize bounds one encoded message.
+// MaxMessageSize bounds one encoded message, in bytes.
 const MaxMessageSize = 64 << 10
 
-// Errors of decoding.
-var (
-	ErrTooLarge  = errors.New("protocol: message too large")
-	ErrVersion   = errors.New("protocol: unsupported version")
-	ErrKind      = errors.New("protocol: unknown message kind")
-	ErrMalformed = errors.New("protocol: malformed message")
-	ErrInvalid   = errors.New("protocol: invalid message")
-)
-
-// Kind says what an envelope carries.
-type Kind uint8
-
-// Kinds. New kinds are appended; numbers never change meaning.
-const (
-	KindUnknown Kind = iota
-	KindHello
-	KindWelcome
-	KindHeartbeat
-	KindHeartbeatAck
-	KindTelemetry
-	KindError
-	kindEnd
-)
-
-var kindNames = [...]string{"unknown", "hello", "welcome", "heartbeat", "heartbeat_ack", "telemetry", "error"}
-
-func (k Kind) String() string {
-	if k < kindEnd {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("kind(%d)", uint8(k))
-}
-
-// MarshalText encodes a kind as its name.
-func (k Kind) MarshalText() ([]byte, error) {
-	if k == KindUnknown || k >= kindEnd {
-		return nil, fmt.Errorf("%w: %d", ErrKind, uint8(k))
-	}
-	return []byte(k.String()), nil
-}
-
-// UnmarshalText decodes a kind from its name.
-func (k *Kind) UnmarshalText(b []byte) error {
-	for i := KindHello; i < kindEnd; i++ {
-		if string(b) == kindNames[i] {
-			*k = i
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: %q", ErrKind, b)
-}
-
-// Envelope is one message on the wire.
+// Envelope is one message on the wire. Body is the kind's body, still
+// encoded; read it with DecodeBody.
 type Envelope struct {
 	V    int             `json:"v"`
 	Kind Kind            `json:"kind"`
 	ID   string          `json:"id"`
-	TS   time.Time       `json:"ts"`
+	TS   time.Time       `json:"ts"` // RFC 3339 with offset
 	Body json.RawMessage `json:"body"`
 }
 
-// Encode builds an envelope around body.
+// Body is implemented by every body type: the kind it travels as, and the
+// rules its values keep.
+type Body interface {
+	Kind() Kind
+	Validate() error
+}
+
+// messageIDRE spells message ids: a sender's name and counter, e.g. "xe-01-17".
+var messageIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`)
+
+// Encode builds an envelope of version Version around body. The body's kind,
+// when it declares one, must be kind. Bodies are not validated here: the
+// receiver does that.
 func Encode(kind Kind, id string, ts time.Time, body any) ([]byte, error) {
+	if !kind.Valid() {
+		return nil, fmt.Errorf("%w: cannot encode %s", ErrKind, kind)
+	}
+	if b, ok := body.(interface{ Kind() Kind }); ok && b.Kind() != kind {
+		return nil, fmt.Errorf("%w: %s body in a %s envelope", ErrKind, b.Kind(), kind)
+	}
+	if err := checkEnvelope(id, ts); err != nil {
+		return nil, fmt.Errorf("%w: encode %s: %v", ErrInvalid, kind, err)
+	}
 	raw, err := json.Marshal(body)
 	if err != nil {
-		return nil, fmt.Errorf("protocol: encode %s body: %w", kind, err)
+		return nil, fmt.Errorf("%w: encode %s body: %v", ErrInvalid, kind, err)
+	}
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, fmt.Errorf("%w: encode %s: body must be a JSON object", ErrMalformed, kind)
 	}
 	out, err := json.Marshal(Envelope{V: Version, Kind: kind, ID: id, TS: ts, Body: raw})
 	if err != nil {
-		return nil, fmt.Errorf("protocol: encode %s: %w", kind, err)
+		return nil, fmt.Errorf("%w: encode %s: %v", ErrInvalid, kind, err)
 	}
 	if len(out) > MaxMessageSize {
-		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(out))
+		return nil, fmt.Errorf("%w: %s of %d bytes (limit %d)", ErrTooLarge, kind, len(out), MaxMessageSize)
 	}
 	return out, nil
 }
 
-// Decode parses and checks an envelope; the body is decoded with DecodeBody.
-func Decode(data []byte) (Envelope, error) {
-	var env Envelope
-	if len(data) > MaxMessageSize {
-		return env, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(data))
-	}
-	if err := strict(data, &env); err != nil {
-		if errors.Is(err, ErrKind) {
-			return env, err
-		}
-		return env, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if env.V != Version {
-		return env, fmt.Errorf("%w: %d (this side speaks %d)", ErrVersion, env.V, Version)
-	}
-	if env.Kind == KindUnknown {
-		return env, fmt.Errorf("%w: kind missing", ErrMalformed)
-	}
-	if len(env.ID) == 0 || len(env.ID) > 64 {
-		return env, fmt.Errorf("%w: id must be 1 to 64 characters", ErrMalformed)
-	}
-	if env.TS.IsZero() {
-		return env, fmt.Errorf("%w: ts missing", ErrMalformed)
-	}
-	if len(env.Body) == 0 {
-		return env, fmt.Errorf("%w: body missing", ErrMalformed)
-	}
-	return env, nil
+// wireEnvelope detects missing envelope fields.
+type wireEnvelope struct {
+	V    *int            `json:"v"`
+	Kind *string         `json:"kind"`
+	ID   *string         `json:"id"`
+	TS   *time.Time      `json:"ts"`
+	Body json.RawMessage `json:"body"`
 }
 
-// Validator is implemented by every body type.
-type Validator interface{ Validate() error }
+// Decode parses and checks an envelope; decode the body with DecodeBody.
+// The version is checked before the kind, so a newer peer's new kinds are
+// reported as ErrVersion.
+func Decode(data []byte) (Envelope, error) {
+	if len(data) > MaxMessageSize {
+		return Envelope{}, fmt.Errorf("%w: %d bytes (limit %d)", ErrTooLarge, len(data), MaxMessageSize)
+	}
+	var w wireEnvelope
+	if err := strict(data, &w); err != nil {
+		return Envelope{}, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	switch {
+	case w.V == nil:
+		return Envelope{}, fmt.Errorf("%w: missing field %q", ErrMalformed, "v")
+	case *w.V != Version:
+		return Envelope{}, fmt.Errorf("%w: %d (this side speaks %d)", ErrVersion, *w.V, Version)
+	case w.Kind == nil:
+		return Envelope{}, fmt.Errorf("%w: missing field %q", ErrMalformed, "kind")
+	case w.ID == nil:
+		return Envelope{}, fmt.Errorf("%w: missing field %q", ErrMalformed, "id")
+	case w.TS == nil:
+		return Envelope{}, fmt.Errorf("%w: missing field %q", ErrMalformed, "ts")
+	case w.Body == nil:
+		return Envelope{}, fmt.Errorf("%w: missing field %q", ErrMalformed, "body")
+	case w.Body[0] != '{':
+		return Envelope{}, fmt.Errorf("%w: body must be a JSON object", ErrMalformed)
+	}
+	kind, err := ParseKind(*w.Kind)
+	if err != nil {
+		return Envelope{}, err
+	}
+	if err := checkEnvelope(*w.ID, *w.TS); err != nil {
+		return Envelope{}, fmt.Errorf("%w: %s: %v", ErrInvalid, kind, err)
+	}
+	return Envelope{V: *w.V, Kind: kind, ID: *w.ID, TS: *w.TS, Body: w.Body}, nil
+}
 
-// DecodeBody decodes and validates an envelope's body as T.
+func checkEnvelope(id string, ts time.Time) error {
+	if !messageIDRE.MatchString(id) {
+		return fmt.Errorf("id %q: want %s", clip(id), messageIDRE)
+	}
+	if ts.IsZero() {
+		return errors.New("ts missing")
+	}
+	return nil
+}
+
+// DecodeBody decodes an envelope's body as T, strictly: T's kind must be
+// the envelope's, unknown and missing fields are refused (null is allowed
+// for pointers and lists), and T's Validate must pass.
 func DecodeBody[T any, PT interface {
 	*T
-	Validator
+	Body
 }](env Envelope) (T, error) {
 	var v T
+	if k := PT(&v).Kind(); k != env.Kind {
+		return v, fmt.Errorf("%w: want %s, got %s", ErrKind, k, env.Kind)
+	}
 	if err := strict(env.Body, &v); err != nil {
 		return v, fmt.Errorf("%w: %s body: %v", ErrMalformed, env.Kind, err)
 	}
+	if err := requireFields(env.Body, &v); err != nil {
+		return v, fmt.Errorf("%w: %s body: %v", ErrMalformed, env.Kind, err)
+	}
 	if err := PT(&v).Validate(); err != nil {
+		if errors.Is(err, ErrVersion) {
+			return v, err
+		}
 		return v, fmt.Errorf("%w: %s: %v", ErrInvalid, env.Kind, err)
 	}
 	return v, nil
@@ -152,8 +167,16 @@ func strict(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	if dec.More() {
-		return errors.New("trailing data")
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the message")
 	}
 	return nil
+}
+
+// clip shortens a value quoted in an error message.
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
 }

@@ -1,125 +1,201 @@
 package protocol
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 )
 
-var ts = time.Date(2026, 11, 22, 9, 30, 0, 0, time.FixedZone("ICT", 7*3600))
+var ict = time.FixedZone("ICT", 7*3600)
 
-func TestRoundTrip(t *testing.T) {
-	tel := Telemetry{
+var ts = time.Date(2026, 11, 22, 9, 30, 0, 0, ict)
+
+func sampleTelemetry() Telemetry {
+	return Telemetry{
 		Time:       ts,
-		GPS:        &GPSFix{Lat: 21.9686, Lon: 106.7054, SpeedKmh: 42, Heading: 315, Time: ts},
-		Link:       LinkState{State: "up", RTTMs: 48.5, UplinkKbps: 3100},
+		GPS:        &GPSFix{Lat: 21.9686, Lon: 106.7054, AltM: 260, SpeedKmh: 42, Heading: 315, AccuracyM: 5, Time: ts},
+		Link:       LinkState{State: LinkUp, RTTMs: 48.5, UplinkKbps: 3100, LossPct: 0.5},
 		CPUPercent: 23.5, MemUsedBytes: 1 << 30, MemTotalBytes: 4 << 30,
 		Disk:    DiskState{Path: "/data", TotalBytes: 1 << 40, FreeBytes: 1 << 39},
-		Cameras: []CameraState{{ID: "cam1", State: "online", Publishing: true, Width: 640, Height: 360, BitrateKbps: 1500}},
+		Cameras: []CameraState{{ID: "cam1", State: CameraOnline, Publishing: true, Width: 640, Height: 360, BitrateKbps: 1500}},
 	}
-	data, err := Encode(KindTelemetry, "m-1", ts, tel)
+}
+
+// roundTrip encodes body, decodes it back, and checks nothing changed.
+func roundTrip[T any, PT interface {
+	*T
+	Body
+}](t *testing.T, body T) {
+	t.Helper()
+	kind := PT(&body).Kind()
+	data, err := Encode(kind, "xe-01-7", ts, body)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(data), `"kind":"telemetry"`) || !strings.Contains(string(data), `"v":1`) {
-		t.Fatalf("envelope: %s", data)
+		t.Fatalf("encode %s: %v", kind, err)
 	}
 	env, err := Decode(data)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("decode %s: %v\n%s", kind, err, data)
 	}
-	got, err := DecodeBody[Telemetry](env)
+	if env.V != Version || env.Kind != kind || env.ID != "xe-01-7" || !env.TS.Equal(ts) {
+		t.Fatalf("envelope %+v", env)
+	}
+	got, err := DecodeBody[T, PT](env)
+	if err != nil {
+		t.Fatalf("decode %s body: %v\n%s", kind, err, data)
+	}
+	// Times come back with a fixed zone of the same offset; compare encodings.
+	want, _ := json.Marshal(body)
+	back, _ := json.Marshal(got)
+	if string(want) != string(back) {
+		t.Fatalf("%s changed:\n%s\n%s", kind, want, back)
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	roundTrip(t, Hello{Vehicle: "xe-01", Software: "fieldwatch 1.0", Protocol: Version,
+		Cameras: []CameraInfo{{ID: "cam1", Name: "Trước"}, {ID: "cam2", Name: "Sau"}}})
+	roundTrip(t, Welcome{Hub: "hub-lang-son", ServerTime: ts, HeartbeatIntervalMs: 1000})
+	roundTrip(t, Heartbeat{Seq: 1<<64 - 1})
+	roundTrip(t, HeartbeatAck{Seq: 17})
+	roundTrip(t, sampleTelemetry())
+	roundTrip(t, Telemetry{Time: ts, Link: LinkState{State: LinkDown}}) // no fix, no cameras
+	roundTrip(t, Error{Code: "bad_hello", Message: "hello names another vehicle"})
+}
+
+func TestWireFormat(t *testing.T) {
+	data, err := Encode(KindHeartbeat, "xe-01-17", ts, Heartbeat{Seq: 17})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.GPS.Lat != tel.GPS.Lat || got.Cameras[0].Width != 640 || !got.Time.Equal(ts) {
-		t.Fatalf("round trip: %+v", got)
+	const want = `{"v":1,"kind":"heartbeat","id":"xe-01-17","ts":"2026-11-22T09:30:00+07:00","body":{"seq":17}}`
+	if string(data) != want {
+		t.Fatalf("got  %s\nwant %s", data, want)
 	}
-	for _, k := range []Kind{KindHello, KindWelcome, KindHeartbeat, KindHeartbeatAck, KindTelemetry, KindError} {
-		var back Kind
-		text, err := k.MarshalText()
-		if err != nil || back.UnmarshalText(text) != nil || back != k {
-			t.Errorf("kind %v does not round-trip", k)
+	tel, _ := Encode(KindTelemetry, "xe-01-18", ts, sampleTelemetry())
+	for _, field := range []string{`"cpu_percent":23.5`, `"mem_used_bytes":1073741824`, `"speed_kmh":42`,
+		`"accuracy_m":5`, `"rtt_ms":48.5`, `"uplink_kbps":3100`, `"free_bytes":549755813888`, `"bitrate_kbps":1500`} {
+		if !strings.Contains(string(tel), field) {
+			t.Errorf("telemetry lacks %s: %s", field, tel)
 		}
 	}
 }
 
-func TestDecodeRejects(t *testing.T) {
-	good := func(kind, body string) string {
-		return `{"v":1,"kind":"` + kind + `","id":"m1","ts":"2026-11-22T09:30:00+07:00","body":` + body + `}`
+func TestKindNames(t *testing.T) {
+	for k := KindHello; k < kindEnd; k++ {
+		text, err := k.MarshalText()
+		if err != nil {
+			t.Fatalf("%v: %v", k, err)
+		}
+		var back Kind
+		if err := back.UnmarshalText(text); err != nil || back != k || k.String() != string(text) {
+			t.Fatalf("kind %d (%s) does not round-trip: %v %v", k, text, back, err)
+		}
 	}
+	if _, err := KindUnknown.MarshalText(); !errors.Is(err, ErrKind) {
+		t.Fatalf("KindUnknown encoded: %v", err)
+	}
+	if got := Kind(200).String(); got != "kind(200)" {
+		t.Fatalf("out of range kind prints %q", got)
+	}
+}
+
+func TestEncodeRejects(t *testing.T) {
 	for _, c := range []struct {
-		name, msg string
-		want      error
-		body      bool // the error comes from DecodeBody
+		name string
+		kind Kind
+		id   string
+		ts   time.Time
+		body any
+		want string
 	}{
-		{"too large", strings.Repeat(" ", MaxMessageSize+1), ErrTooLarge, false},
-		{"not json", "hello", ErrMalformed, false},
-		{"unknown field", `{"v":1,"kind":"heartbeat","id":"m1","ts":"2026-11-22T09:30:00Z","body":{},"x":1}`, ErrMalformed, false},
-		{"wrong version", `{"v":2,"kind":"heartbeat","id":"m1","ts":"2026-11-22T09:30:00Z","body":{}}`, ErrVersion, false},
-		{"unknown kind", `{"v":1,"kind":"launch","id":"m1","ts":"2026-11-22T09:30:00Z","body":{}}`, ErrKind, false},
-		{"no id", `{"v":1,"kind":"heartbeat","ts":"2026-11-22T09:30:00Z","body":{}}`, ErrMalformed, false},
-		{"no ts", `{"v":1,"kind":"heartbeat","id":"m1","body":{}}`, ErrMalformed, false},
-		{"no body", `{"v":1,"kind":"heartbeat","id":"m1","ts":"2026-11-22T09:30:00Z"}`, ErrMalformed, false},
-		{"trailing", good("heartbeat", `{}`) + `{}`, ErrMalformed, false},
-		{"body unknown field", good("heartbeat", `{"seq":1,"extra":2}`), ErrMalformed, true},
-		{"hello bad vehicle", good("hello", `{"vehicle":"Xe 1","software":"x","protocol":1,"cameras":[]}`), ErrInvalid, true},
-		{"hello old protocol", good("hello", `{"vehicle":"xe-1","software":"x","protocol":0,"cameras":[]}`), ErrInvalid, true},
-		{"telemetry bad lat", good("telemetry", `{"time":"2026-11-22T09:30:00Z","gps":{"lat":91,"lon":0,"alt_m":0,"speed_kmh":0,"heading":0,"accuracy_m":0,"time":"2026-11-22T09:30:00Z"},"link":{"state":"up","rtt_ms":0,"uplink_kbps":0,"loss_pct":0},"cpu_percent":0,"mem_used_bytes":0,"mem_total_bytes":0,"disk":{"path":"","total_bytes":0,"free_bytes":0},"cameras":[]}`), ErrInvalid, true},
-		{"telemetry negative cpu", good("telemetry", `{"time":"2026-11-22T09:30:00Z","gps":null,"link":{"state":"up","rtt_ms":0,"uplink_kbps":0,"loss_pct":0},"cpu_percent":-1,"mem_used_bytes":0,"mem_total_bytes":0,"disk":{"path":"","total_bytes":0,"free_bytes":0},"cameras":[]}`), ErrInvalid, true},
-		{"telemetry bad link", good("telemetry", `{"time":"2026-11-22T09:30:00Z","gps":null,"link":{"state":"maybe","rtt_ms":0,"uplink_kbps":0,"loss_pct":0},"cpu_percent":0,"mem_used_bytes":0,"mem_total_bytes":0,"disk":{"path":"","total_bytes":0,"free_bytes":0},"cameras":[]}`), ErrInvalid, true},
+		{"unknown kind", KindUnknown, "m1", ts, Heartbeat{}, "protocol: unknown or unexpected message kind: cannot encode unknown"},
+		{"body of another kind", KindHeartbeat, "m1", ts, HeartbeatAck{}, "protocol: unknown or unexpected message kind: heartbeat_ack body in a heartbeat envelope"},
+		{"empty id", KindHeartbeat, "", ts, Heartbeat{}, `protocol: invalid message: encode heartbeat: id "": want ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`},
+		{"no time", KindHeartbeat, "m1", time.Time{}, Heartbeat{}, "protocol: invalid message: encode heartbeat: ts missing"},
+		{"not an object", KindHeartbeat, "m1", ts, 7, "protocol: malformed message: encode heartbeat: body must be a JSON object"},
+		{"too large", KindError, "m1", ts, Error{Code: "x", Message: strings.Repeat("x", MaxMessageSize)}, "protocol: message too large: error of 65634 bytes (limit 65536)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			env, err := Decode([]byte(c.msg))
-			if c.body {
-				if err != nil {
-					t.Fatalf("envelope: %v", err)
-				}
-				switch env.Kind {
-				case KindHello:
-					_, err = DecodeBody[Hello](env)
-				case KindTelemetry:
-					_, err = DecodeBody[Telemetry](env)
-				case KindHeartbeat:
-					_, err = DecodeBody[Heartbeat](env)
-				}
-			}
-			if !errors.Is(err, c.want) {
-				t.Fatalf("got %v, want %v", err, c.want)
+			_, err := Encode(c.kind, c.id, c.ts, c.body)
+			if err == nil || err.Error() != c.want {
+				t.Fatalf("got  %v\nwant %s", err, c.want)
 			}
 		})
 	}
 }
 
-func FuzzDecode(f *testing.F) {
-	f.Add([]byte(`{"v":1,"kind":"heartbeat","id":"m1","ts":"2026-11-22T09:30:00Z","body":{"seq":3}}`))
-	f.Add([]byte(`{"v":1,"kind":"hello","id":"m1","ts":"2026-11-22T09:30:00Z","body":{"vehicle":"xe-01","software":"x","protocol":1,"cameras":[{"id":"cam1","name":"a"}]}}`))
-	f.Add([]byte(`{"v":1,"kind":"telemetry","id":"m1","ts":"2026-11-22T09:30:00Z","body":{"time":"2026-11-22T09:30:00Z","gps":null,"link":{"state":"up"}}}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		env, err := Decode(data)
-		if err != nil {
-			return
-		}
-		switch env.Kind {
-		case KindHello:
-			if h, err := DecodeBody[Hello](env); err == nil && h.Validate() != nil {
-				t.Fatal("decoded an invalid hello")
+func TestDecodeBodyKindMismatch(t *testing.T) {
+	data, _ := Encode(KindHeartbeat, "m1", ts, Heartbeat{Seq: 1})
+	env, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = DecodeBody[Telemetry](env)
+	if !errors.Is(err, ErrKind) || err.Error() != "protocol: unknown or unexpected message kind: want telemetry, got heartbeat" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// decodeAny decodes an envelope and its body, whatever the kind.
+func decodeAny(data []byte) (any, error) {
+	env, err := Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	switch env.Kind {
+	case KindHello:
+		return DecodeBody[Hello](env)
+	case KindWelcome:
+		return DecodeBody[Welcome](env)
+	case KindHeartbeat:
+		return DecodeBody[Heartbeat](env)
+	case KindHeartbeatAck:
+		return DecodeBody[HeartbeatAck](env)
+	case KindTelemetry:
+		return DecodeBody[Telemetry](env)
+	case KindError:
+		return DecodeBody[Error](env)
+	}
+	return nil, errors.New("test: kind without a case: " + env.Kind.String())
+}
+
+func TestDecodeAcceptsNulls(t *testing.T) {
+	body := mustJSON(t, sampleTelemetry())
+	body = strings.Replace(body, `"gps":{`, `"gps":null,"x":{`, 1)
+	body = body[:strings.Index(body, `,"x":{`)] + body[strings.Index(body, `,"link"`):]
+	body = strings.Replace(body, `"cameras":[`, `"cameras":null,"y":[`, 1)
+	body = body[:strings.Index(body, `,"y":[`)] + "}"
+	got, err := decodeAny([]byte(envelope("telemetry", body)))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, body)
+	}
+	if tel := got.(Telemetry); tel.GPS != nil || tel.Cameras != nil {
+		t.Fatalf("%+v", tel)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func envelope(kind, body string) string {
+	return `{"v":1,"kind":"` + kind + `","id":"m1","ts":"2026-11-22T09:30:00+07:00","body":` + body + `}`
+}
+
+func TestSentinelsAreDistinct(t *testing.T) {
+	all := []error{ErrTooLarge, ErrVersion, ErrKind, ErrMalformed, ErrInvalid}
+	for i, a := range all {
+		for j, b := range all {
+			if (i == j) != errors.Is(a, b) {
+				t.Fatalf("%v vs %v", a, b)
 			}
-		case KindTelemetry:
-			if tel, err := DecodeBody[Telemetry](env); err == nil {
-				if _, err := Encode(KindTelemetry, "x", env.TS, tel); err != nil {
-					t.Fatalf("re-encode: %v", err)
-				}
-			}
-		case KindWelcome:
-			_, _ = DecodeBody[Welcome](env)
-		case KindHeartbeat:
-			_, _ = DecodeBody[Heartbeat](env)
-		case KindHeartbeatAck:
-			_, _ = DecodeBody[HeartbeatAck](env)
-		case KindError:
-			_, _ = DecodeBody[Error](env)
 		}
-	})
+	}
 }

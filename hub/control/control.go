@@ -1,13 +1,15 @@
-// Package control is the hub's end of the vehicle control channel: a
-// WebSocket per vehicle (gorilla/websocket) carrying the protocol package's
-// messages. It authenticates vehicles before upgrading, expects a Hello,
-// answers heartbeats, keeps each vehicle's last telemetry, and decides
-// whether a vehicle is online: connected and heard from within OfflineAfter.
+// Package control is the hub's end of the vehicle control channel: one
+// WebSocket per vehicle (gorilla/websocket) carrying the protocol
+// package's messages. It authenticates a vehicle before upgrading, expects
+// a Hello naming that vehicle, answers heartbeats, keeps each vehicle's
+// last telemetry, and decides whether a vehicle is online: connected and
+// heard from (any frame, pongs included) within OfflineAfter. A newer
+// connection of a vehicle replaces the older one.
 package control
 
 import (
 	"encoding/json"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -18,45 +20,54 @@ import (
 	"fieldwatch/protocol"
 )
 
-// Params configure a Server.
+// Params configure a Server. Zero durations take their defaults.
 type Params struct {
-	// Authenticate returns the vehicle a request's credentials belong to.
+	// Authenticate returns the vehicle a request's credentials belong to;
+	// it runs before the upgrade. Required.
 	Authenticate func(r *http.Request) (vehicleID string, err error)
-	HubName      string
-	Logger       *slog.Logger
-	// HeartbeatInterval is asked of vehicles; default 1 s.
+	// HubName is sent to vehicles in the Welcome.
+	HubName string
+	Logger  *slog.Logger
+	// HeartbeatInterval is asked of vehicles in the Welcome, and is how
+	// often the hub pings them; default 1 s.
 	HeartbeatInterval time.Duration
-	// OfflineAfter: a vehicle silent this long is offline; default 3 s.
+	// OfflineAfter: a vehicle silent this long is dropped and offline; default 3 s.
 	OfflineAfter time.Duration
-	// HelloTimeout bounds the wait for the first message; default 5 s.
+	// HelloTimeout bounds the wait for the Hello; default 5 s.
 	HelloTimeout time.Duration
-	Now          func() time.Time
-	// OnChange is told when a vehicle goes online or offline. Must not block.
+	// Now stamps messages and Status times; default time.Now. Network
+	// deadlines always use the real clock.
+	Now func() time.Time
+	// OnChange is told when a vehicle goes online or offline, in order,
+	// one call at a time. It must not block; it may call Status.
 	OnChange func(vehicleID string, online bool)
 }
 
-// Status is a vehicle's state on the control channel.
+// Status is a vehicle's state on the control channel. Hello and Telemetry
+// are shared and must not be modified.
 type Status struct {
 	Online      bool
 	Since       time.Time // when Online last changed
-	LastSeen    time.Time
-	Remote      string
+	LastSeen    time.Time // last frame from the vehicle
+	Remote      string    // address of the current or last connection
 	Hello       *protocol.Hello
 	Telemetry   *protocol.Telemetry
-	Connections int // connections accepted so far
+	Connections int // connections accepted (Hello and Welcome done) so far
 }
 
-// Server serves the control channel.
+// Server serves the control channel; it is an http.Handler.
 type Server struct {
 	p        Params
 	log      *slog.Logger
 	upgrader websocket.Upgrader
 
-	mu       sync.Mutex
+	notifyMu sync.Mutex // held across a state change and its OnChange call
+
+	mu       sync.Mutex // guards the fields below
 	vehicles map[string]*vehicleState
+	conns    map[*conn]struct{} // every upgraded connection
 	closed   bool
-	wg       sync.WaitGroup
-	done     chan struct{}
+	wg       sync.WaitGroup // one per ServeHTTP past authentication
 }
 
 type vehicleState struct {
@@ -81,16 +92,16 @@ func New(p Params) *Server {
 	if p.Now == nil {
 		p.Now = time.Now
 	}
-	s := &Server{
-		p: p, log: p.Logger, vehicles: map[string]*vehicleState{}, done: make(chan struct{}),
+	if p.Authenticate == nil {
+		p.Authenticate = func(*http.Request) (string, error) { return "", fmt.Errorf("no authenticator configured") }
+	}
+	return &Server{
+		p: p, log: p.Logger, vehicles: map[string]*vehicleState{}, conns: map[*conn]struct{}{},
 		upgrader: websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096, HandshakeTimeout: 10 * time.Second},
 	}
-	s.wg.Add(1)
-	go s.watch()
-	return s
 }
 
-// Status returns a vehicle's state; unknown vehicles are offline.
+// Status returns a vehicle's state; a vehicle never heard from is offline.
 func (s *Server) Status(id string) Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -100,7 +111,7 @@ func (s *Server) Status(id string) Status {
 	return Status{}
 }
 
-// Statuses returns every vehicle heard from.
+// Statuses returns every vehicle heard from since the server started.
 func (s *Server) Statuses() map[string]Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -111,36 +122,32 @@ func (s *Server) Statuses() map[string]Status {
 	return out
 }
 
-// Close drops every connection and waits for their goroutines.
+// Close drops every connection, refuses new ones, and waits until every
+// connection's goroutines have ended.
 func (s *Server) Close() {
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return
-	}
 	s.closed = true
-	close(s.done)
-	var conns []*conn
-	for _, v := range s.vehicles {
-		if v.conn != nil {
-			conns = append(conns, v.conn)
-		}
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
 	}
 	s.mu.Unlock()
 	for _, c := range conns {
-		c.close()
+		c.close(websocket.CloseGoingAway, "hub shutting down")
 	}
 	s.wg.Wait()
 }
 
-// ServeHTTP authenticates, upgrades and serves one vehicle connection.
+// ServeHTTP authenticates the request, upgrades it, and serves the
+// connection until it ends.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, err := s.p.Authenticate(r)
+	if err == nil && !protocol.ValidID(id) {
+		err = fmt.Errorf("authenticator returned vehicle id %q", id)
+	}
 	if err != nil {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": "bad_token", "message": "unknown or revoked vehicle token"}})
-		s.log.Warn("control: refused", "remote", r.RemoteAddr, "err", err)
+		s.log.Warn("control: refused", "remote", r.RemoteAddr, "err", fmt.Errorf("%w: %w", ErrUnauthorized, err))
+		writeError(w, http.StatusUnauthorized, "bad_token", "unknown or revoked vehicle token")
 		return
 	}
 	s.mu.Lock()
@@ -150,89 +157,53 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if closed {
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		writeError(w, http.StatusServiceUnavailable, "shutting_down", "the hub is shutting down")
 		return
 	}
 	defer s.wg.Done()
-	ws, err := s.upgrader.Upgrade(w, r, nil)
+	ws, err := s.upgrader.Upgrade(w, r, nil) // answers the client itself on failure
 	if err != nil {
-		s.log.Info("control: upgrade failed", "vehicle", id, "err", err)
+		s.log.Info("control: upgrade failed", "vehicle", id, "remote", r.RemoteAddr, "err", err)
 		return
 	}
-	c := newConn(ws, id, r.RemoteAddr)
+	c := newConn(ws, id, r.RemoteAddr, s.p.Now)
+	if !s.track(c) {
+		c.sendError("shutting_down", "the hub is shutting down")
+		c.close(websocket.CloseGoingAway, "hub shutting down")
+		return
+	}
+	defer s.untrack(c)
 	s.serve(c)
 }
 
-// serve runs one connection until it ends.
-func (s *Server) serve(c *conn) {
-	defer c.close()
-	log := s.log.With("vehicle", c.vehicle, "remote", c.remote)
-	hello, err := s.expectHello(c)
-	if err != nil {
-		log.Warn("control: bad hello", "err", err)
-		c.sendError("bad_hello", err.Error())
-		return
-	}
-	welcome := protocol.Welcome{Hub: s.p.HubName, ServerTime: s.p.Now(), HeartbeatIntervalMs: int(s.p.HeartbeatInterval / time.Millisecond)}
-	if err := c.send(protocol.KindWelcome, welcome); err != nil {
-		return
-	}
-	s.attach(c, hello)
-	defer s.detach(c)
-	log.Info("control: vehicle connected", "software", hello.Software, "cameras", len(hello.Cameras))
-	for {
-		c.ws.SetReadDeadline(time.Now().Add(s.p.OfflineAfter + s.p.HeartbeatInterval))
-		env, err := c.read()
-		if err != nil {
-			if !errors.Is(err, errConnClosed) {
-				log.Info("control: vehicle disconnected", "err", err)
-			}
-			return
-		}
-		switch env.Kind {
-		case protocol.KindHeartbeat:
-			hb, err := protocol.DecodeBody[protocol.Heartbeat](env)
-			if err != nil {
-				c.sendError("bad_message", err.Error())
-				continue
-			}
-			s.seen(c, nil)
-			_ = c.send(protocol.KindHeartbeatAck, protocol.HeartbeatAck{Seq: hb.Seq})
-		case protocol.KindTelemetry:
-			t, err := protocol.DecodeBody[protocol.Telemetry](env)
-			if err != nil {
-				log.Warn("control: bad telemetry", "err", err)
-				c.sendError("bad_message", err.Error())
-				continue
-			}
-			s.seen(c, &t)
-		default:
-			c.sendError("unexpected", "unexpected message kind "+env.Kind.String())
-		}
-	}
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": protocol.Error{Code: code, Message: msg}})
 }
 
-func (s *Server) expectHello(c *conn) (protocol.Hello, error) {
-	c.ws.SetReadDeadline(time.Now().Add(s.p.HelloTimeout))
-	env, err := c.read()
-	if err != nil {
-		return protocol.Hello{}, err
+// track registers a live connection so Close can reach it; false once closed.
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
 	}
-	if env.Kind != protocol.KindHello {
-		return protocol.Hello{}, errors.New("first message must be hello, got " + env.Kind.String())
-	}
-	h, err := protocol.DecodeBody[protocol.Hello](env)
-	if err != nil {
-		return h, err
-	}
-	if h.Vehicle != c.vehicle {
-		return h, errors.New("hello names vehicle " + h.Vehicle + " but the token is " + c.vehicle + "'s")
-	}
-	return h, nil
+	s.conns[c] = struct{}{}
+	return true
 }
 
-// attach makes c the vehicle's connection, replacing an older one.
-func (s *Server) attach(c *conn, h protocol.Hello) {
+func (s *Server) untrack(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+// attach makes c the vehicle's connection and returns the one it replaces.
+func (s *Server) attach(c *conn, h protocol.Hello) (old *conn) {
+	s.notifyMu.Lock()
+	defer s.notifyMu.Unlock()
 	now := s.p.Now()
 	s.mu.Lock()
 	v := s.vehicles[c.vehicle]
@@ -240,31 +211,27 @@ func (s *Server) attach(c *conn, h protocol.Hello) {
 		v = &vehicleState{}
 		s.vehicles[c.vehicle] = v
 	}
-	old := v.conn
-	v.conn = c
-	v.status.Hello = &h
-	v.status.Remote = c.remote
-	v.status.LastSeen = now
+	old, v.conn = v.conn, c
+	v.status.Hello, v.status.Remote, v.status.LastSeen = &h, c.remote, now
 	v.status.Connections++
 	changed := !v.status.Online
 	if changed {
 		v.status.Online, v.status.Since = true, now
 	}
 	s.mu.Unlock()
-	if old != nil {
-		old.close()
-	}
 	if changed && s.p.OnChange != nil {
 		s.p.OnChange(c.vehicle, true)
 	}
+	return old
 }
 
 // detach marks the vehicle offline if c is still its connection.
 func (s *Server) detach(c *conn) {
+	s.notifyMu.Lock()
+	defer s.notifyMu.Unlock()
 	s.mu.Lock()
-	v := s.vehicles[c.vehicle]
 	changed := false
-	if v != nil && v.conn == c {
+	if v := s.vehicles[c.vehicle]; v != nil && v.conn == c {
 		v.conn = nil
 		if v.status.Online {
 			v.status.Online, v.status.Since, changed = false, s.p.Now(), true
@@ -276,6 +243,7 @@ func (s *Server) detach(c *conn) {
 	}
 }
 
+// seen records a sign of life on c, and telemetry when t is not nil.
 func (s *Server) seen(c *conn, t *protocol.Telemetry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -283,33 +251,6 @@ func (s *Server) seen(c *conn, t *protocol.Telemetry) {
 		v.status.LastSeen = s.p.Now()
 		if t != nil {
 			v.status.Telemetry = t
-		}
-	}
-}
-
-// watch drops connections that went silent (a cut link keeps TCP open).
-func (s *Server) watch() {
-	defer s.wg.Done()
-	t := time.NewTicker(s.p.HeartbeatInterval / 2)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.done:
-			return
-		case <-t.C:
-		}
-		now := s.p.Now()
-		var stale []*conn
-		s.mu.Lock()
-		for _, v := range s.vehicles {
-			if v.conn != nil && now.Sub(v.status.LastSeen) > s.p.OfflineAfter {
-				stale = append(stale, v.conn)
-			}
-		}
-		s.mu.Unlock()
-		for _, c := range stale {
-			s.log.Info("control: vehicle silent, dropping", "vehicle", c.vehicle)
-			c.close()
 		}
 	}
 }

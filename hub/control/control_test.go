@@ -2,10 +2,13 @@ package control_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
-	"net"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -18,240 +21,205 @@ import (
 	vcontrol "fieldwatch/vehicle/control"
 )
 
-var tokens = map[string]string{"token-xe-01-0123456789": "xe-01", "token-xe-02-0123456789": "xe-02"}
+// Timings scaled down from the defaults (1 s heartbeat, 3 s offline) to keep tests short.
+const (
+	heartbeat    = 200 * time.Millisecond
+	offlineAfter = time.Second
+	deadAfter    = time.Second
+	slack        = 500 * time.Millisecond // scheduling under -race on 2 cores
+)
 
-func newServer(t *testing.T) (*hubcontrol.Server, *httptest.Server) {
+var (
+	tokens  = map[string]string{"token-xe-01": "xe-01", "token-xe-02": "xe-02"}
+	hubTime = time.Date(2026, 11, 22, 9, 30, 0, 0, time.FixedZone("ICT", 7*3600))
+	quiet   = slog.New(slog.DiscardHandler)
+)
+
+// events records OnChange calls.
+type events struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (e *events) add(id string, online bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.got = append(e.got, id+map[bool]string{true: " online", false: " offline"}[online])
+}
+
+func (e *events) list() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.got...)
+}
+
+// newServer starts a hub control server on a loopback httptest server; it
+// also checks, at the very end, that the test left no goroutine behind.
+func newServer(t *testing.T, p hubcontrol.Params) (*hubcontrol.Server, *httptest.Server, *events) {
 	t.Helper()
-	s := hubcontrol.New(hubcontrol.Params{
-		HubName: "test-hub",
-		Authenticate: func(r *http.Request) (string, error) {
-			if id, ok := tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]; ok {
-				return id, nil
-			}
-			return "", errors.New("bad token")
-		},
-		HeartbeatInterval: 200 * time.Millisecond,
-		OfflineAfter:      time.Second,
-	})
+	checkLeaks(t)
+	ev := &events{}
+	p.HubName = "hub-test"
+	p.Logger = quiet
+	p.Authenticate = func(r *http.Request) (string, error) {
+		if id, ok := tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]; ok {
+			return id, nil
+		}
+		return "", errors.New("no such token")
+	}
+	p.HeartbeatInterval, p.OfflineAfter = heartbeat, offlineAfter
+	p.OnChange = ev.add
+	s := hubcontrol.New(p)
 	srv := httptest.NewServer(s)
 	t.Cleanup(func() { srv.Close(); s.Close() })
-	return s, srv
+	return s, srv, ev
 }
 
-func wsURL(srv *httptest.Server) string { return "ws" + strings.TrimPrefix(srv.URL, "http") }
-
-func telemetry() protocol.Telemetry {
-	return protocol.Telemetry{Time: time.Now(), Link: protocol.LinkState{State: "up"}, CPUPercent: 12,
-		GPS: &protocol.GPSFix{Lat: 21.85, Lon: 106.76, SpeedKmh: 40, Heading: 10, Time: time.Now()}}
+func checkLeaks(t *testing.T) {
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(3 * time.Second)
+		for runtime.NumGoroutine() > before {
+			if time.Now().After(deadline) {
+				buf := make([]byte, 1<<16)
+				t.Fatalf("%d goroutines left behind:\n%s", runtime.NumGoroutine()-before, buf[:runtime.Stack(buf, true)])
+			}
+			runtime.Gosched()
+			time.Sleep(5 * time.Millisecond) // polling a condition with a deadline, not synchronising
+		}
+	})
 }
 
-func startClient(t *testing.T, url, token, vehicle string, dial func(context.Context, string, string) (net.Conn, error)) *vcontrol.Client {
+func wsURL(addr string) string { return "ws://" + addr + "/control/v1/ws" }
+
+func srvAddr(srv *httptest.Server) string { return srv.Listener.Addr().String() }
+
+func sampleTelemetry() protocol.Telemetry {
+	now := time.Now()
+	return protocol.Telemetry{Time: now, Link: protocol.LinkState{State: protocol.LinkUp, RTTMs: 40}, CPUPercent: 12,
+		MemUsedBytes: 1 << 20, MemTotalBytes: 1 << 30,
+		GPS:     &protocol.GPSFix{Lat: 21.85, Lon: 106.76, SpeedKmh: 40, Heading: 10, AccuracyM: 5, Time: now},
+		Cameras: []protocol.CameraState{{ID: "cam1", State: protocol.CameraOnline, Publishing: true, Width: 640, Height: 360}}}
+}
+
+func startClient(t *testing.T, url, token, vehicle string) *vcontrol.Client {
 	t.Helper()
 	c := vcontrol.New(vcontrol.Params{
-		URL: url, Token: token, Dial: dial, Telemetry: telemetry,
+		URL: url, Token: token, Telemetry: sampleTelemetry, Logger: quiet,
 		Hello:             protocol.Hello{Vehicle: vehicle, Software: "test", Protocol: protocol.Version, Cameras: []protocol.CameraInfo{{ID: "cam1", Name: "Trước"}}},
-		TelemetryInterval: 200 * time.Millisecond, DeadAfter: time.Second, BackoffBase: 50 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
+		TelemetryInterval: heartbeat, DeadAfter: deadAfter, BackoffBase: 50 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = c.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
 	return c
 }
 
+// waitFor polls cond until it holds, failing after d; it returns how long it took.
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
 	for !cond() {
 		if time.Since(start) > d {
 			t.Fatalf("timed out after %v waiting for %s", d, what)
 		}
-		time.Sleep(10 * time.Millisecond)
+		<-tick.C
 	}
 	return time.Since(start)
 }
 
 func TestHelloTelemetryAndRTT(t *testing.T) {
-	s, srv := newServer(t)
-	c := startClient(t, wsURL(srv), "token-xe-01-0123456789", "xe-01", nil)
+	s, srv, ev := newServer(t, hubcontrol.Params{})
+	c := startClient(t, wsURL(srvAddr(srv)), "token-xe-01", "xe-01")
 	waitFor(t, 3*time.Second, "online with telemetry", func() bool {
 		st := s.Status("xe-01")
-		return st.Online && st.Telemetry != nil && st.Hello != nil
+		return st.Online && st.Telemetry != nil
 	})
 	st := s.Status("xe-01")
-	if st.Telemetry.GPS.Lat != 21.85 || st.Hello.Cameras[0].ID != "cam1" {
-		t.Fatalf("status %+v", st)
+	if st.Hello == nil || st.Hello.Software != "test" || st.Hello.Cameras[0].Name != "Trước" || st.Connections != 1 {
+		t.Fatalf("hello in status: %+v", st)
+	}
+	if g := st.Telemetry.GPS; g == nil || g.Lat != 21.85 || st.Telemetry.Cameras[0].Width != 640 || st.Telemetry.MemTotalBytes != 1<<30 {
+		t.Fatalf("telemetry in status: %+v", st.Telemetry)
+	}
+	if !strings.HasPrefix(st.Remote, "127.0.0.1:") || st.LastSeen.Before(st.Since) {
+		t.Fatalf("status: %+v", st)
 	}
 	waitFor(t, 3*time.Second, "heartbeat RTT", func() bool { return c.State().RTT > 0 })
+	if rtt := c.State().RTT; rtt > time.Second {
+		t.Fatalf("RTT %v on loopback", rtt)
+	}
 	if s.Status("xe-02").Online {
 		t.Fatal("a vehicle that never connected is online")
+	}
+	if all := s.Statuses(); len(all) != 1 || !all["xe-01"].Online {
+		t.Fatalf("statuses: %+v", all)
+	}
+	if got := ev.list(); len(got) != 1 || got[0] != "xe-01 online" {
+		t.Fatalf("OnChange: %v", got)
 	}
 }
 
 func TestWrongTokenRefusedBeforeUpgrade(t *testing.T) {
-	_, srv := newServer(t)
-	_, resp, err := websocket.DefaultDialer.Dial(wsURL(srv), http.Header{"Authorization": {"Bearer forged"}})
-	if err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
+	s, srv, _ := newServer(t, hubcontrol.Params{})
+	_, resp, err := websocket.DefaultDialer.Dial(wsURL(srvAddr(srv)), http.Header{"Authorization": {"Bearer forged"}})
+	if !errors.Is(err, websocket.ErrBadHandshake) || resp == nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("want 401 before upgrade, got %v %v", resp, err)
 	}
-}
-
-func TestHelloForAnotherVehicleRejected(t *testing.T) {
-	s, srv := newServer(t)
-	ws, _, err := websocket.DefaultDialer.Dial(wsURL(srv), http.Header{"Authorization": {"Bearer token-xe-01-0123456789"}})
-	if err != nil {
-		t.Fatal(err)
+	var body struct{ Error protocol.Error }
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, &body); err != nil || body.Error.Code != "bad_token" || resp.Header.Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Fatalf("401 body %s (%v)", raw, err)
 	}
-	defer ws.Close()
-	msg, _ := protocol.Encode(protocol.KindHello, "m1", time.Now(), protocol.Hello{Vehicle: "xe-02", Protocol: protocol.Version})
-	if err := ws.WriteMessage(websocket.TextMessage, msg); err != nil {
-		t.Fatal(err)
-	}
-	_, data, err := ws.ReadMessage()
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := protocol.Decode(data)
-	if err != nil || env.Kind != protocol.KindError {
-		t.Fatalf("want an error message, got %s %v", data, err)
-	}
-	if s.Status("xe-02").Online || s.Status("xe-01").Online {
-		t.Fatal("an impostor came online")
-	}
-	if _, _, err := ws.ReadMessage(); err == nil {
-		t.Fatal("connection stays open after a bad hello")
+	// The vehicle client reports it and keeps trying.
+	c := startClient(t, wsURL(srvAddr(srv)), "forged", "xe-01")
+	waitFor(t, 3*time.Second, "the client to report the refusal", func() bool {
+		return strings.Contains(c.State().LastError, "refused the vehicle token")
+	})
+	if c.Connected() || len(s.Statuses()) != 0 {
+		t.Fatal("a forged token got in")
 	}
 }
 
 func TestKilledConnectionGoesOfflineAndReconnects(t *testing.T) {
-	s, srv := newServer(t)
-	proxy := newProxy(t, srv.Listener.Addr().String())
-	c := startClient(t, "ws://"+proxy.addr(), "token-xe-01-0123456789", "xe-01", nil)
-	waitFor(t, 3*time.Second, "online", func() bool { return s.Status("xe-01").Online })
-	first := s.Status("xe-01").Connections
+	s, srv, ev := newServer(t, hubcontrol.Params{})
+	px := newProxy(t, srvAddr(srv))
+	c := startClient(t, wsURL(px.addr()), "token-xe-01", "xe-01")
+	waitFor(t, 3*time.Second, "online", func() bool { return s.Status("xe-01").Online && c.Connected() })
 
-	proxy.setDown(true)
-	proxy.kill() // both ends see the close
+	px.setDown(true)
+	px.kill() // both ends see the connection close
 	off := waitFor(t, 3*time.Second, "offline after the kill", func() bool { return !s.Status("xe-01").Online })
-	t.Logf("offline %v after the connection died", off)
-	waitFor(t, 3*time.Second, "client notices", func() bool { return !c.Connected() })
-	proxy.setDown(false)
-	waitFor(t, 5*time.Second, "online again", func() bool { st := s.Status("xe-01"); return st.Online && st.Connections > first })
-	waitFor(t, 3*time.Second, "the client to count the reconnect", func() bool { return c.State().Reconnects >= 1 && c.Connected() })
+	waitFor(t, 3*time.Second, "the client to notice", func() bool { return !c.Connected() })
+	t.Logf("offline %v after the kill", off)
+	px.setDown(false)
+	waitFor(t, 3*time.Second, "online again", func() bool { st := s.Status("xe-01"); return st.Online && st.Connections == 2 })
+	waitFor(t, 3*time.Second, "the client to count the reconnect", func() bool { st := c.State(); return st.Connected && st.Reconnects == 1 })
+	if got := strings.Join(ev.list(), ", "); got != "xe-01 online, xe-01 offline, xe-01 online" {
+		t.Fatalf("OnChange: %s", got)
+	}
 }
 
 func TestSilentLinkNoticedByBothEnds(t *testing.T) {
-	s, srv := newServer(t)
-	proxy := newProxy(t, srv.Listener.Addr().String())
-	c := startClient(t, "ws://"+proxy.addr(), "token-xe-01-0123456789", "xe-01", nil)
+	s, srv, _ := newServer(t, hubcontrol.Params{})
+	px := newProxy(t, srvAddr(srv))
+	c := startClient(t, wsURL(px.addr()), "token-xe-01", "xe-01")
 	waitFor(t, 3*time.Second, "online", func() bool { return s.Status("xe-01").Online && c.Connected() })
-	proxy.freeze() // TCP stays open, nothing passes: a cut cellular link
-	hub := waitFor(t, 3*time.Second, "hub notices the silence", func() bool { return !s.Status("xe-01").Online })
-	veh := waitFor(t, 3*time.Second, "vehicle notices the silence", func() bool { return !c.Connected() })
-	t.Logf("silent link noticed by the hub after %v, by the vehicle after %v more", hub, veh)
-	proxy.thaw()
-	waitFor(t, 5*time.Second, "online again", func() bool { return s.Status("xe-01").Online })
-}
-
-func TestNewConnectionReplacesOld(t *testing.T) {
-	s, srv := newServer(t)
-	startClient(t, wsURL(srv), "token-xe-01-0123456789", "xe-01", nil)
-	waitFor(t, 3*time.Second, "first online", func() bool { return s.Status("xe-01").Online })
-	startClient(t, wsURL(srv), "token-xe-01-0123456789", "xe-01", nil)
-	waitFor(t, 3*time.Second, "second connection", func() bool { return s.Status("xe-01").Connections >= 2 })
-	if !s.Status("xe-01").Online {
-		t.Fatal("vehicle offline after its connection was replaced")
+	px.freeze() // TCP stays open, nothing passes
+	hub := waitFor(t, offlineAfter+slack, "the hub to notice the silence", func() bool { return !s.Status("xe-01").Online })
+	veh := waitFor(t, deadAfter+slack, "the vehicle to notice the silence", func() bool { return !c.Connected() })
+	t.Logf("silence noticed by the hub after %v, by the vehicle %v later", hub, veh)
+	if st := c.State(); !strings.Contains(st.LastError, "link dead") {
+		t.Fatalf("client state %+v", st)
 	}
-}
-
-// proxy is a TCP relay that can be killed (close both ends) or frozen
-// (keep the connections, forward nothing).
-type proxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	conns  []net.Conn
-	frozen bool
-	down   bool
-	cond   *sync.Cond
-}
-
-func newProxy(t *testing.T, target string) *proxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{ln: ln, target: target}
-	p.cond = sync.NewCond(&p.mu)
-	t.Cleanup(func() { ln.Close(); p.kill() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			p.mu.Lock()
-			down := p.down
-			p.mu.Unlock()
-			up, err := net.Dial("tcp", target)
-			if err != nil || down {
-				if up != nil {
-					up.Close()
-				}
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, up)
-			p.mu.Unlock()
-			go p.pipe(c, up)
-			go p.pipe(up, c)
-		}
-	}()
-	return p
-}
-
-func (p *proxy) addr() string { return p.ln.Addr().String() }
-
-func (p *proxy) pipe(dst, src net.Conn) {
-	buf := make([]byte, 4096)
-	for {
-		n, err := src.Read(buf)
-		p.mu.Lock()
-		for p.frozen {
-			p.cond.Wait()
-		}
-		p.mu.Unlock()
-		if n > 0 {
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				return
-			}
-		}
-		if err != nil {
-			dst.Close()
-			return
-		}
-	}
-}
-
-func (p *proxy) kill() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-	p.frozen = false
-	p.cond.Broadcast()
-}
-
-func (p *proxy) setDown(down bool) { p.mu.Lock(); p.down = down; p.mu.Unlock() }
-
-func (p *proxy) freeze() { p.mu.Lock(); p.frozen = true; p.mu.Unlock() }
-
-func (p *proxy) thaw() {
-	p.mu.Lock()
-	p.frozen = false
-	p.cond.Broadcast()
-	p.mu.Unlock()
+	px.thaw()
+	waitFor(t, 3*time.Second, "online again", func() bool { return s.Status("xe-01").Online && c.Connected() })
 }

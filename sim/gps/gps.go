@@ -12,27 +12,29 @@ import (
 // waypoint is a point of a route (degrees).
 type waypoint struct{ lat, lon float64 }
 
-// route is a named polyline driven back and forth.
+// route is a named polyline driven back and forth, at about altM metres.
 type route struct {
 	name   string
+	altM   float64
 	points []waypoint
 }
 
 // routes are approximate roads near customs sites.
 var routes = []route{
-	{"QL1A Lạng Sơn – cửa khẩu Hữu Nghị", []waypoint{
+	// Ends at the gate, on the Vietnamese side.
+	{"QL1A Lạng Sơn – cửa khẩu Hữu Nghị", 260, []waypoint{
 		{21.8537, 106.7610}, {21.8702, 106.7488}, {21.8905, 106.7402}, {21.9103, 106.7331},
-		{21.9330, 106.7239}, {21.9512, 106.7170}, {21.9688, 106.7068}, {21.9842, 106.7004}, {22.0139, 106.6880}}},
-	{"QL4A – cửa khẩu Tân Thanh", []waypoint{
+		{21.9330, 106.7239}, {21.9512, 106.7170}, {21.9688, 106.7068}}},
+	{"QL4A – cửa khẩu Tân Thanh", 280, []waypoint{
 		{21.8620, 106.7330}, {21.8815, 106.7120}, {21.9040, 106.6930}, {21.9290, 106.6740},
 		{21.9510, 106.6530}, {21.9665, 106.6337}}},
-	{"Móng Cái – cầu Bắc Luân", []waypoint{
+	{"Móng Cái – cầu Bắc Luân", 8, []waypoint{
 		{21.5249, 107.9663}, {21.5302, 107.9711}, {21.5368, 107.9752}, {21.5412, 107.9798}, {21.5448, 107.9851}}},
-	{"QL9 – cửa khẩu Lao Bảo", []waypoint{
+	{"QL9 – cửa khẩu Lao Bảo", 190, []waypoint{
 		{16.6340, 106.6305}, {16.6302, 106.6150}, {16.6250, 106.5990}, {16.6198, 106.5840}, {16.6152, 106.5705}}},
-	{"QL22 – cửa khẩu Mộc Bài", []waypoint{
+	{"QL22 – cửa khẩu Mộc Bài", 12, []waypoint{
 		{11.0420, 106.2850}, {11.0545, 106.2640}, {11.0660, 106.2440}, {11.0770, 106.2240}, {11.0833, 106.2085}}},
-	{"Cảng Cát Lái", []waypoint{
+	{"Cảng Cát Lái", 3, []waypoint{
 		{10.7670, 106.7700}, {10.7630, 106.7810}, {10.7590, 106.7920}, {10.7548, 106.8030}}},
 }
 
@@ -47,14 +49,15 @@ type Track struct {
 
 // Route returns the track of simulated vehicle index (0-based).
 func Route(index int) *Track {
-	r := routes[index%len(routes)]
+	n := len(routes)
+	r := routes[(index%n+n)%n]
 	t := &Track{r: r, epoch: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	t.segs = make([]float64, len(r.points))
 	for i := 1; i < len(r.points); i++ {
 		t.segs[i] = t.segs[i-1] + distance(r.points[i-1], r.points[i])
 	}
 	t.total = t.segs[len(t.segs)-1]
-	t.phase = float64(index/len(routes)) * t.total / 3
+	t.phase = math.Abs(float64(index/n)) * t.total / 3
 	return t
 }
 
@@ -75,6 +78,9 @@ func odometer(s float64) float64 {
 func (t *Track) At(now time.Time) protocol.GPSFix {
 	s := now.Sub(t.epoch).Seconds()
 	d := math.Mod(odometer(s)+t.phase, 2*t.total)
+	if d < 0 { // before the epoch
+		d += 2 * t.total
+	}
 	forward := d <= t.total
 	if !forward {
 		d = 2*t.total - d
@@ -94,7 +100,7 @@ func (t *Track) At(now time.Time) protocol.GPSFix {
 		from, to = b, a
 	}
 	return protocol.GPSFix{
-		Lat: pos.lat, Lon: pos.lon, AltM: 250, SpeedKmh: speedKmh(s), Heading: bearing(from, to),
+		Lat: pos.lat, Lon: pos.lon, AltM: t.r.altM, SpeedKmh: speedKmh(s), Heading: bearing(from, to),
 		AccuracyM: 5, Time: now.UTC().Truncate(time.Second),
 	}
 }

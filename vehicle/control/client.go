@@ -1,63 +1,69 @@
 // Package control is the vehicle's end of the control channel: it keeps a
-// WebSocket to the hub open across outages (reconnecting with capped,
-// jittered backoff), says hello, sends heartbeats and telemetry, and
-// notices a dead link within DeadAfter even when TCP stays silent.
+// WebSocket to the hub open across outages, reconnecting with capped,
+// jittered exponential backoff; says hello, sends heartbeats and
+// telemetry, measures the round trip from heartbeat acks, and notices a
+// dead link within DeadAfter even when TCP stays silent (a cut cellular
+// link closes nothing).
 package control
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
-	"net/http"
-	"strconv"
+	"net/url"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/gorilla/websocket"
 
 	"fieldwatch/protocol"
 )
 
-// Params configure a Client.
+// Params configure a Client. Zero durations take their defaults.
 type Params struct {
 	// URL is the hub's control endpoint, ws(s)://hub/control/v1/ws.
-	URL   string
+	URL string
+	// Token is the vehicle's bearer token.
 	Token string
 	// Dial carries the connection (a simulated link in the demo); nil = net.Dialer.
-	Dial  func(ctx context.Context, network, addr string) (net.Conn, error)
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Hello is sent first on every connection.
 	Hello protocol.Hello
-	// Telemetry samples the vehicle's state.
+	// Telemetry samples the vehicle's state; nil sends a bare report.
 	Telemetry func() protocol.Telemetry
-	// TelemetryInterval default 2 s; HeartbeatInterval default 1 s (the
-	// hub's Welcome may change it); DeadAfter default 3 s.
-	TelemetryInterval, HeartbeatInterval, DeadAfter time.Duration
-	// BackoffBase default 250 ms, BackoffMax default 5 s.
+	// TelemetryInterval: default 2 s.
+	TelemetryInterval time.Duration
+	// HeartbeatInterval: default 1 s. Heartbeats go at the shortest of
+	// this, the interval the hub's Welcome asks for, and DeadAfter/2.
+	HeartbeatInterval time.Duration
+	// DeadAfter: the link is dead when the hub is silent this long; default 3 s.
+	DeadAfter time.Duration
+	// BackoffBase (default 250 ms) doubles per failed attempt up to
+	// BackoffMax (default 5 s); each wait is drawn from [d/2, d].
 	BackoffBase, BackoffMax time.Duration
 	Logger                  *slog.Logger
+	// Now stamps messages and State.Since; default time.Now. Deadlines
+	// and RTT use the real, monotonic clock.
+	Now func() time.Time
 }
 
-// State is the channel's state.
+// State is a snapshot of the channel.
 type State struct {
 	Connected  bool
-	Since      time.Time
-	Reconnects int
-	LastError  string
+	Since      time.Time // when Connected last changed
+	Reconnects int       // successful connections after the first
+	LastError  string    // why the last connection ended or failed
 	RTT        time.Duration
 }
 
-// Client keeps the control channel up.
+// Client keeps the control channel up while Run runs.
 type Client struct {
 	p   Params
 	log *slog.Logger
 
-	mu    sync.Mutex
-	state State
-	conns int
-	rtt   atomic.Int64
+	mu        sync.Mutex // guards state and connected
+	state     State
+	connected int // successful connections so far
 }
 
 // New returns a client; Run runs it.
@@ -77,18 +83,24 @@ func New(p Params) *Client {
 	if p.BackoffMax <= 0 {
 		p.BackoffMax = 5 * time.Second
 	}
+	p.BackoffMax = max(p.BackoffMax, p.BackoffBase)
 	if p.Logger == nil {
 		p.Logger = slog.Default()
 	}
+	if p.Now == nil {
+		p.Now = time.Now
+	}
 	if p.Telemetry == nil {
+		now := p.Now
 		p.Telemetry = func() protocol.Telemetry {
-			return protocol.Telemetry{Time: time.Now(), Link: protocol.LinkState{State: "up"}}
+			return protocol.Telemetry{Time: now(), Link: protocol.LinkState{State: protocol.LinkUp}}
 		}
 	}
 	return &Client{p: p, log: p.Logger}
 }
 
-// Connected reports whether the channel is up.
+// Connected reports whether the channel is up (the hub welcomed us and
+// has not gone silent).
 func (c *Client) Connected() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -99,34 +111,61 @@ func (c *Client) Connected() bool {
 func (c *Client) State() State {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := c.state
-	s.RTT = time.Duration(c.rtt.Load())
-	return s
+	return c.state
 }
 
-// Run connects and reconnects until ctx ends.
+// Run connects and reconnects until ctx ends, then returns nil once every
+// goroutine it started has stopped. It fails at once only on a bad URL.
 func (c *Client) Run(ctx context.Context) error {
+	u, err := url.Parse(c.p.URL)
+	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return fmt.Errorf("%w: %q", ErrBadURL, c.p.URL)
+	}
 	attempt := 0
-	for ctx.Err() == nil {
-		up, err := c.session(ctx)
+	for {
+		welcomed, err := c.session(ctx)
 		if ctx.Err() != nil {
-			break
+			c.setDown(nil)
+			return nil
 		}
 		c.setDown(err)
-		if up {
+		if welcomed {
 			attempt = 0
 		}
-		// Full jitter: a fleet that lost the hub at once does not come back at once.
-		d := min(c.p.BackoffBase<<min(attempt, 10), c.p.BackoffMax)
-		d = time.Duration(rand.Int64N(int64(d)) + 1)
+		d := backoff(c.p.BackoffBase, c.p.BackoffMax, attempt)
 		attempt++
+		c.log.Info("control: connection ended, retrying", "err", err, "in", d.Round(time.Millisecond))
+		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():
-		case <-time.After(d):
+			t.Stop()
+			c.setDown(nil)
+			return nil
+		case <-t.C:
 		}
 	}
-	c.setDown(nil)
-	return nil
+}
+
+// backoff is the wait before attempt n (0-based): base doubled n times,
+// capped at ceiling, drawn from [d/2, d] so a fleet that lost the hub at once
+// does not come back at once.
+func backoff(base, ceiling time.Duration, n int) time.Duration {
+	d := ceiling
+	if n < 30 && base<<n < ceiling && base<<n > 0 {
+		d = base << n
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+func (c *Client) setUp() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.connected++
+	if c.connected > 1 {
+		c.state.Reconnects++
+	}
+	c.state.Connected, c.state.Since, c.state.LastError = true, c.p.Now(), ""
 }
 
 func (c *Client) setDown(err error) {
@@ -136,151 +175,12 @@ func (c *Client) setDown(err error) {
 		c.state.LastError = err.Error()
 	}
 	if c.state.Connected {
-		c.state.Connected, c.state.Since = false, time.Now()
+		c.state.Connected, c.state.Since = false, c.p.Now()
 	}
 }
 
-// session runs one connection; up says whether it got as far as a Welcome.
-func (c *Client) session(ctx context.Context) (up bool, err error) {
-	dialer := websocket.Dialer{HandshakeTimeout: 10 * time.Second, NetDialContext: c.p.Dial}
-	hdr := http.Header{"Authorization": {"Bearer " + c.p.Token}}
-	ws, resp, err := dialer.DialContext(ctx, c.p.URL, hdr)
-	if err != nil {
-		if resp != nil {
-			return false, fmt.Errorf("control: dial: %s: %w", resp.Status, err)
-		}
-		return false, fmt.Errorf("control: dial: %w", err)
-	}
-	ws.SetReadLimit(protocol.MaxMessageSize)
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		<-sctx.Done()
-		_ = ws.Close()
-	}()
-	s := &session{c: c, ws: ws}
-	if err := s.send(protocol.KindHello, c.p.Hello); err != nil {
-		return false, err
-	}
-	ws.SetReadDeadline(time.Now().Add(c.p.DeadAfter + 2*time.Second))
-	env, err := s.read()
-	if err != nil {
-		return false, fmt.Errorf("control: waiting for welcome: %w", err)
-	}
-	switch env.Kind {
-	case protocol.KindWelcome:
-		w, err := protocol.DecodeBody[protocol.Welcome](env)
-		if err != nil {
-			return false, err
-		}
-		s.heartbeat = time.Duration(w.HeartbeatIntervalMs) * time.Millisecond
-	case protocol.KindError:
-		e, _ := protocol.DecodeBody[protocol.Error](env)
-		return false, fmt.Errorf("control: hub refused: %s: %s", e.Code, e.Message)
-	default:
-		return false, fmt.Errorf("control: expected welcome, got %s", env.Kind)
-	}
+func (c *Client) setRTT(d time.Duration) {
 	c.mu.Lock()
-	c.conns++
-	if c.conns > 1 {
-		c.state.Reconnects++
-	}
-	c.state.Connected, c.state.Since, c.state.LastError = true, time.Now(), ""
+	c.state.RTT = d
 	c.mu.Unlock()
-	c.log.Info("control: connected to hub", "url", c.p.URL)
-	return true, s.run(sctx)
-}
-
-// session is one live connection.
-type session struct {
-	c         *Client
-	ws        *websocket.Conn
-	wmu       sync.Mutex
-	seq       atomic.Uint64
-	heartbeat time.Duration
-	lastAck   atomic.Int64
-	sent      sync.Map // heartbeat seq -> send time (unix nanos)
-}
-
-func (s *session) send(kind protocol.Kind, body any) error {
-	data, err := protocol.Encode(kind, s.c.p.Hello.Vehicle+"-"+strconv.FormatUint(s.seq.Add(1), 10), time.Now(), body)
-	if err != nil {
-		return err
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	s.ws.SetWriteDeadline(time.Now().Add(s.c.p.DeadAfter))
-	return s.ws.WriteMessage(websocket.TextMessage, data)
-}
-
-func (s *session) read() (protocol.Envelope, error) {
-	typ, data, err := s.ws.ReadMessage()
-	if err != nil {
-		return protocol.Envelope{}, err
-	}
-	if typ != websocket.TextMessage {
-		return protocol.Envelope{}, errors.New("control: binary frame from hub")
-	}
-	return protocol.Decode(data)
-}
-
-// run sends heartbeats and telemetry and reads acks until the link dies.
-func (s *session) run(ctx context.Context) error {
-	errc := make(chan error, 1)
-	go func() { errc <- s.readLoop() }()
-	hb := time.NewTicker(s.heartbeat)
-	defer hb.Stop()
-	tel := time.NewTicker(s.c.p.TelemetryInterval)
-	defer tel.Stop()
-	s.lastAck.Store(time.Now().UnixNano())
-	if err := s.send(protocol.KindTelemetry, s.c.p.Telemetry()); err != nil {
-		return err
-	}
-	var hbSeq uint64
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case err := <-errc:
-			return err
-		case <-hb.C:
-			if time.Since(time.Unix(0, s.lastAck.Load())) > s.c.p.DeadAfter {
-				return errors.New("control: no answer from the hub: link dead")
-			}
-			hbSeq++
-			s.sent.Store(hbSeq, time.Now().UnixNano())
-			if err := s.send(protocol.KindHeartbeat, protocol.Heartbeat{Seq: hbSeq}); err != nil {
-				return err
-			}
-		case <-tel.C:
-			if err := s.send(protocol.KindTelemetry, s.c.p.Telemetry()); err != nil {
-				return err
-			}
-		}
-	}
-}
-
-func (s *session) readLoop() error {
-	for {
-		s.ws.SetReadDeadline(time.Now().Add(s.c.p.DeadAfter + s.heartbeat))
-		env, err := s.read()
-		if err != nil {
-			return err
-		}
-		switch env.Kind {
-		case protocol.KindHeartbeatAck:
-			ack, err := protocol.DecodeBody[protocol.HeartbeatAck](env)
-			if err != nil {
-				continue
-			}
-			now := time.Now()
-			s.lastAck.Store(now.UnixNano())
-			if at, ok := s.sent.LoadAndDelete(ack.Seq); ok {
-				s.c.rtt.Store(now.UnixNano() - at.(int64))
-			}
-		case protocol.KindError:
-			e, _ := protocol.DecodeBody[protocol.Error](env)
-			s.c.log.Warn("control: hub reports an error", "code", e.Code, "message", e.Message)
-		}
-	}
 }

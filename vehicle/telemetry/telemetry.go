@@ -4,10 +4,10 @@
 package telemetry
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,6 +18,9 @@ import (
 	"fieldwatch/protocol"
 )
 
+// ErrFormat: a /proc file is not laid out as expected.
+var ErrFormat = errors.New("telemetry: unexpected /proc format")
+
 // Sample is one reading.
 type Sample struct {
 	CPUPercent    float64
@@ -26,7 +29,7 @@ type Sample struct {
 	Disk          protocol.DiskState
 }
 
-// Sampler reads the machine; CPU use is measured between two calls.
+// Sampler reads the machine; it is safe for concurrent use.
 type Sampler struct {
 	diskPath string
 	proc     string
@@ -38,8 +41,10 @@ type Sampler struct {
 // NewSampler samples the disk holding diskPath.
 func NewSampler(diskPath string) *Sampler { return &Sampler{diskPath: diskPath, proc: "/proc"} }
 
-// Sample reads CPU, memory and disk. Parts that cannot be read are zero,
-// and the first error is returned with what could be read.
+// Sample reads CPU, memory and disk. CPU use is over the time since the
+// previous call (the first call reports 0). Parts that cannot be read (no
+// /proc off Linux, say) are zero, and their errors come back joined
+// alongside what could be read.
 func (s *Sampler) Sample() (Sample, error) {
 	var out Sample
 	var errs []error
@@ -73,25 +78,31 @@ func (s *Sampler) cpu() (float64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	pct := 0.0
-	if s.total != 0 && total > s.total {
-		busy := float64((total - s.total) - (idle - s.idle))
-		pct = 100 * busy / float64(total-s.total)
+	if s.total != 0 && total > s.total && idle >= s.idle && idle-s.idle <= total-s.total {
+		dt := total - s.total
+		pct = 100 * float64(dt-(idle-s.idle)) / float64(dt)
 	}
 	s.idle, s.total = idle, total
-	return max(pct, 0), nil
+	return pct, nil
 }
 
-// parseStat reads the aggregate "cpu" line of /proc/stat.
+// parseStat reads the aggregate "cpu" line of /proc/stat (proc(5)): user
+// nice system idle iowait irq softirq steal, then guest and guest_nice,
+// which user and nice already count and so are left out.
 func parseStat(data []byte) (idle, total uint64, err error) {
 	line, _, _ := bytes.Cut(data, []byte("\n"))
 	fields := strings.Fields(string(line))
 	if len(fields) < 5 || fields[0] != "cpu" {
-		return 0, 0, errors.New("telemetry: /proc/stat has no cpu line")
+		return 0, 0, fmt.Errorf("%w: /proc/stat has no cpu line", ErrFormat)
 	}
-	for i, f := range fields[1:] {
+	fields = fields[1:min(len(fields), 9)]
+	for i, f := range fields {
 		v, err := strconv.ParseUint(f, 10, 64)
 		if err != nil {
-			return 0, 0, fmt.Errorf("telemetry: /proc/stat field %d: %w", i+1, err)
+			return 0, 0, fmt.Errorf("%w: /proc/stat field %d: %v", ErrFormat, i+1, err)
+		}
+		if total+v < total {
+			return 0, 0, fmt.Errorf("%w: /proc/stat counters overflow", ErrFormat)
 		}
 		total += v
 		if i == 3 || i == 4 { // idle, iowait
@@ -102,31 +113,35 @@ func parseStat(data []byte) (idle, total uint64, err error) {
 }
 
 func (s *Sampler) mem() (used, total uint64, err error) {
-	f, err := os.Open(s.proc + "/meminfo")
+	data, err := os.ReadFile(s.proc + "/meminfo")
 	if err != nil {
 		return 0, 0, fmt.Errorf("telemetry: memory: %w", err)
 	}
-	defer f.Close()
+	return parseMeminfo(data)
+}
+
+// parseMeminfo reads MemTotal and MemAvailable (in kB) from /proc/meminfo;
+// used is what is not available.
+func parseMeminfo(data []byte) (used, total uint64, err error) {
 	var avail uint64
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 2 {
+	var haveTotal, haveAvail bool
+	for line := range bytes.Lines(data) {
+		fields := strings.Fields(string(line))
+		if len(fields) < 2 || (fields[0] != "MemTotal:" && fields[0] != "MemAvailable:") {
 			continue
 		}
-		v, err := strconv.ParseUint(fields[1], 10, 64)
-		if err != nil {
-			continue
+		kb, err := strconv.ParseUint(fields[1], 10, 64)
+		if err != nil || kb > math.MaxUint64/1024 {
+			return 0, 0, fmt.Errorf("%w: /proc/meminfo %s %q", ErrFormat, fields[0], fields[1])
 		}
-		switch fields[0] {
-		case "MemTotal:":
-			total = v * 1024
-		case "MemAvailable:":
-			avail = v * 1024
+		if fields[0] == "MemTotal:" {
+			total, haveTotal = kb*1024, true
+		} else {
+			avail, haveAvail = kb*1024, true
 		}
 	}
-	if total == 0 || avail > total {
-		return 0, 0, errors.New("telemetry: /proc/meminfo lacks MemTotal or MemAvailable")
+	if !haveTotal || !haveAvail || avail > total {
+		return 0, 0, fmt.Errorf("%w: /proc/meminfo lacks MemTotal or MemAvailable", ErrFormat)
 	}
 	return total - avail, total, nil
 }
