@@ -6,7 +6,10 @@
 package segfile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"hash"
 	"fmt"
 	"io"
 	"os"
@@ -63,9 +66,26 @@ func (t Tracks) AudioCodec() string {
 	return ""
 }
 
+// Handle is the file a segment is written to: an *os.File, or in tests a
+// file that fails like a full disk.
+type Handle interface {
+	io.WriteSeeker
+	Sync() error
+	Truncate(size int64) error
+	Close() error
+}
+
+// OpenFunc creates a new file for writing (O_CREATE|O_EXCL).
+type OpenFunc func(path string) (Handle, error)
+
+// OSOpen creates path on the real filesystem.
+func OSOpen(path string) (Handle, error) {
+	return os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+}
+
 // File is an open segment file being written. Not safe for concurrent use.
 type File struct {
-	f        *os.File
+	f        Handle
 	path     string
 	tracks   Tracks
 	size     int64 // bytes written and synced
@@ -74,6 +94,7 @@ type File struct {
 	audio    trackBuf
 	frames   int // video samples written to disk
 	aframes  int
+	hash     hash.Hash // of the bytes on disk
 	firstPTS time.Duration
 	lastEnd  time.Duration // end of the last sample written, relative to firstPTS
 	started  bool
@@ -123,12 +144,15 @@ func (b *trackBuf) drainPending() {
 var ErrNotKeyframe = errors.New("segfile: a segment must start with a keyframe")
 
 // Create starts a segment file with its init block, synced.
-func Create(path string, t Tracks) (*File, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+func Create(path string, t Tracks) (*File, error) { return CreateWith(OSOpen, path, t) }
+
+// CreateWith is Create on the files that open makes.
+func CreateWith(open OpenFunc, path string, t Tracks) (*File, error) {
+	f, err := open(path)
 	if err != nil {
 		return nil, fmt.Errorf("segfile: create: %w", err)
 	}
-	w := &File{f: f, path: path, tracks: t}
+	w := &File{f: f, path: path, tracks: t, hash: sha256.New()}
 	if err := w.write(t.Init().Marshal); err != nil {
 		f.Close()
 		os.Remove(path)
@@ -153,6 +177,7 @@ func (w *File) write(marshal func(io.WriteSeeker) error) error {
 		return fmt.Errorf("segfile: sync %s: %w", w.path, err)
 	}
 	w.size += int64(len(buf.b))
+	w.hash.Write(buf.b)
 	return nil
 }
 
@@ -255,6 +280,9 @@ type Stats struct {
 func (w *File) Stats() Stats {
 	return Stats{Size: w.size, Frames: w.frames, AudioFrames: w.aframes, Duration: w.lastEnd}
 }
+
+// SHA256 is the hex SHA-256 of the bytes on disk.
+func (w *File) SHA256() string { return hex.EncodeToString(w.hash.Sum(nil)) }
 
 // Path is the file's path.
 func (w *File) Path() string { return w.path }

@@ -22,11 +22,11 @@ const Version = 1
 
 // Break says why a segment does not follow its predecessor without a gap.
 const (
-	BreakNone      = ""          // continues the previous segment seamlessly
-	BreakStart     = "start"     // first segment of this camera
-	BreakRestart   = "restart"   // the node restarted (clean stop or crash)
-	BreakCamera    = "camera"    // the camera stream was interrupted or changed
-	BreakRecovered = "recovered" // this segment was torn by a crash and trimmed to its last whole fragment
+	BreakNone    = ""        // continues the previous segment seamlessly
+	BreakStart   = "start"   // first segment of this camera
+	BreakRestart = "restart" // the node restarted (clean stop or crash)
+	BreakCamera  = "camera"  // the camera stream was interrupted or changed
+	BreakStorage = "storage" // recording stopped because the vehicle's storage failed or was full
 )
 
 // Manifest describes one closed segment file. All fields but Signature are
@@ -48,9 +48,12 @@ type Manifest struct {
 	SHA256 string `json:"sha256"`
 	// Prev is the Digest of segment Seq-1 of this camera, "" when Seq is 1.
 	Prev string `json:"prev"`
-	// Break is one of the Break* values; Trimmed is how many torn bytes a recovery removed.
-	Break   string `json:"break"`
-	Trimmed int64  `json:"trimmed"`
+	// Break is one of the Break* values.
+	Break string `json:"break"`
+	// Recovered: the node crashed while writing this segment; on restart it
+	// was trimmed to its last whole fragment, cutting Trimmed torn bytes.
+	Recovered bool  `json:"recovered"`
+	Trimmed   int64 `json:"trimmed"`
 	// Video and Audio are RFC 6381 codec strings ("avc1.42e01f", "opus"); Audio may be "".
 	Video string `json:"video"`
 	Audio string `json:"audio"`
@@ -74,7 +77,7 @@ func (m *Manifest) Validate() error {
 		return errors.New("evidence: seq must start at 1")
 	case m.Start.IsZero() || m.End.Before(m.Start):
 		return fmt.Errorf("evidence: segment %d: end %s before start %s", m.Seq, m.End, m.Start)
-	case m.Frames < 0 || m.AudioFrames < 0 || m.Trimmed < 0:
+	case m.Frames < 0 || m.AudioFrames < 0 || m.Trimmed < 0 || m.Trimmed > 0 && !m.Recovered:
 		return fmt.Errorf("evidence: segment %d: negative counts", m.Seq)
 	case m.Size <= 0 || m.Size > MaxSegmentSize:
 		return fmt.Errorf("evidence: segment %d: size %d out of range", m.Seq, m.Size)
@@ -82,11 +85,11 @@ func (m *Manifest) Validate() error {
 		return fmt.Errorf("evidence: segment %d: sha256 is not 64 hex digits", m.Seq)
 	case m.Seq == 1 && m.Prev != "" || m.Seq > 1 && !isHex(m.Prev, sha256.Size):
 		return fmt.Errorf("evidence: segment %d: bad prev digest", m.Seq)
-	case m.Seq == 1 && m.Break != BreakStart && m.Break != BreakRecovered:
+	case m.Seq == 1 && m.Break != BreakStart:
 		return fmt.Errorf("evidence: segment 1 must have break %q", BreakStart)
 	}
 	switch m.Break {
-	case BreakNone, BreakStart, BreakRestart, BreakCamera, BreakRecovered:
+	case BreakNone, BreakStart, BreakRestart, BreakCamera, BreakStorage:
 	default:
 		return fmt.Errorf("evidence: segment %d: unknown break %q", m.Seq, m.Break)
 	}
@@ -127,6 +130,7 @@ func (m *Manifest) SigningBytes() []byte {
 	line("sha256", m.SHA256)
 	line("prev", m.Prev)
 	line("break", m.Break)
+	line("recovered", strconv.FormatBool(m.Recovered))
 	line("trimmed", strconv.FormatInt(m.Trimmed, 10))
 	line("video", m.Video)
 	line("audio", m.Audio)
