@@ -185,4 +185,3 @@ func ReadFile(path string) (*Segment, error) {
 	}
 	return Parse(data)
 }
-

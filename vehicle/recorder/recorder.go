@@ -78,7 +78,7 @@ type Recorder struct {
 	diskLimit      int64
 	diskLimitUntil time.Time
 	lastCheck      time.Time
-	changed  chan struct{}
+	changed        chan struct{}
 }
 
 // Open opens the recorder's index and key and recovers segments torn by a crash.

@@ -29,7 +29,7 @@ type clock struct {
 	now time.Time
 }
 
-func (k *clock) Now() time.Time { k.mu.Lock(); defer k.mu.Unlock(); return k.now }
+func (k *clock) Now() time.Time  { k.mu.Lock(); defer k.mu.Unlock(); return k.now }
 func (k *clock) set(t time.Time) { k.mu.Lock(); k.now = t; k.mu.Unlock() }
 
 func (f *feeder) describe() {
