@@ -1,0 +1,133 @@
+package archive
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fieldwatch/hub/store"
+)
+
+// Hold is a legal hold: segments overlapping it are never deleted by retention.
+type Hold struct {
+	ID        string    `json:"id"`
+	Vehicle   string    `json:"vehicle"`
+	Camera    string    `json:"camera"`
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
+	Reason    string    `json:"reason"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+const holdPrefix = "arch/hold/"
+
+// ErrBadHold: the hold's range or reason is missing.
+var ErrBadHold = errors.New("archive: a hold needs a vehicle, a camera, a range and a reason")
+
+// ErrNoHold: no hold with that id.
+var ErrNoHold = errors.New("archive: no such hold")
+
+// AddHold places a legal hold.
+func (a *Archive) AddHold(h Hold) (Hold, error) {
+	if h.Vehicle == "" || h.Camera == "" || h.Reason == "" || h.Start.IsZero() || !h.End.After(h.Start) || len(h.Reason) > 500 {
+		return h, ErrBadHold
+	}
+	var id [8]byte
+	rand.Read(id[:])
+	h.ID = hex.EncodeToString(id[:])
+	h.CreatedAt = a.cfg.Now()
+	if err := a.db.Put(holdPrefix+h.ID, h, 0); err != nil {
+		return h, fmt.Errorf("archive: %w", err)
+	}
+	return h, nil
+}
+
+// Holds lists the legal holds.
+func (a *Archive) Holds() ([]Hold, error) { return store.List[Hold](a.db, holdPrefix) }
+
+// RemoveHold lifts a hold.
+func (a *Archive) RemoveHold(id string) (Hold, error) {
+	var h Hold
+	if err := a.db.Get(holdPrefix+id, &h); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return h, ErrNoHold
+		}
+		return h, err
+	}
+	return h, a.db.Delete(holdPrefix + id)
+}
+
+func held(holds []Hold, r *Record) bool {
+	m := &r.Manifest
+	for _, h := range holds {
+		if h.Vehicle == m.Vehicle && h.Camera == m.Camera && h.Start.Before(m.End) && m.Start.Before(h.End) {
+			return true
+		}
+	}
+	return false
+}
+
+// Sweep deletes segments that ended before now minus the retention, except
+// those under a hold, and returns how many it deleted.
+func (a *Archive) Sweep() (int, error) {
+	cutoff := a.cfg.Now().Add(-a.cfg.Retention)
+	holds, err := a.Holds()
+	if err != nil {
+		return 0, err
+	}
+	cams, err := a.Cameras()
+	if err != nil {
+		return 0, err
+	}
+	deleted := 0
+	for _, vc := range cams {
+		recs, err := a.Segments(vc[0], vc[1], time.Unix(0, 0), cutoff)
+		if err != nil {
+			return deleted, err
+		}
+		for i := range recs {
+			r := &recs[i]
+			if !r.Manifest.End.Before(cutoff) || held(holds, r) {
+				continue
+			}
+			if r.Path != "" {
+				if err := os.Remove(filepath.Join(a.cfg.Dir, r.Path)); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return deleted, fmt.Errorf("archive: retention: %w", err)
+				}
+			}
+			if err := a.remove(r); err != nil {
+				return deleted, err
+			}
+			deleted++
+		}
+	}
+	if deleted > 0 {
+		a.log.Info("retention: expired segments deleted", "count", deleted, "cutoff", cutoff)
+	}
+	return deleted, nil
+}
+
+// RunSweeper runs retention every SweepInterval until ctx ends.
+func (a *Archive) RunSweeper(ctx context.Context) {
+	t := time.NewTicker(a.cfg.SweepInterval)
+	defer t.Stop()
+	for {
+		if _, err := a.Sweep(); err != nil {
+			a.log.Error("retention sweep", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// File opens an archived segment's file.
+func (a *Archive) File(r *Record) string { return filepath.Join(a.cfg.Dir, r.Path) }

@@ -1,0 +1,154 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"fieldwatch/hub/store"
+	"fieldwatch/protocol/evidence"
+)
+
+// Zone is where the transfer day is counted (the units' local day).
+var Zone = mustZone("Asia/Ho_Chi_Minh")
+
+func mustZone(name string) *time.Location {
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return z
+}
+
+// DayStats are one vehicle's transfers on one day (Decision 3035, Appendix I).
+type DayStats struct {
+	Vehicle          string     `json:"vehicle"`
+	Day              string     `json:"day"`
+	SegmentsSent     int        `json:"segments_sent"`
+	BytesSent        int64      `json:"bytes_sent"`
+	SegmentsReceived int        `json:"segments_received"`
+	BytesReceived    int64      `json:"bytes_received"`
+	SegmentsApplied  int        `json:"segments_applied"`
+	BytesApplied     int64      `json:"bytes_applied"`
+	Errors           int        `json:"errors"`
+	FirstAt          time.Time  `json:"first_at"`
+	LastAt           time.Time  `json:"last_at"`
+	Files            []FileStat `json:"files"`
+}
+
+// FileStat is one segment's transfer.
+type FileStat struct {
+	Camera        string    `json:"camera"`
+	Seq           uint64    `json:"seq"`
+	Size          int64     `json:"size"`
+	ReceivedStart time.Time `json:"received_start"`
+	ReceivedEnd   time.Time `json:"received_end"`
+	AppliedAt     time.Time `json:"applied_at"`
+	Error         string    `json:"error"`
+}
+
+var xferMu sync.Mutex
+
+func dayOf(t time.Time) string { return t.In(Zone).Format("2006-01-02") }
+
+func dayKey(day, vehicle string) string { return "arch/xd/" + day + "/" + vehicle }
+
+func fileKey(day string, m *evidence.Manifest) string {
+	return fmt.Sprintf("arch/xf/%s/%s/%s/%020d", day, m.Vehicle, m.Camera, m.Seq)
+}
+
+// transferRetention keeps transfer statistics as long as the evidence itself, at least.
+const transferRetention = 400 * 24 * time.Hour
+
+func (a *Archive) updateTransfer(m *evidence.Manifest, fn func(d *DayStats, f *FileStat)) {
+	xferMu.Lock()
+	defer xferMu.Unlock()
+	now := a.cfg.Now()
+	day := dayOf(now)
+	var d DayStats
+	if err := a.db.Get(dayKey(day, m.Vehicle), &d); err != nil && !errors.Is(err, store.ErrNotFound) {
+		a.log.Error("transfer stats", "err", err)
+		return
+	}
+	var f FileStat
+	if err := a.db.Get(fileKey(day, m), &f); err != nil && !errors.Is(err, store.ErrNotFound) {
+		a.log.Error("transfer stats", "err", err)
+		return
+	}
+	d.Vehicle, d.Day = m.Vehicle, day
+	if d.FirstAt.IsZero() {
+		d.FirstAt = now
+	}
+	d.LastAt = now
+	f.Camera, f.Seq, f.Size = m.Camera, m.Seq, m.Size
+	fn(&d, &f)
+	d.Files = nil
+	if err := errors.Join(a.db.Put(dayKey(day, m.Vehicle), d, transferRetention),
+		a.db.Put(fileKey(day, m), f, transferRetention)); err != nil {
+		a.log.Error("transfer stats", "err", err)
+	}
+}
+
+func (a *Archive) transferStarted(m *evidence.Manifest) {
+	a.updateTransfer(m, func(d *DayStats, f *FileStat) {
+		d.SegmentsSent++
+		d.BytesSent += m.Size
+		f.ReceivedStart = a.cfg.Now()
+	})
+}
+
+func (a *Archive) transferReceived(m *evidence.Manifest) {
+	a.updateTransfer(m, func(d *DayStats, f *FileStat) {
+		d.SegmentsReceived++
+		d.BytesReceived += m.Size
+		f.ReceivedEnd = a.cfg.Now()
+	})
+}
+
+func (a *Archive) transferApplied(m *evidence.Manifest) {
+	a.updateTransfer(m, func(d *DayStats, f *FileStat) {
+		d.SegmentsApplied++
+		d.BytesApplied += m.Size
+		f.AppliedAt, f.Error = a.cfg.Now(), ""
+	})
+}
+
+func (a *Archive) transferError(m *evidence.Manifest, msg string) {
+	a.updateTransfer(m, func(d *DayStats, f *FileStat) {
+		d.Errors++
+		f.Error = msg
+	})
+}
+
+// Transfers returns each vehicle's transfer statistics for day (YYYY-MM-DD, Asia/Ho_Chi_Minh), with files.
+func (a *Archive) Transfers(day string, keep func(vehicle string) bool) ([]DayStats, error) {
+	if _, err := time.Parse("2006-01-02", day); err != nil {
+		return nil, fmt.Errorf("archive: day %q is not YYYY-MM-DD", day)
+	}
+	days, err := store.List[DayStats](a.db, "arch/xd/"+day+"/")
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	out := days[:0]
+	for _, d := range days {
+		if keep != nil && !keep(d.Vehicle) {
+			continue
+		}
+		files, err := store.List[FileStat](a.db, "arch/xf/"+day+"/"+d.Vehicle+"/")
+		if err != nil {
+			return nil, fmt.Errorf("archive: %w", err)
+		}
+		sort.Slice(files, func(i, j int) bool {
+			if files[i].Camera != files[j].Camera {
+				return strings.Compare(files[i].Camera, files[j].Camera) < 0
+			}
+			return files[i].Seq < files[j].Seq
+		})
+		d.Files = files
+		out = append(out, d)
+	}
+	return out, nil
+}
