@@ -101,6 +101,38 @@ type Telemetry struct {
 	MemTotalBytes uint64        `json:"mem_total_bytes"`
 	Disk          DiskState     `json:"disk"`
 	Cameras       []CameraState `json:"cameras"`
+	// Sync and Storage come from the recorder and its sync agent (optional: older nodes lack them).
+	Sync    *SyncState    `json:"sync,omitempty"`
+	Storage *StorageState `json:"storage,omitempty"`
+}
+
+// SyncState is the sync agent's progress: what the hub does not have yet.
+type SyncState struct {
+	BacklogSegments int        `json:"backlog_segments"`
+	BacklogBytes    int64      `json:"backlog_bytes"`
+	OldestUnsynced  *time.Time `json:"oldest_unsynced"` // null when nothing is owed
+	Lost            int        `json:"lost"`            // segments overwritten before sync, manifests still owed
+	RateKbps        float64    `json:"rate_kbps"`       // upload rate over the last interval
+	LimitKbps       float64    `json:"limit_kbps"`      // the rate the agent allows itself now; 0 = unlimited
+	Uploading       bool       `json:"uploading"`
+	LastError       string     `json:"last_error"`
+}
+
+// Storage alarms.
+const (
+	StorageOK   = ""
+	StorageLow  = "low"
+	StorageFull = "full"
+)
+
+// StorageState is the recorder's disk budget and alarm.
+type StorageState struct {
+	BudgetBytes   int64  `json:"budget_bytes"`
+	UsedBytes     int64  `json:"used_bytes"`
+	UnsyncedBytes int64  `json:"unsynced_bytes"`
+	Alarm         string `json:"alarm"`
+	Message       string `json:"message"`
+	Recording     bool   `json:"recording"`
 }
 
 // Error tells the peer why something was refused.

@@ -32,11 +32,14 @@ func missingIn(data []byte, t reflect.Type, at string) error {
 		}
 		for i := range t.NumField() {
 			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if !f.IsExported() || name == "" || name == "-" {
 				continue
 			}
 			raw, ok := obj[name]
+			if !ok && opts == "omitempty" {
+				continue // optional: added after the first protocol version
+			}
 			if !ok {
 				return fmt.Errorf("missing field %q", at+name)
 			}

@@ -160,6 +160,33 @@ func (t Telemetry) Validate() error {
 			return err
 		}
 	}
+	if s := t.Sync; s != nil {
+		if s.BacklogSegments < 0 || s.BacklogBytes < 0 || s.Lost < 0 {
+			return errors.New("sync: negative backlog")
+		}
+		if err := checkRange("sync.rate_kbps", s.RateKbps, 0, 1e7); err != nil {
+			return err
+		}
+		if err := checkRange("sync.limit_kbps", s.LimitKbps, 0, 1e7); err != nil {
+			return err
+		}
+		if err := checkText("sync.last_error", s.LastError); err != nil {
+			return err
+		}
+	}
+	if s := t.Storage; s != nil {
+		if s.BudgetBytes < 0 || s.UsedBytes < 0 || s.UnsyncedBytes < 0 {
+			return errors.New("storage: negative sizes")
+		}
+		switch s.Alarm {
+		case StorageOK, StorageLow, StorageFull:
+		default:
+			return fmt.Errorf("storage.alarm %q: want \"\", %s or %s", clip(s.Alarm), StorageLow, StorageFull)
+		}
+		if err := checkText("storage.message", s.Message); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

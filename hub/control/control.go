@@ -41,6 +41,9 @@ type Params struct {
 	// OnChange is told when a vehicle goes online or offline, in order,
 	// one call at a time. It must not block; it may call Status.
 	OnChange func(vehicleID string, online bool)
+	// OnTelemetry is given each telemetry report, from the vehicle's
+	// connection goroutine. It must not block. Optional.
+	OnTelemetry func(vehicleID string, t *protocol.Telemetry)
 }
 
 // Status is a vehicle's state on the control channel. Hello and Telemetry
@@ -246,11 +249,16 @@ func (s *Server) detach(c *conn) {
 // seen records a sign of life on c, and telemetry when t is not nil.
 func (s *Server) seen(c *conn, t *protocol.Telemetry) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	current := false
 	if v := s.vehicles[c.vehicle]; v != nil && v.conn == c {
+		current = true
 		v.status.LastSeen = s.p.Now()
 		if t != nil {
 			v.status.Telemetry = t
 		}
+	}
+	s.mu.Unlock()
+	if current && t != nil && s.p.OnTelemetry != nil {
+		s.p.OnTelemetry(c.vehicle, t)
 	}
 }

@@ -23,6 +23,7 @@ type Config struct {
 	Control Control    `yaml:"control"`
 	// SessionTTL is how long a console login lasts.
 	SessionTTL time.Duration `yaml:"session_ttl"`
+	Archive    ArchiveConfig `yaml:"archive"`
 	// Vehicles registered at start (more can be added through the API later).
 	Vehicles []VehicleConfig `yaml:"vehicles"`
 }
@@ -68,6 +69,16 @@ type Control struct {
 	OfflineAfter      time.Duration `yaml:"offline_after"`
 }
 
+// ArchiveConfig is the evidence archive.
+type ArchiveConfig struct {
+	// Dir holds the segment files; "" = <data_dir>/archive.
+	Dir string `yaml:"dir"`
+	// Retention is how long segments are kept (Decision 247: at least 12 months).
+	Retention time.Duration `yaml:"retention"`
+	// SweepInterval is how often expired segments are deleted.
+	SweepInterval time.Duration `yaml:"sweep_interval"`
+}
+
 // VehicleConfig registers a vehicle with its device token.
 type VehicleConfig struct {
 	ID      string         `yaml:"id"`
@@ -101,6 +112,7 @@ func DefaultConfig() Config {
 		},
 		Control:    Control{HeartbeatInterval: time.Second, OfflineAfter: 3 * time.Second},
 		SessionTTL: 12 * time.Hour,
+		Archive:    ArchiveConfig{Retention: 366 * 24 * time.Hour, SweepInterval: time.Hour},
 		Vehicles:   []VehicleConfig{},
 		WebRTC:     WebRTC{NAT1To1IPs: []string{}},
 	}
@@ -157,6 +169,12 @@ func (c Config) Validate() error {
 	}
 	if c.SessionTTL < time.Minute {
 		return errors.New("session_ttl: must be at least 1m")
+	}
+	if c.Archive.Retention < 24*time.Hour {
+		return errors.New("archive.retention: must be at least 24h (evidence is kept 12 months by default)")
+	}
+	if c.Archive.SweepInterval < time.Minute {
+		return errors.New("archive.sweep_interval: must be at least 1m")
 	}
 	seen := map[string]bool{}
 	for _, v := range c.Vehicles {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"fieldwatch/hub/archive"
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/relay"
@@ -64,6 +65,22 @@ func classify(err error) apiError {
 		return apiError{http.StatusBadRequest, "bad_request", err.Error()}
 	case errors.Is(err, errNotFound), errors.Is(err, errDemoOnly):
 		return apiError{http.StatusNotFound, "not_found", err.Error()}
+	case errors.Is(err, archive.ErrOffset):
+		return apiError{http.StatusConflict, "offset_mismatch", err.Error()}
+	case errors.Is(err, archive.ErrNoKey):
+		return apiError{http.StatusPreconditionFailed, "no_key", "register the vehicle's signing key first"}
+	case errors.Is(err, archive.ErrKeyConflict):
+		return apiError{http.StatusConflict, "key_conflict", err.Error()}
+	case errors.Is(err, archive.ErrRejected), errors.Is(err, archive.ErrConflict), errors.Is(err, archive.ErrTooLarge):
+		return apiError{http.StatusUnprocessableEntity, "rejected", err.Error()}
+	case errors.Is(err, archive.ErrHubStorage):
+		return apiError{http.StatusInsufficientStorage, "hub_storage", "the hub could not store the segment; try again later"}
+	case errors.Is(err, archive.ErrBadHold):
+		return apiError{http.StatusBadRequest, "bad_hold", err.Error()}
+	case errors.Is(err, archive.ErrNoHold):
+		return apiError{http.StatusNotFound, "not_found", err.Error()}
+	case errors.Is(err, archive.ErrUnknownRange):
+		return apiError{http.StatusNotFound, "no_recording", err.Error()}
 	case errors.Is(err, relay.ErrClosed):
 		return apiError{http.StatusServiceUnavailable, "shutting_down", "the hub is shutting down"}
 	}

@@ -53,6 +53,20 @@ func (h *Hub) routes() []route {
 		{"GET", "/api/v1/vehicles", accessUser, "Vehicles with cameras, online state and last telemetry", h.withUser(h.handleVehicles)},
 		{"GET", "/api/v1/vehicles/{id}", accessUser, "One vehicle", h.withUser(h.handleVehicle)},
 		{"GET", "/api/v1/streams", accessUser, "Live streams with relay statistics", h.withUser(h.handleStreams)},
+
+		{"PUT", "/api/v1/sync/key", accessVehicle, "Vehicle: register its segment-signing public key (first use; a different key is refused)", h.handleSyncKey},
+		{"HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", accessVehicle, "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", h.handleSyncHead},
+		{"PATCH", "/api/v1/sync/{vehicle}/{camera}/{seq}", accessVehicle, "Vehicle: append a segment's bytes from Upload-Offset; verified and archived when whole", h.handleSyncPatch},
+		{"POST", "/api/v1/sync/{vehicle}/{camera}/{seq}/lost", accessVehicle, "Vehicle: report a segment overwritten before sync (its signed manifest)", h.handleSyncLost},
+
+		{"GET", "/api/v1/archive/{vehicle}/{camera}/timeline", accessUser, "Archive: covered ranges and explained gaps in [from, to)", h.withUser(h.handleTimeline)},
+		{"GET", "/api/v1/archive/{vehicle}/{camera}/segments", accessUser, "Archive: segment records (manifests) in [start, start+duration)", h.withUser(h.handleSegments)},
+		{"GET", "/api/v1/archive/holds", accessUser, "Archive: legal holds", h.withUser(h.handleHolds)},
+		{"POST", "/api/v1/archive/holds", accessUser, "Archive: place a legal hold on a range (leader, duty)", h.withUser(h.handleAddHold)},
+		{"DELETE", "/api/v1/archive/holds/{id}", accessUser, "Archive: lift a legal hold (leader)", h.withUser(h.handleRemoveHold)},
+		{"GET", "/api/v1/archive/transfers", accessUser, "Archive: per-vehicle transfer statistics of a day (Decision 3035, Appendix I)", h.withUser(h.handleTransfers)},
+		{"GET", "/api/v1/alerts", accessUser, "Alerts: tampering, storage, lost recordings", h.withUser(h.handleAlerts)},
+		{"GET", "/api/v1/audit", accessUser, "Audit log search (administrator)", h.withUser(h.handleAudit)},
 		{"POST", "/api/v1/sim/link", accessDemo, "Demo: cut or restore a simulated vehicle's link", h.withUser(h.handleSimLink)},
 	}
 }

@@ -10,12 +10,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"fieldwatch/hub/alerts"
+	"fieldwatch/hub/archive"
+	"fieldwatch/hub/audit"
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/control"
 	"fieldwatch/hub/fleet"
@@ -59,6 +63,12 @@ type Hub struct {
 	metrics *prometheus.Registry
 	started time.Time
 
+	archive  *archive.Archive
+	alerts   *alerts.Store
+	auditLog *audit.Log
+	alarmMu  sync.Mutex
+	alarms   map[string]string // vehicle -> last storage alarm
+
 	mu  sync.Mutex
 	srv *http.Server
 }
@@ -78,7 +88,22 @@ func New(opts Options) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hub{cfg: cfg, log: log, demo: opts.Demo, db: db, started: time.Now()}
+	h := &Hub{cfg: cfg, log: log, demo: opts.Demo, db: db, started: time.Now(), alarms: map[string]string{}}
+	h.alerts = alerts.New(db, cfg.Archive.Retention, nil)
+	if h.auditLog, err = audit.Open(db, nil); err != nil {
+		db.Close()
+		return nil, err
+	}
+	archDir := cfg.Archive.Dir
+	if archDir == "" {
+		archDir = filepath.Join(cfg.DataDir, "archive")
+	}
+	h.archive, err = archive.New(archive.Config{Dir: archDir, Retention: cfg.Archive.Retention,
+		SweepInterval: cfg.Archive.SweepInterval}, db, h.alerts, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	h.auth = auth.New(db, auth.Params{SessionTTL: cfg.SessionTTL})
 	h.fleet = fleet.New(db)
 	if err := h.registerVehicles(); err != nil {
@@ -119,6 +144,7 @@ func New(opts Options) (*Hub, error) {
 		OnChange: func(vehicle string, online bool) {
 			log.Info("vehicle link", "vehicle", vehicle, "online", online)
 		},
+		OnTelemetry: h.storageAlarm,
 	})
 	h.metrics = prometheus.NewRegistry()
 	h.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -197,6 +223,13 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 	h.log.Info("hub serving", "addr", ln.Addr().String(), "tls", h.cfg.HTTP.TLSCert != "")
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	sweepDone := make(chan struct{})
+	go func() {
+		defer close(sweepDone)
+		h.archive.RunSweeper(sweepCtx)
+	}()
+	defer func() { stopSweep(); <-sweepDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("hub: serve: %w", err)

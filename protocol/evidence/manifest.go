@@ -5,10 +5,12 @@
 package evidence
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -185,4 +187,25 @@ func DecodeKey(s string) (ed25519.PublicKey, error) {
 func Fingerprint(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:8])
+}
+
+// DecodeManifest decodes a manifest strictly (unknown fields, trailing data
+// and more than 8 KiB are errors) and validates it.
+func DecodeManifest(data []byte) (*Manifest, error) {
+	if len(data) > 8<<10 {
+		return nil, errors.New("evidence: manifest larger than 8 KiB")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var m Manifest
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("evidence: manifest: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("evidence: manifest: trailing data")
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return &m, nil
 }

@@ -38,6 +38,8 @@ type Options struct {
 	// Outages cuts random vehicles' links now and then (never by default).
 	Outages bool
 	Logger  *slog.Logger
+	// Vehicle adjusts each vehicle's configuration (tests: segment length, sync pace). Optional.
+	Vehicle func(*node.Config)
 
 	outages outageTiming // tests shorten it
 }
@@ -178,6 +180,9 @@ func (d *Demo) start(ctx context.Context, opts Options) error {
 		for _, c := range vc.Cameras {
 			nc.Cameras = append(nc.Cameras, node.CameraConfig{ID: c.ID, Name: c.Name, URL: cams.URL(vc.ID + "/" + c.ID), Transport: "tcp"})
 		}
+		if opts.Vehicle != nil {
+			opts.Vehicle(&nc)
+		}
 		n, err := node.New(node.Params{
 			Config: nc, Logger: d.log, Net: l.Net(), Dial: l.DialContext,
 			GPS: func(now time.Time) *protocol.GPSFix { f := route.At(now); return &f },
@@ -193,6 +198,14 @@ func (d *Demo) start(ctx context.Context, opts Options) error {
 			defer d.wg.Done()
 			_ = n.Run(ctx)
 		}()
+	}
+	return nil
+}
+
+// Node returns a simulated vehicle's node (tests look at its recorder).
+func (d *Demo) Node(vehicle string) *node.Node {
+	if v := d.vehicles[vehicle]; v != nil {
+		return v.node
 	}
 	return nil
 }

@@ -26,8 +26,32 @@ type Config struct {
 	LoopbackOnly bool `yaml:"loopback_only"`
 	// TelemetryInterval is how often telemetry goes to the hub.
 	TelemetryInterval time.Duration `yaml:"telemetry_interval"`
+	// Recording is the local evidence recorder; Sync uploads it to the hub.
+	Recording RecordingConfig `yaml:"recording"`
+	Sync      SyncConfig      `yaml:"sync"`
 	// Cameras are the vehicle's IP cameras.
 	Cameras []CameraConfig `yaml:"cameras"`
+}
+
+// RecordingConfig is the local recorder.
+type RecordingConfig struct {
+	// SegmentDuration is the length of one signed segment file.
+	SegmentDuration time.Duration `yaml:"segment_duration"`
+	// FragmentDuration is how much video is buffered before it is written and synced to disk.
+	FragmentDuration time.Duration `yaml:"fragment_duration"`
+	// BudgetBytes caps the recordings on disk; 0 = 80% of the disk's free space at start.
+	BudgetBytes int64 `yaml:"budget_bytes"`
+	// OnFull is overwrite_oldest or stop (when unsynced recordings fill the budget).
+	OnFull string `yaml:"on_full"`
+}
+
+// SyncConfig paces the sync agent.
+type SyncConfig struct {
+	// MaxKbps caps the upload rate; 0 = no cap.
+	MaxKbps float64 `yaml:"max_kbps"`
+	// LinkKbps is the uplink's capacity if known; sync then takes what live video leaves.
+	// 0 = unknown: sync backs off when the link's round-trip time rises.
+	LinkKbps float64 `yaml:"link_kbps"`
 }
 
 // CameraConfig is one IP camera.
@@ -48,7 +72,9 @@ func DefaultConfig() Config {
 		Hub:               "http://127.0.0.1:8080",
 		DataDir:           "data/vehicle",
 		TelemetryInterval: 2 * time.Second,
-		Cameras:           []CameraConfig{},
+		Recording: RecordingConfig{SegmentDuration: 10 * time.Second, FragmentDuration: time.Second,
+			OnFull: "overwrite_oldest"},
+		Cameras: []CameraConfig{},
 	}
 }
 
@@ -80,6 +106,22 @@ func (c Config) Validate() error {
 	}
 	if c.TelemetryInterval < 500*time.Millisecond {
 		return errors.New("telemetry_interval: must be at least 500ms")
+	}
+	r := c.Recording
+	if r.SegmentDuration < time.Second || r.SegmentDuration > time.Hour {
+		return errors.New("recording.segment_duration: must be between 1s and 1h")
+	}
+	if r.FragmentDuration < 100*time.Millisecond || r.FragmentDuration > r.SegmentDuration {
+		return errors.New("recording.fragment_duration: must be between 100ms and segment_duration")
+	}
+	if r.BudgetBytes < 0 || r.BudgetBytes > 0 && r.BudgetBytes < 64<<20 {
+		return errors.New("recording.budget_bytes: 0 (automatic) or at least 64 MiB")
+	}
+	if r.OnFull != "overwrite_oldest" && r.OnFull != "stop" {
+		return fmt.Errorf("recording.on_full: %q must be overwrite_oldest or stop", r.OnFull)
+	}
+	if c.Sync.MaxKbps < 0 || c.Sync.LinkKbps < 0 {
+		return errors.New("sync: max_kbps and link_kbps must not be negative")
 	}
 	seen := map[string]bool{}
 	for _, cam := range c.Cameras {

@@ -9,8 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/pion/transport/v4"
@@ -18,6 +21,8 @@ import (
 	"fieldwatch/protocol"
 	"fieldwatch/vehicle/capture"
 	"fieldwatch/vehicle/control"
+	"fieldwatch/vehicle/recorder"
+	"fieldwatch/vehicle/syncer"
 	"fieldwatch/vehicle/telemetry"
 	"fieldwatch/vehicle/uplink"
 )
@@ -43,12 +48,17 @@ type Node struct {
 	cams    []*camera
 	ctl     *control.Client
 	sampler *telemetry.Sampler
+	rec     *recorder.Recorder
+	sync    *syncer.Syncer
+	pace    *syncer.Pacer
+	live    liveRate
 }
 
 type camera struct {
 	cfg CameraConfig
 	cap *capture.Capture
 	pub *uplink.Publisher
+	rec *recorder.Camera
 
 	// Owned by Telemetry (one caller at a time: the control client).
 	lastBytes uint64
@@ -72,6 +82,11 @@ func New(p Params) (*Node, error) {
 	}
 	hub := strings.TrimRight(cfg.Hub, "/")
 	n := &Node{p: p, log: log, sampler: telemetry.NewSampler(cfg.DataDir)}
+	rec, err := openRecorder(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	n.rec = rec
 	hello := protocol.Hello{Vehicle: cfg.ID, Software: Software, Protocol: protocol.Version}
 	for _, cc := range cfg.Cameras {
 		clog := log.With("camera", cc.ID)
@@ -87,8 +102,13 @@ func New(p Params) (*Node, error) {
 		if transport == "" {
 			transport = "auto"
 		}
-		capt := capture.New(capture.Config{URL: cc.URL, Transport: transport, Logger: clog.With("component", "capture")}, pub)
-		n.cams = append(n.cams, &camera{cfg: cc, cap: capt, pub: pub})
+		rc, err := rec.Camera(cc.ID)
+		if err != nil {
+			rec.Close()
+			return nil, err
+		}
+		capt := capture.New(capture.Config{URL: cc.URL, Transport: transport, Logger: clog.With("component", "capture")}, tee{rc, pub})
+		n.cams = append(n.cams, &camera{cfg: cc, cap: capt, pub: pub, rec: rc})
 		hello.Cameras = append(hello.Cameras, protocol.CameraInfo{ID: cc.ID, Name: cc.Name})
 	}
 	n.ctl = control.New(control.Params{
@@ -100,8 +120,77 @@ func New(p Params) (*Node, error) {
 		TelemetryInterval: cfg.TelemetryInterval,
 		Logger:            log.With("component", "control"),
 	})
+	n.pace = syncer.NewPacer(syncer.PacerConfig{
+		MaxKbps: cfg.Sync.MaxKbps, LinkKbps: cfg.Sync.LinkKbps,
+		Live: n.liveKbps,
+		RTT:  func() time.Duration { return n.ctl.State().RTT },
+	})
+	// Uploads have no overall deadline (a segment takes a while on a slow link); the agent detects stalls.
+	syncHTTP := &http.Client{}
+	if p.Dial != nil {
+		syncHTTP.Transport = &http.Transport{DialContext: p.Dial, MaxIdleConnsPerHost: 2}
+	}
+	n.sync = syncer.New(syncer.Params{Hub: hub, Vehicle: cfg.ID, Token: cfg.Token, HTTP: syncHTTP, Recorder: rec,
+		Pace: n.pace, Logger: log.With("component", "sync")})
 	return n, nil
 }
+
+// openRecorder opens the recorder in <data_dir>/recordings.
+func openRecorder(cfg Config, log *slog.Logger) (*recorder.Recorder, error) {
+	dir := filepath.Join(cfg.DataDir, "recordings")
+	budget := cfg.Recording.BudgetBytes
+	if budget == 0 {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("vehicle: %w", err)
+		}
+		var st syscall.Statfs_t
+		if err := syscall.Statfs(dir, &st); err != nil {
+			return nil, fmt.Errorf("vehicle: disk of %s: %w", dir, err)
+		}
+		budget = max(int64(st.Bavail)*int64(st.Bsize)*8/10, 64<<20)
+	}
+	return recorder.Open(recorder.Config{Vehicle: cfg.ID, Dir: dir, SegmentDuration: cfg.Recording.SegmentDuration,
+		FragmentDuration: cfg.Recording.FragmentDuration, BudgetBytes: budget, OnFull: cfg.Recording.OnFull}, log)
+}
+
+// tee hands a camera's media to the recorder and the live uplink.
+type tee struct{ rec, live capture.Sink }
+
+func (t tee) Describe(d capture.Description) { t.rec.Describe(d); t.live.Describe(d) }
+func (t tee) Video(pts time.Duration, au [][]byte) {
+	t.rec.Video(pts, au)
+	t.live.Video(pts, au)
+}
+func (t tee) Audio(pts time.Duration, p []byte) { t.rec.Audio(pts, p); t.live.Audio(pts, p) }
+
+// liveRate measures the live uplink's bitrate for the sync pacer.
+type liveRate struct {
+	mu    sync.Mutex
+	bytes uint64
+	at    time.Time
+	kbps  float64
+}
+
+func (n *Node) liveKbps() float64 {
+	var total uint64
+	for _, c := range n.cams {
+		total += c.pub.State().BytesSent
+	}
+	now := time.Now()
+	l := &n.live
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if dt := now.Sub(l.at).Seconds(); !l.at.IsZero() && dt >= 0.2 && total >= l.bytes {
+		l.kbps = float64(total-l.bytes) * 8 / 1000 / dt
+	}
+	if now.Sub(l.at) >= 200*time.Millisecond {
+		l.bytes, l.at = total, now
+	}
+	return l.kbps
+}
+
+// Recorder is the node's recorder (tests look at what it holds).
+func (n *Node) Recorder() *recorder.Recorder { return n.rec }
 
 // wsURL turns http(s)://host into ws(s)://host.
 func wsURL(hub string) string {
@@ -129,8 +218,14 @@ func (n *Node) Run(ctx context.Context) error {
 		run("capture "+c.cfg.ID, c.cap.Run)
 	}
 	run("control", n.ctl.Run)
+	run("recorder", n.rec.Run)
+	run("sync", n.sync.Run)
+	run("sync pacer", func(ctx context.Context) error { n.pace.Run(ctx); return nil })
 	<-ctx.Done()
 	wg.Wait()
+	if err := n.rec.Close(); err != nil {
+		n.log.Error("close recorder", "err", err)
+	}
 	n.log.Info("vehicle node stopped")
 	return nil
 }
@@ -172,6 +267,15 @@ func (n *Node) Telemetry() protocol.Telemetry {
 			up = true
 			rtt = max(rtt, ps.RTT)
 		}
+	}
+	st := n.rec.Storage()
+	t.Storage = &protocol.StorageState{BudgetBytes: st.BudgetBytes, UsedBytes: st.UsedBytes, UnsyncedBytes: st.UnsyncedBytes,
+		Alarm: st.Alarm, Message: st.Message, Recording: st.Recording}
+	bl, ss := n.rec.Backlog(), n.sync.State()
+	t.Sync = &protocol.SyncState{BacklogSegments: bl.Segments, BacklogBytes: bl.Bytes, Lost: bl.Lost,
+		RateKbps: ss.RateKbps, LimitKbps: ss.LimitKbps, Uploading: ss.Uploading, LastError: ss.LastError}
+	if !bl.Oldest.IsZero() {
+		t.Sync.OldestUnsynced = &bl.Oldest
 	}
 	t.Link = protocol.LinkState{State: "down", RTTMs: float64(rtt.Microseconds()) / 1000, UplinkKbps: uplinkKbps}
 	if up || n.ctl.Connected() {

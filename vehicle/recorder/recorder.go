@@ -257,6 +257,17 @@ func (r *Recorder) Pending() []Segment {
 	return out
 }
 
+// Segments lists a camera's segments still in the index, in Seq order.
+func (r *Recorder) Segments(cam string) []Segment {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Segment, 0, len(r.segs[cam]))
+	for _, s := range r.segs[cam] {
+		out = append(out, *s)
+	}
+	return out
+}
+
 // Confirmed marks a segment as held by the hub: its file may now be evicted,
 // and a lost segment's record is dropped.
 func (r *Recorder) Confirmed(cam string, seq uint64) error {

@@ -1,0 +1,150 @@
+package syncer
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// PacerConfig says how fast the sync agent may go.
+type PacerConfig struct {
+	// MaxKbps is a hard cap (0 = none).
+	MaxKbps float64
+	// LinkKbps is the uplink's known capacity (0 = unknown). When known, sync
+	// takes what the live streams leave, minus Headroom.
+	LinkKbps float64
+	// Headroom is the share of the link kept free (default 0.05).
+	Headroom float64
+	// Live reports the live streams' current bitrate in kbit/s.
+	Live func() float64
+	// RTT reports the link's latest round-trip time (0 = unknown). With no
+	// LinkKbps, the pacer backs off when it rises above its floor: sync is
+	// then filling the link's queue, which would delay and drop live media.
+	RTT func() time.Duration
+	// Interval between adjustments (default 500 ms).
+	Interval time.Duration
+}
+
+// minKbps keeps sync moving even on a congested link (one 16 KiB chunk every ~2 s).
+const minKbps = 64
+
+// Pacer limits the upload rate so the live stream keeps its share.
+type Pacer struct {
+	cfg PacerConfig
+	lim *rate.Limiter
+
+	mu      sync.Mutex
+	limit   float64 // kbit/s; +Inf = unlimited
+	rttMin  time.Duration
+	rttSeen time.Time
+}
+
+// NewPacer makes a pacer; Run keeps it adjusted.
+func NewPacer(cfg PacerConfig) *Pacer {
+	if cfg.Headroom <= 0 {
+		cfg.Headroom = 0.05
+	}
+	if cfg.Interval <= 0 {
+		cfg.Interval = 500 * time.Millisecond
+	}
+	p := &Pacer{cfg: cfg, lim: rate.NewLimiter(rate.Inf, 2*chunk), limit: math.Inf(1)}
+	switch {
+	case cfg.LinkKbps > 0:
+		p.set(p.fromLink())
+	case cfg.RTT != nil:
+		p.set(min(1000, p.cap()))
+	default:
+		p.set(p.cap())
+	}
+	return p
+}
+
+func (p *Pacer) cap() float64 {
+	if p.cfg.MaxKbps > 0 {
+		return p.cfg.MaxKbps
+	}
+	return math.Inf(1)
+}
+
+func (p *Pacer) fromLink() float64 {
+	live := 0.0
+	if p.cfg.Live != nil {
+		live = p.cfg.Live()
+	}
+	return min(max(p.cfg.LinkKbps*(1-p.cfg.Headroom)-live*1.1, minKbps), p.cap())
+}
+
+func (p *Pacer) set(kbps float64) {
+	p.mu.Lock()
+	p.limit = kbps
+	p.mu.Unlock()
+	if math.IsInf(kbps, 1) {
+		p.lim.SetLimit(rate.Inf)
+		return
+	}
+	p.lim.SetLimit(rate.Limit(kbps * 1000 / 8))
+}
+
+// LimitKbps is the rate allowed now; 0 = unlimited.
+func (p *Pacer) LimitKbps() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if math.IsInf(p.limit, 1) {
+		return 0
+	}
+	return p.limit
+}
+
+// Wait blocks until n more bytes may be sent.
+func (p *Pacer) Wait(ctx context.Context, n int) error { return p.lim.WaitN(ctx, n) }
+
+// Run adjusts the rate until ctx ends.
+func (p *Pacer) Run(ctx context.Context) {
+	if p.cfg.LinkKbps <= 0 && p.cfg.RTT == nil {
+		return
+	}
+	t := time.NewTicker(p.cfg.Interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			p.adjust(now)
+		}
+	}
+}
+
+// Delay-based mode: the queueing delay sync may add before it backs off.
+const (
+	targetDelay = 60 * time.Millisecond
+	rttWindow   = 30 * time.Second
+)
+
+func (p *Pacer) adjust(now time.Time) {
+	if p.cfg.LinkKbps > 0 {
+		p.set(p.fromLink())
+		return
+	}
+	rtt := p.cfg.RTT()
+	if rtt <= 0 {
+		return
+	}
+	p.mu.Lock()
+	if p.rttMin == 0 || rtt < p.rttMin || now.Sub(p.rttSeen) > rttWindow {
+		p.rttMin, p.rttSeen = rtt, now
+	}
+	cur, floor := p.limit, p.rttMin
+	p.mu.Unlock()
+	if math.IsInf(cur, 1) {
+		cur = 1000
+	}
+	if rtt > floor+targetDelay {
+		p.set(max(cur*0.7, minKbps))
+	} else {
+		p.set(min(cur*1.1+minKbps, p.cap(), 1e6))
+	}
+}
