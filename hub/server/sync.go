@@ -153,4 +153,3 @@ func (h *Hub) handleSyncLost(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
-

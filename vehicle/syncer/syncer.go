@@ -21,7 +21,6 @@ import (
 	"sync"
 	"time"
 
-
 	"fieldwatch/protocol/evidence"
 	"fieldwatch/vehicle/recorder"
 )
@@ -467,4 +466,3 @@ func (w *rateWindow) kbps(now time.Time) float64 {
 	}
 	return float64(total) * 8 / 1000 / float64(len(w.buckets)-1)
 }
-
