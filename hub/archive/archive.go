@@ -30,6 +30,7 @@ var (
 	ErrTooLarge     = errors.New("archive: upload larger than the segment")
 	ErrHubStorage   = errors.New("archive: the hub could not store the segment")
 	ErrUnknownRange = errors.New("archive: no recording in this range")
+	ErrInterrupted  = errors.New("archive: upload interrupted; resume from Upload-Offset")
 )
 
 // Config configures the archive.

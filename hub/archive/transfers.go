@@ -1,12 +1,15 @@
 package archive
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dgraph-io/badger/v4"
 
 	"fieldwatch/hub/store"
 	"fieldwatch/protocol/evidence"
@@ -86,8 +89,15 @@ func (a *Archive) updateTransfer(m *evidence.Manifest, fn func(d *DayStats, f *F
 	f.Camera, f.Seq, f.Size = m.Camera, m.Seq, m.Size
 	fn(&d, &f)
 	d.Files = nil
-	if err := errors.Join(a.db.Put(dayKey(day, m.Vehicle), d, transferRetention),
-		a.db.Put(fileKey(day, m), f, transferRetention)); err != nil {
+	dv, _ := json.Marshal(d)
+	fv, _ := json.Marshal(f)
+	err := a.db.Badger().Update(func(txn *badger.Txn) error {
+		if err := txn.SetEntry(badger.NewEntry([]byte(dayKey(day, m.Vehicle)), dv).WithTTL(transferRetention)); err != nil {
+			return err
+		}
+		return txn.SetEntry(badger.NewEntry([]byte(fileKey(day, m)), fv).WithTTL(transferRetention))
+	})
+	if err != nil {
 		a.log.Error("transfer stats", "err", err)
 	}
 }
@@ -100,19 +110,14 @@ func (a *Archive) transferStarted(m *evidence.Manifest) {
 	})
 }
 
-func (a *Archive) transferReceived(m *evidence.Manifest) {
+// transferApplied counts a segment received whole (at received) and applied (now).
+func (a *Archive) transferApplied(m *evidence.Manifest, received time.Time) {
 	a.updateTransfer(m, func(d *DayStats, f *FileStat) {
 		d.SegmentsReceived++
 		d.BytesReceived += m.Size
-		f.ReceivedEnd = a.cfg.Now()
-	})
-}
-
-func (a *Archive) transferApplied(m *evidence.Manifest) {
-	a.updateTransfer(m, func(d *DayStats, f *FileStat) {
 		d.SegmentsApplied++
 		d.BytesApplied += m.Size
-		f.AppliedAt, f.Error = a.cfg.Now(), ""
+		f.ReceivedEnd, f.AppliedAt, f.Error = received, a.cfg.Now(), ""
 	})
 }
 

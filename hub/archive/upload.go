@@ -115,13 +115,18 @@ func (a *Archive) Upload(m *evidence.Manifest, offset int64, body io.Reader) (Up
 	if offset != have {
 		return UploadStatus{Offset: have}, fmt.Errorf("%w: hub has %d bytes of segment %s, upload starts at %d", ErrOffset, have, segID(m), offset)
 	}
+	// An upload from the first byte is hashed as it arrives; a resumed one is hashed from disk at the end.
+	var hasher *evidence.Hasher
+	var dst io.Writer = f
 	if have == 0 {
 		a.transferStarted(m)
+		hasher = evidence.NewHasher()
+		dst = io.MultiWriter(f, hasher)
 	}
 	if _, err := f.Seek(have, io.SeekStart); err != nil {
 		return UploadStatus{Offset: have}, a.storageErr(m, err)
 	}
-	n, copyErr := io.Copy(f, io.LimitReader(body, m.Size-have+1))
+	n, copyErr := io.CopyBuffer(dst, io.LimitReader(body, m.Size-have+1), make([]byte, 256<<10))
 	have += n
 	if have > m.Size {
 		f.Close()
@@ -138,24 +143,30 @@ func (a *Archive) Upload(m *evidence.Manifest, offset int64, body io.Reader) (Up
 			_ = f.Truncate(have) // keep only whole, synced bytes
 			return UploadStatus{Offset: have}, a.storageErr(m, copyErr)
 		}
-		return UploadStatus{Offset: have}, fmt.Errorf("archive: upload of %s cut at %d bytes: %w", segID(m), have, copyErr)
+		return UploadStatus{Offset: have}, fmt.Errorf("%w: %s cut at %d bytes: %v", ErrInterrupted, segID(m), have, copyErr)
 	}
 	if have < m.Size {
 		return UploadStatus{Offset: have}, nil
 	}
 	f.Close()
-	return a.accept(m, part)
+	return a.accept(m, part, hasher)
 }
 
-// accept verifies a whole partial file and moves it into the archive.
-func (a *Archive) accept(m *evidence.Manifest, part string) (UploadStatus, error) {
-	a.transferReceived(m)
-	f, err := os.Open(part)
-	if err != nil {
-		return UploadStatus{}, a.storageErr(m, err)
+// accept verifies a whole partial file and moves it into the archive. h,
+// when not nil, has hashed every byte of the file as it arrived.
+func (a *Archive) accept(m *evidence.Manifest, part string, h *evidence.Hasher) (UploadStatus, error) {
+	received := a.cfg.Now()
+	var err error
+	if h != nil {
+		err = h.Check(m)
+	} else {
+		f, oerr := os.Open(part)
+		if oerr != nil {
+			return UploadStatus{}, a.storageErr(m, oerr)
+		}
+		err = evidence.VerifyFile(f, m)
+		f.Close()
 	}
-	err = evidence.VerifyFile(f, m)
-	f.Close()
 	if err == nil {
 		err = a.checkChain(m)
 	}
@@ -172,14 +183,15 @@ func (a *Archive) accept(m *evidence.Manifest, part string) (UploadStatus, error
 	if err := os.Rename(part, dst); err != nil {
 		return UploadStatus{}, a.storageErr(m, err)
 	}
-	if err := errors.Join(syncDir(filepath.Dir(dst)), syncDir(filepath.Dir(part))); err != nil {
+	// Syncing the destination directory commits the rename (one journal transaction).
+	if err := syncDir(filepath.Dir(dst)); err != nil {
 		return UploadStatus{}, a.storageErr(m, err)
 	}
 	rec := &Record{Manifest: *m, Path: rel, ReceivedAt: a.cfg.Now()}
 	if err := a.put(rec); err != nil {
 		return UploadStatus{}, a.storageErr(m, err)
 	}
-	a.transferApplied(m)
+	a.transferApplied(m, received)
 	return UploadStatus{Offset: m.Size, Complete: true}, nil
 }
 

@@ -67,6 +67,8 @@ func classify(err error) apiError {
 		return apiError{http.StatusNotFound, "not_found", err.Error()}
 	case errors.Is(err, archive.ErrOffset):
 		return apiError{http.StatusConflict, "offset_mismatch", err.Error()}
+	case errors.Is(err, archive.ErrInterrupted):
+		return apiError{http.StatusRequestTimeout, "interrupted", err.Error()}
 	case errors.Is(err, archive.ErrNoKey):
 		return apiError{http.StatusPreconditionFailed, "no_key", "register the vehicle's signing key first"}
 	case errors.Is(err, archive.ErrKeyConflict):

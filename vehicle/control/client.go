@@ -54,6 +54,7 @@ type State struct {
 	Reconnects int       // successful connections after the first
 	LastError  string    // why the last connection ended or failed
 	RTT        time.Duration
+	RTTAt      time.Time // when RTT was last measured
 }
 
 // Client keeps the control channel up while Run runs.
@@ -182,5 +183,6 @@ func (c *Client) setDown(err error) {
 func (c *Client) setRTT(d time.Duration) {
 	c.mu.Lock()
 	c.state.RTT = d
+	c.state.RTTAt = time.Now()
 	c.mu.Unlock()
 }

@@ -123,7 +123,10 @@ func New(p Params) (*Node, error) {
 	n.pace = syncer.NewPacer(syncer.PacerConfig{
 		MaxKbps: cfg.Sync.MaxKbps, LinkKbps: cfg.Sync.LinkKbps,
 		Live: n.liveKbps,
-		RTT:  func() time.Duration { return n.ctl.State().RTT },
+		RTT: func() (time.Duration, time.Time) {
+			st := n.ctl.State()
+			return st.RTT, st.RTTAt
+		},
 	})
 	// Uploads have no overall deadline (a segment takes a while on a slow link); the agent detects stalls.
 	syncHTTP := &http.Client{}
@@ -188,6 +191,9 @@ func (n *Node) liveKbps() float64 {
 	}
 	return l.kbps
 }
+
+// Sync is the node's sync agent.
+func (n *Node) Sync() *syncer.Syncer { return n.sync }
 
 // Recorder is the node's recorder (tests look at what it holds).
 func (n *Node) Recorder() *recorder.Recorder { return n.rec }

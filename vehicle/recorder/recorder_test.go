@@ -50,7 +50,7 @@ func (f *feeder) frames(n int) {
 	}
 }
 
-func newTestRecorder(t *testing.T, dir string, clk *clock, mod func(*Config)) *Recorder {
+func newTestRecorder(t testing.TB, dir string, clk *clock, mod func(*Config)) *Recorder {
 	t.Helper()
 	cfg := Config{Vehicle: "xe-01", Dir: dir, SegmentDuration: 4 * time.Second, FragmentDuration: time.Second,
 		BudgetBytes: 1 << 30, OnFull: OnFullOverwrite, Now: clk.Now}

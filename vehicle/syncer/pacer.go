@@ -20,10 +20,11 @@ type PacerConfig struct {
 	Headroom float64
 	// Live reports the live streams' current bitrate in kbit/s.
 	Live func() float64
-	// RTT reports the link's latest round-trip time (0 = unknown). With no
-	// LinkKbps, the pacer backs off when it rises above its floor: sync is
-	// then filling the link's queue, which would delay and drop live media.
-	RTT func() time.Duration
+	// RTT reports the link's latest round-trip time and when it was measured
+	// (zero = unknown). With no LinkKbps, the pacer backs off when it rises
+	// above its floor: sync is then filling the link's queue, which would
+	// delay and drop live media.
+	RTT func() (time.Duration, time.Time)
 	// Interval between adjustments (default 500 ms).
 	Interval time.Duration
 }
@@ -40,6 +41,7 @@ type Pacer struct {
 	limit   float64 // kbit/s; +Inf = unlimited
 	rttMin  time.Duration
 	rttSeen time.Time
+	lastAt  time.Time // the last sample used
 }
 
 // NewPacer makes a pacer; Run keeps it adjusted.
@@ -129,22 +131,27 @@ func (p *Pacer) adjust(now time.Time) {
 		p.set(p.fromLink())
 		return
 	}
-	rtt := p.cfg.RTT()
-	if rtt <= 0 {
-		return
-	}
+	rtt, at := p.cfg.RTT()
 	p.mu.Lock()
-	if p.rttMin == 0 || rtt < p.rttMin || now.Sub(p.rttSeen) > rttWindow {
-		p.rttMin, p.rttSeen = rtt, now
+	fresh := rtt > 0 && at.After(p.lastAt)
+	if fresh {
+		p.lastAt = at
+		if p.rttMin == 0 || rtt < p.rttMin || now.Sub(p.rttSeen) > rttWindow {
+			p.rttMin, p.rttSeen = rtt, now
+		}
 	}
 	cur, floor := p.limit, p.rttMin
 	p.mu.Unlock()
+	if !fresh {
+		return // no news of the link (or it is down): hold the rate
+	}
 	if math.IsInf(cur, 1) {
 		cur = 1000
 	}
-	if rtt > floor+targetDelay {
+	// Queueing delay beyond the target (and beyond half the base RTT, for long links) means sync is filling the queue.
+	if rtt > floor+max(targetDelay, floor/2) {
 		p.set(max(cur*0.7, minKbps))
 	} else {
-		p.set(min(cur*1.1+minKbps, p.cap(), 1e6))
+		p.set(min(cur*1.25+minKbps, p.cap(), 1e6))
 	}
 }

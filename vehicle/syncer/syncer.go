@@ -7,6 +7,7 @@ package syncer
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -39,11 +40,23 @@ type Params struct {
 	Token   string
 	// HTTP carries the uploads; it must not have an overall timeout (segments take a while on slow links).
 	HTTP     *http.Client
-	Recorder *recorder.Recorder
+	Recorder Source
 	Pace     *Pacer
 	// Stall aborts an upload that made no progress for this long (default 15 s).
 	Stall  time.Duration
 	Logger *slog.Logger
+}
+
+// Source is where segments come from: the recorder.
+type Source interface {
+	// Pending lists what the hub does not have yet, in upload order.
+	Pending() []recorder.Segment
+	// Confirmed is told when the hub holds a segment.
+	Confirmed(camera string, seq uint64) error
+	// Changed is signalled when there may be something new to send.
+	Changed() <-chan struct{}
+	// PublicKey is the key the segments are signed with.
+	PublicKey() ed25519.PublicKey
 }
 
 // State is the agent's progress, for telemetry.
@@ -65,6 +78,7 @@ type Syncer struct {
 	mu       sync.Mutex
 	st       State
 	rejected map[string]bool // segments the hub refused; retried after a restart only
+	tried    map[string]bool // segments already attempted: their offset at the hub must be asked
 	window   rateWindow
 }
 
@@ -80,7 +94,7 @@ func New(p Params) *Syncer {
 		p.Logger = slog.Default()
 	}
 	p.Hub = strings.TrimRight(p.Hub, "/")
-	return &Syncer{p: p, log: p.Logger, rejected: map[string]bool{}}
+	return &Syncer{p: p, log: p.Logger, rejected: map[string]bool{}, tried: map[string]bool{}}
 }
 
 // State reports progress.
@@ -292,13 +306,46 @@ func parseOffset(resp *http.Response) (int64, bool, error) {
 	return off, resp.Header.Get(HeaderComplete) == "?1", nil
 }
 
-// upload sends a segment from where the hub stands.
+// upload sends a segment from where the hub stands. A segment not tried
+// before is sent from its first byte at once (the hub answers 409 with its
+// offset if it has some of it); after a failure the hub is asked first.
 func (s *Syncer) upload(ctx context.Context, seg recorder.Segment) error {
 	m := &seg.Manifest
-	off, done, err := s.offset(ctx, m)
-	if err != nil || done {
-		return err
+	id := segName(m)
+	s.mu.Lock()
+	tried := s.tried[id]
+	s.tried[id] = true
+	s.mu.Unlock()
+	var off int64
+	if tried {
+		var done bool
+		var err error
+		off, done, err = s.offset(ctx, m)
+		if err != nil || done {
+			return err
+		}
 	}
+	err := s.send(ctx, seg, off)
+	var conflict *offsetConflict
+	if errors.As(err, &conflict) {
+		err = s.send(ctx, seg, conflict.offset)
+	}
+	if err == nil {
+		s.mu.Lock()
+		delete(s.tried, id)
+		s.mu.Unlock()
+	}
+	return err
+}
+
+// offsetConflict: the hub holds a different number of bytes than assumed.
+type offsetConflict struct{ offset int64 }
+
+func (e *offsetConflict) Error() string { return fmt.Sprintf("hub holds %d bytes", e.offset) }
+
+// send PATCHes the segment's bytes from off.
+func (s *Syncer) send(ctx context.Context, seg recorder.Segment, off int64) error {
+	m := &seg.Manifest
 	if off > m.Size {
 		return &rejectedError{http.StatusConflict, fmt.Sprintf("hub holds %d bytes of a %d-byte segment", off, m.Size)}
 	}
@@ -338,9 +385,12 @@ func (s *Syncer) upload(ctx context.Context, seg recorder.Segment) error {
 		return err
 	}
 	defer resp.Body.Close()
-	_, done, err = parseOffset(resp)
+	got, done, err := parseOffset(resp)
 	if err != nil {
 		return err
+	}
+	if resp.StatusCode == http.StatusConflict && got != off {
+		return &offsetConflict{got}
 	}
 	if resp.StatusCode == http.StatusConflict || !done {
 		return fmt.Errorf("segment %s not complete at the hub yet (status %d)", segName(m), resp.StatusCode)
