@@ -18,6 +18,7 @@ Usage:
   fieldwatch vehicle --config FILE [--print-config]
   fieldwatch sim camera [--addr ADDR] [--paths cam1,cam2]
   fieldwatch bench live --hub URL --publishers N --viewers M --duration D [...]
+  fieldwatch verify BUNDLE.zip     check an exported evidence bundle offline
 
 Run "fieldwatch COMMAND --help" for a command's flags.
 `
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string) error {
 		return runSim(ctx, args[1:])
 	case "bench":
 		return runBench(ctx, args[1:])
+	case "verify":
+		return runVerify(os.Stdout, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

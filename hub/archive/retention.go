@@ -110,7 +110,26 @@ func (a *Archive) Sweep() (int, error) {
 	if deleted > 0 {
 		a.log.Info("retention: expired segments deleted", "count", deleted, "cutoff", cutoff)
 	}
+	a.sweepPartials()
 	return deleted, nil
+}
+
+// partialTTL is how long an abandoned partial upload is kept for a resume.
+const partialTTL = 7 * 24 * time.Hour
+
+// sweepPartials removes partial uploads nobody resumed for a week.
+func (a *Archive) sweepPartials() {
+	cutoff := a.cfg.Now().Add(-partialTTL)
+	_ = filepath.WalkDir(filepath.Join(a.cfg.Dir, "incoming"), func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return nil
+		}
+		if fi, err := e.Info(); err == nil && fi.ModTime().Before(cutoff) {
+			a.log.Warn("abandoned partial upload removed", "path", p, "bytes", fi.Size())
+			os.Remove(p)
+		}
+		return nil
+	})
 }
 
 // RunSweeper runs retention every SweepInterval until ctx ends.

@@ -60,6 +60,8 @@ func (h *Hub) routes() []route {
 		{"POST", "/api/v1/sync/{vehicle}/{camera}/{seq}/lost", accessVehicle, "Vehicle: report a segment overwritten before sync (its signed manifest)", h.handleSyncLost},
 
 		{"GET", "/api/v1/archive/{vehicle}/{camera}/timeline", accessUser, "Archive: covered ranges and explained gaps in [from, to)", h.withUser(h.handleTimeline)},
+		{"GET", "/api/v1/archive/{vehicle}/{camera}/play", accessUser, "Archive: one fragmented MP4 of [start, start+duration) for a <video> (X-Fieldwatch-Pieces maps it to wall-clock time)", h.withUser(h.handlePlay)},
+		{"GET", "/api/v1/archive/{vehicle}/{camera}/export", accessUser, "Archive: evidence bundle (zip: clip, signed segments, manifest; check with fieldwatch verify)", h.withUser(h.handleExport)},
 		{"GET", "/api/v1/archive/{vehicle}/{camera}/segments", accessUser, "Archive: segment records (manifests) in [start, start+duration)", h.withUser(h.handleSegments)},
 		{"GET", "/api/v1/archive/holds", accessUser, "Archive: legal holds", h.withUser(h.handleHolds)},
 		{"POST", "/api/v1/archive/holds", accessUser, "Archive: place a legal hold on a range (leader, duty)", h.withUser(h.handleAddHold)},

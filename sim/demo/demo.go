@@ -233,6 +233,14 @@ func (d *Demo) SetLink(id string, up bool) error {
 	return nil
 }
 
+// Link returns a simulated vehicle's link (tests shape or inspect it).
+func (d *Demo) Link(id string) *link.Link {
+	if v := d.vehicles[id]; v != nil {
+		return v.link
+	}
+	return nil
+}
+
 // SetCamera takes a simulated camera offline (as if it lost power) or back.
 func (d *Demo) SetCamera(vehicle, camera string, online bool) error {
 	if _, ok := d.vehicles[vehicle]; !ok {

@@ -31,6 +31,8 @@ type Link struct {
 	tcp  map[net.Conn]struct{}
 	drop atomic.Uint64
 	cuts atomic.Uint64
+	// shape, when set, limits the uplink's rate (SetRate).
+	shape *shaper
 }
 
 // New returns a link that is up.
@@ -102,6 +104,13 @@ type tcpConn struct {
 	net.Conn
 	l    *Link
 	once sync.Once
+}
+
+func (c *tcpConn) Write(b []byte) (int, error) {
+	if s := c.l.shaper(); s != nil {
+		return s.writeTCP(c.Conn, b)
+	}
+	return c.Conn.Write(b)
 }
 
 func (c *tcpConn) Close() error {

@@ -57,29 +57,39 @@ func (c *udpConn) ReadMsgUDP(b, oob []byte) (int, int, int, *net.UDPAddr, error)
 	}
 }
 
+// shaped sends b through the link's rate limit when it has one.
+func (c *udpConn) shaped(b []byte, send func([]byte)) bool {
+	s := c.l.shaper()
+	if s == nil {
+		return false
+	}
+	s.sendUDP(b, send)
+	return true
+}
+
 func (c *udpConn) Write(b []byte) (int, error) {
-	if c.dropping(len(b)) {
+	if c.dropping(len(b)) || c.shaped(b, func(p []byte) { c.UDPConn.Write(p) }) {
 		return len(b), nil
 	}
 	return c.UDPConn.Write(b)
 }
 
 func (c *udpConn) WriteTo(b []byte, a net.Addr) (int, error) {
-	if c.dropping(len(b)) {
+	if c.dropping(len(b)) || c.shaped(b, func(p []byte) { c.UDPConn.WriteTo(p, a) }) {
 		return len(b), nil
 	}
 	return c.UDPConn.WriteTo(b, a)
 }
 
 func (c *udpConn) WriteToUDP(b []byte, a *net.UDPAddr) (int, error) {
-	if c.dropping(len(b)) {
+	if c.dropping(len(b)) || c.shaped(b, func(p []byte) { c.UDPConn.WriteToUDP(p, a) }) {
 		return len(b), nil
 	}
 	return c.UDPConn.WriteToUDP(b, a)
 }
 
 func (c *udpConn) WriteMsgUDP(b, oob []byte, a *net.UDPAddr) (int, int, error) {
-	if c.dropping(len(b)) {
+	if c.dropping(len(b)) || c.shaped(b, func(p []byte) { c.UDPConn.WriteMsgUDP(p, oob, a) }) {
 		return len(b), len(oob), nil
 	}
 	return c.UDPConn.WriteMsgUDP(b, oob, a)
@@ -104,6 +114,10 @@ func (c *packetConn) ReadFrom(b []byte) (int, net.Addr, error) {
 func (c *packetConn) WriteTo(b []byte, a net.Addr) (int, error) {
 	if !c.l.Up() {
 		c.l.drop.Add(1)
+		return len(b), nil
+	}
+	if s := c.l.shaper(); s != nil {
+		s.sendUDP(b, func(p []byte) { c.PacketConn.WriteTo(p, a) })
 		return len(b), nil
 	}
 	return c.PacketConn.WriteTo(b, a)

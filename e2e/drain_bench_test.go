@@ -1,0 +1,95 @@
+package e2e
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"fieldwatch/sim/demo"
+	"fieldwatch/vehicle/node"
+)
+
+// BenchmarkBacklogDrainShaped shapes the vehicle's uplink to 8 Mbit/s (one
+// FIFO queue of 100 KB shared by live UDP and sync TCP, like tc tbf), cuts
+// the link for a minute so a backlog builds, restores it and measures,
+// while the live stream runs: the live video's packet loss at the hub, and
+// the backlog's drain rate as a share of the spare capacity (link minus
+// live). The time to drain a 10-minute outage of 2 cameras follows from
+// the measured rate.
+func BenchmarkBacklogDrainShaped(b *testing.B) {
+	const linkKbps = 8000
+	for b.Loop() {
+		drainOnce(b, linkKbps)
+	}
+}
+
+func startBenchDemo(b *testing.B, dir string, mod func(*node.Config)) *demo.Demo {
+	d, err := demo.Start(b.Context(), demo.Options{
+		HTTPAddr: "127.0.0.1:0", DataDir: dir, Vehicles: 1, CamerasPerVehicle: 1, Password: demoPassword,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Vehicle: mod,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { d.Close() })
+	return d
+}
+
+func waitFor(b *testing.B, d time.Duration, cond func() bool) {
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			b.Fatalf("timed out after %v", d)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func drainOnce(b *testing.B, linkKbps float64) {
+	dir := b.TempDir()
+	d := startBenchDemo(b, dir, func(c *node.Config) { c.Sync.LinkKbps = linkKbps })
+	const id = "xe-01"
+	l := d.Link(id)
+	l.SetRate(linkKbps, 100<<10)
+	n := d.Node(id)
+	waitFor(b, 30*time.Second, func() bool { return len(d.Hub().Relay().Stats()) > 0 && d.Hub().Relay().Stats()[0].Live })
+	time.Sleep(5 * time.Second)
+	l.SetUp(false)
+	time.Sleep(60 * time.Second)
+	l.SetUp(true)
+	restored := time.Now()
+	rec := n.Recorder()
+	backlog := rec.Backlog()
+	sent0 := n.Sync().State().BytesSent
+	waitFor(b, 20*time.Second, func() bool { s := d.Hub().Relay().Stats(); return len(s) > 0 && s[0].Live })
+	st0 := d.Hub().Relay().Stats()[0]
+	q0 := l.QueueDropped()
+	var liveKbps float64
+	samples := 0
+	waitFor(b, 5*time.Minute, func() bool {
+		if s := d.Hub().Relay().Stats(); len(s) > 0 {
+			liveKbps += s[0].BitrateKbps
+			samples++
+		}
+		return rec.Backlog().Segments == 0
+	})
+	drain := time.Since(restored)
+	st1 := d.Hub().Relay().Stats()[0]
+	sent := n.Sync().State().BytesSent - sent0
+	live := liveKbps / float64(max(samples, 1))
+	spare := linkKbps - live
+	rate := float64(sent) * 8 / 1000 / drain.Seconds()
+	loss := 100 * float64(st1.PacketsLost-st0.PacketsLost) / float64(max(st1.PacketsReceived-st0.PacketsReceived, 1))
+	b.ReportMetric(float64(backlog.Bytes)/1e6, "backlog-MB")
+	b.ReportMetric(drain.Seconds(), "drain-s")
+	b.ReportMetric(rate, "drain-kbps")
+	b.ReportMetric(live, "live-kbps")
+	b.ReportMetric(100*rate/spare, "%of-spare")
+	b.ReportMetric(loss, "live-loss-%")
+	b.ReportMetric(float64(l.QueueDropped()-q0), "queue-drops")
+	// A 10-minute outage of 2 cameras at this live rate, drained while both stream live.
+	tenMin := 2 * 600 * live / 1000 * 1e6 / 8 // bytes
+	spare2 := linkKbps - 2*live
+	b.ReportMetric(tenMin*8/1000/(spare2*rate/spare)/60, "10min-2cam-drain-min")
+}

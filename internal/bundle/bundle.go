@@ -1,0 +1,292 @@
+// Package bundle writes the evidence export of an archive range (a zip
+// with the clip, the original signed segments and their manifests) and
+// verifies one offline: hashes, signatures, the hash chain, and that the
+// clip is exactly what the signed segments hold.
+package bundle
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"fieldwatch/internal/clipmux"
+	"fieldwatch/protocol/evidence"
+)
+
+// Input is what goes into a bundle.
+type Input struct {
+	Vehicle, Camera string
+	Start           time.Time
+	Duration        time.Duration
+	// PublicKey is the vehicle's registered signing key (base64).
+	PublicKey  string
+	ExportedBy string
+	ExportedAt time.Time
+	Sources    []clipmux.Source // in Seq order; lost ones (no Path) are listed, not included
+}
+
+// Manifest is manifest.json.
+type Manifest struct {
+	Vehicle         string              `json:"vehicle"`
+	Camera          string              `json:"camera"`
+	Start           time.Time           `json:"start"`
+	DurationSeconds float64             `json:"duration_seconds"`
+	PublicKey       string              `json:"public_key"`
+	KeyFingerprint  string              `json:"key_fingerprint"`
+	ExportedBy      string              `json:"exported_by"`
+	ExportedAt      time.Time           `json:"exported_at"`
+	Pieces          []Piece             `json:"pieces"`
+	Segments        []evidence.Manifest `json:"segments"`
+}
+
+// Piece is where a covered range sits in clip.mp4.
+type Piece struct {
+	MediaSeconds float64   `json:"media_seconds"`
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+}
+
+func segName(m *evidence.Manifest) string {
+	return fmt.Sprintf("segments/%s-%08d.mp4", m.Camera, m.Seq)
+}
+
+// Write writes the bundle as a zip to w.
+func Write(w io.Writer, in Input) error {
+	plan, err := clipmux.NewPlan(in.Sources, in.Start, in.Duration)
+	if err != nil {
+		return err
+	}
+	man := Manifest{Vehicle: in.Vehicle, Camera: in.Camera, Start: in.Start, DurationSeconds: in.Duration.Seconds(),
+		PublicKey: in.PublicKey, KeyFingerprint: evidence.Fingerprint(in.PublicKey), ExportedBy: in.ExportedBy,
+		ExportedAt: in.ExportedAt, Segments: []evidence.Manifest{}}
+	for _, p := range plan.Pieces() {
+		man.Pieces = append(man.Pieces, Piece{MediaSeconds: p.Media.Seconds(), Start: p.Start, End: p.End})
+	}
+	for _, s := range in.Sources {
+		if s.Manifest.End.After(in.Start) && s.Manifest.Start.Before(in.Start.Add(in.Duration)) {
+			man.Segments = append(man.Segments, s.Manifest)
+		}
+	}
+	zw := zip.NewWriter(w)
+	add := func(name string, method uint16) (io.Writer, error) {
+		return zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: in.ExportedAt})
+	}
+	readme, err := add("README.txt", zip.Deflate)
+	if err != nil {
+		return err
+	}
+	io.WriteString(readme, readmeText(&man))
+	mj, err := add("manifest.json", zip.Deflate)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(mj)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(man); err != nil {
+		return err
+	}
+	clip, err := add("clip.mp4", zip.Store)
+	if err != nil {
+		return err
+	}
+	if _, err := plan.Write(clip); err != nil {
+		return err
+	}
+	for _, s := range in.Sources {
+		if s.Path == "" || !s.Manifest.End.After(in.Start) || !s.Manifest.Start.Before(in.Start.Add(in.Duration)) {
+			continue
+		}
+		f, err := os.Open(s.Path)
+		if err != nil {
+			return fmt.Errorf("bundle: %w", err)
+		}
+		zf, err := add(segName(&s.Manifest), zip.Store)
+		if err == nil {
+			_, err = io.Copy(zf, f)
+		}
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("bundle: %w", err)
+		}
+	}
+	return zw.Close()
+}
+
+func readmeText(m *Manifest) string {
+	zone, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		zone = time.FixedZone("ICT", 7*3600)
+	}
+	t := m.Start.In(zone).Format("02/01/2006 15:04:05")
+	return fmt.Sprintf(`GÓI CHỨNG CỨ GHI HÌNH — fieldwatch
+Xe: %s, camera: %s, từ %s (giờ Việt Nam), %.0f giây.
+Xuất bởi %s lúc %s.
+
+clip.mp4        đoạn video (xem bằng trình duyệt hoặc VLC)
+segments/       các đoạn ghi gốc, mỗi đoạn được xe ký số (ed25519) và nối chuỗi băm
+manifest.json   mã băm SHA-256, chuỗi băm, chữ ký và khoá công khai của xe (vân tay %s)
+
+Kiểm tra tính toàn vẹn (không cần mạng):  fieldwatch verify <tệp.zip>
+
+EVIDENCE BUNDLE — vehicle %s, camera %s, from %s UTC, %.0f s.
+clip.mp4 is the video; segments/ holds the original segments signed by the vehicle's key and chained by
+hash; manifest.json lists hashes, the chain, signatures and the vehicle's public key (fingerprint %s).
+Verify offline with:  fieldwatch verify <file.zip>
+`, m.Vehicle, m.Camera, t, m.DurationSeconds, m.ExportedBy, m.ExportedAt.In(zone).Format("02/01/2006 15:04:05"),
+		m.KeyFingerprint, m.Vehicle, m.Camera, m.Start.UTC().Format(time.RFC3339), m.DurationSeconds, m.KeyFingerprint)
+}
+
+// Report is the result of a verification.
+type Report struct {
+	Segments       int
+	Frames         int
+	Chain          bool
+	KeyFingerprint string
+	Start, End     time.Time
+	Notes          []string // facts worth knowing that are not failures (gaps, lost segments)
+}
+
+// ErrInvalid: the bundle does not verify.
+var ErrInvalid = errors.New("bundle: does not verify")
+
+// limits guard against hostile archives.
+const (
+	maxEntries  = 20000
+	maxManifest = 64 << 20
+	maxClip     = 8 << 30
+)
+
+// Verify checks the bundle at path.
+func Verify(path string) (Report, error) {
+	var rep Report
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return rep, fmt.Errorf("%w: not a zip: %v", ErrInvalid, err)
+	}
+	defer zr.Close()
+	if len(zr.File) > maxEntries {
+		return rep, fmt.Errorf("%w: %d entries", ErrInvalid, len(zr.File))
+	}
+	files := map[string]*zip.File{}
+	for _, f := range zr.File {
+		if f.Name != "README.txt" && f.Name != "manifest.json" && f.Name != "clip.mp4" &&
+			!(strings.HasPrefix(f.Name, "segments/") && !strings.Contains(f.Name[9:], "/") && !strings.Contains(f.Name, "..")) {
+			return rep, fmt.Errorf("%w: unexpected entry %q", ErrInvalid, f.Name)
+		}
+		files[f.Name] = f
+	}
+	raw, err := readEntry(files["manifest.json"], maxManifest)
+	if err != nil {
+		return rep, fmt.Errorf("%w: manifest.json: %v", ErrInvalid, err)
+	}
+	var man Manifest
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&man); err != nil {
+		return rep, fmt.Errorf("%w: manifest.json: %v", ErrInvalid, err)
+	}
+	pub, err := evidence.DecodeKey(man.PublicKey)
+	if err != nil {
+		return rep, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	rep.KeyFingerprint = evidence.Fingerprint(man.PublicKey)
+	if len(man.Segments) == 0 {
+		return rep, fmt.Errorf("%w: no segments listed", ErrInvalid)
+	}
+	tmp, err := os.MkdirTemp("", "fieldwatch-verify-")
+	if err != nil {
+		return rep, err
+	}
+	defer os.RemoveAll(tmp)
+	var srcs []clipmux.Source
+	for i := range man.Segments {
+		m := &man.Segments[i]
+		if err := m.Validate(); err != nil {
+			return rep, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		if m.Vehicle != man.Vehicle || m.Camera != man.Camera {
+			return rep, fmt.Errorf("%w: segment %d belongs to %s/%s", ErrInvalid, m.Seq, m.Vehicle, m.Camera)
+		}
+		if err := m.VerifySignature(pub); err != nil {
+			return rep, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		if i > 0 {
+			prev := &man.Segments[i-1]
+			if m.Seq <= prev.Seq {
+				return rep, fmt.Errorf("%w: segment %d listed after %d", ErrInvalid, m.Seq, prev.Seq)
+			}
+			if m.Seq == prev.Seq+1 {
+				if err := evidence.Link(prev, m); err != nil {
+					return rep, fmt.Errorf("%w: %v", ErrInvalid, err)
+				}
+			} else {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("segments %d–%d are not in the bundle (a gap in the recording)", prev.Seq+1, m.Seq-1))
+			}
+		}
+		f := files[segName(m)]
+		if f == nil {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("segment %d: manifest only (overwritten on the vehicle before it reached the hub)", m.Seq))
+			continue
+		}
+		data, err := readEntry(f, evidence.MaxSegmentSize)
+		if err != nil {
+			return rep, fmt.Errorf("%w: %s: %v", ErrInvalid, f.Name, err)
+		}
+		if err := evidence.VerifyFile(bytes.NewReader(data), m); err != nil {
+			return rep, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		p := filepath.Join(tmp, strconv.FormatUint(m.Seq, 10)+".mp4")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			return rep, err
+		}
+		srcs = append(srcs, clipmux.Source{Manifest: *m, Path: p})
+		rep.Segments++
+		rep.Frames += m.Frames
+	}
+	rep.Chain = true
+	rep.Start, rep.End = man.Segments[0].Start, man.Segments[len(man.Segments)-1].End
+	// clip.mp4 must be exactly the remux of the signed segments.
+	clip, err := readEntry(files["clip.mp4"], maxClip)
+	if err != nil {
+		return rep, fmt.Errorf("%w: clip.mp4: %v", ErrInvalid, err)
+	}
+	var want bytes.Buffer
+	dur := time.Duration(man.DurationSeconds * float64(time.Second))
+	if _, err := clipmux.Mux(&want, srcs, man.Start, dur); err != nil {
+		return rep, fmt.Errorf("%w: remux: %v", ErrInvalid, err)
+	}
+	if !bytes.Equal(want.Bytes(), clip) {
+		return rep, fmt.Errorf("%w: clip.mp4 is not what the signed segments hold", ErrInvalid)
+	}
+	return rep, nil
+}
+
+func readEntry(f *zip.File, limit int64) ([]byte, error) {
+	if f == nil {
+		return nil, errors.New("missing")
+	}
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, errors.New("too large")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, errors.New("too large")
+	}
+	return data, nil
+}
