@@ -150,9 +150,9 @@ cameras:
 				Sync *struct {
 					BacklogSegments int        `json:"backlog_segments"`
 					OldestUnsynced  *time.Time `json:"oldest_unsynced"`
-					LastError       string  `json:"last_error"`
-					RateKbps        float64 `json:"rate_kbps"`
-					LimitKbps       float64 `json:"limit_kbps"`
+					LastError       string     `json:"last_error"`
+					RateKbps        float64    `json:"rate_kbps"`
+					LimitKbps       float64    `json:"limit_kbps"`
 				} `json:"sync"`
 			} `json:"telemetry"`
 			Online bool `json:"online"`
