@@ -2,11 +2,15 @@ package e2e
 
 import (
 	"encoding/json"
+
+	"github.com/chromedp/chromedp"
+
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +26,7 @@ import (
 // recordAcrossOutage runs one vehicle, cuts its link for 8 s, restores it and
 // waits until the backfill has reached the hub. It returns the demo, a duty
 // officer's token and the recorded range.
-func recordAcrossOutage(t *testing.T) (*demoHandle, time.Time, time.Time) {
+func recordAcrossOutage(t *testing.T) (*demoHandle, time.Time, time.Time, time.Time) {
 	t.Helper()
 	d := startRecordingDemo(t, t.TempDir(), func(c *node.Config) {
 		c.Recording.SegmentDuration = 2 * time.Second
@@ -34,6 +38,7 @@ func recordAcrossOutage(t *testing.T) (*demoHandle, time.Time, time.Time) {
 	rec := d.Node(h.id).Recorder()
 	eventually(t, 20*time.Second, "two segments", func() bool { return len(rec.Segments(h.cam)) >= 2 })
 	d.SetLink(h.id, false)
+	cut := time.Now()
 	time.Sleep(8 * time.Second)
 	d.SetLink(h.id, true)
 	eventually(t, 20*time.Second, "two segments after the outage", func() bool {
@@ -42,7 +47,7 @@ func recordAcrossOutage(t *testing.T) (*demoHandle, time.Time, time.Time) {
 	})
 	eventually(t, 30*time.Second, "backfill done", func() bool { return rec.Backlog().Segments == 0 })
 	segs := rec.Segments(h.cam)
-	return h, segs[0].Manifest.Start, segs[len(segs)-1].Manifest.End
+	return h, segs[0].Manifest.Start, segs[len(segs)-1].Manifest.End, cut
 }
 
 type demoHandle struct {
@@ -66,7 +71,7 @@ func (h *demoHandle) get(t *testing.T, path string) *http.Response {
 // a range that spans an outage whose recording was backfilled, and checks
 // the export offline, and that both are in the audit log.
 func TestArchivePlayAndExportAcrossOutage(t *testing.T) {
-	h, from, to := recordAcrossOutage(t)
+	h, from, to, _ := recordAcrossOutage(t)
 	q := url.Values{"from": {from.Format(time.RFC3339Nano)}, "to": {to.Format(time.RFC3339Nano)}}
 	var tl archive.Timeline
 	resp := h.get(t, "/api/v1/archive/xe-01/cam1/timeline?"+q.Encode())
@@ -133,4 +138,64 @@ func decodeBody(t *testing.T, resp *http.Response, v any) {
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestConsolePlaysBackfilledArchive opens the console's archive page in
+// Chromium on a range that spans an outage whose recording reached the hub
+// only after the link came back, and checks that the timeline shows no gap,
+// that the <video> really decodes the archived clip, and that the frame's
+// wall-clock time is shown as the player moves into the outage.
+func TestConsolePlaysBackfilledArchive(t *testing.T) {
+	h, from, to, cut := recordAcrossOutage(t)
+	ctx := testContext(t)
+	var password string
+	for _, l := range h.d.Logins() {
+		if l.Username == "trucban" {
+			password = l.Password
+		}
+	}
+	b := newBrowser(t, ctx)
+	loginAs(t, b, h.d.URL(), "trucban", password)
+	page := h.d.URL() + "#/archive?vehicle=xe-01&camera=cam1&at=" + url.QueryEscape(from.Format(time.RFC3339Nano))
+	run(t, b, 10*time.Second, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(testid("archive-video"))))
+	waitJS(t, b, 15*time.Second, "the timeline drawn", q("archive-timeline")+`.querySelectorAll('.tl-covered').length > 0`)
+	// No gap drawn inside the recorded range (the day's bar is 24 h from midnight in Vietnam).
+	y, mo, dd := from.In(archive.Zone).Date()
+	day := time.Date(y, mo, dd, 0, 0, 0, 0, archive.Zone)
+	lo := 100 * from.Sub(day).Seconds() / 86400
+	hi := 100 * to.Sub(day).Seconds() / 86400
+	js := `[...` + q("archive-timeline") + `.children].filter(e => e.className.startsWith('tl-') && !['tl-covered', 'tl-cursor', 'tl-no_recording'].includes(e.className))` +
+		`.filter(e => { const l = parseFloat(e.style.left), w = parseFloat(e.style.width); return l < ` + strconv.FormatFloat(hi-0.01, 'f', 4, 64) +
+		` && l + w > ` + strconv.FormatFloat(lo+0.01, 'f', 4, 64) + `; }).map(e => e.title).join('; ')`
+	if gaps := eval[string](t, b, js); gaps != "" {
+		t.Fatalf("timeline shows gaps in a range the vehicle recorded throughout: %s", gaps)
+	}
+	waitJS(t, b, 15*time.Second, "the archived clip decoding at 640x360",
+		`(() => { const v = `+q("archive-video")+`; return v.readyState >= 2 && v.videoWidth === 640 && v.videoHeight === 360; })()`)
+	// Jump into the outage, as a click on the timeline does: the page plays from that moment.
+	at := cut.Add(3 * time.Second)
+	page = h.d.URL() + "#/archive?vehicle=xe-01&camera=cam1&at=" + url.QueryEscape(at.Format(time.RFC3339Nano))
+	run(t, b, 10*time.Second, chromedp.Navigate(page))
+	waitJS(t, b, 15*time.Second, "the clip from inside the outage decoding",
+		`(() => { const v = `+q("archive-video")+`; return v.readyState >= 2 && v.src.includes(encodeURIComponent('`+at.UTC().Format("2006-01-02T15:04:05")+`')); })()`)
+	frames := func() int {
+		return eval[int](t, b, q("archive-video")+`.getVideoPlaybackQuality().totalVideoFrames`)
+	}
+	f0 := frames()
+	eventually(t, 10*time.Second, "frames decoded inside the outage", func() bool { return frames() >= f0+10 })
+	// The readout shows the wall-clock time of the frame: inside the outage.
+	var ms int64
+	eventually(t, 10*time.Second, "frame time shown", func() bool {
+		ms = int64(eval[float64](t, b, `Number(`+q("archive-clock")+`.dataset.ms || 0)`))
+		return ms > 0
+	})
+	shown := time.UnixMilli(ms)
+	if shown.Before(cut) || shown.After(cut.Add(10*time.Second)) {
+		t.Fatalf("frame time %s is not inside the outage %s – %s", shown, cut, cut.Add(8*time.Second))
+	}
+	if txt := eval[string](t, b, q("archive-clock")+`.textContent`); !strings.Contains(txt, shown.In(archive.Zone).Format("15:04")) {
+		t.Fatalf("readout %q does not show %s in Vietnam time", txt, shown.In(archive.Zone).Format("15:04:05"))
+	}
+	t.Logf("played the backfilled outage: frame at %s shown as %q; range %s – %s", shown.Format("15:04:05.000"),
+		eval[string](t, b, q("archive-clock")+`.textContent`), from.Format("15:04:05"), to.Format("15:04:05"))
 }

@@ -22,4 +22,6 @@ export const api = {
   info: () => call('GET', '/api/v1/info'),
   vehicles: () => call('GET', '/api/v1/vehicles'),
   simLink: (vehicle, up) => call('POST', '/api/v1/sim/link', { vehicle, up }),
+  get: (path) => call('GET', path),
+  post: (path, body) => call('POST', path, body),
 };

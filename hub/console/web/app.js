@@ -6,6 +6,8 @@ import { t, setLang, getLang, translate, formatTime } from './i18n.js';
 import { GridView } from './grid.js';
 import { CameraView } from './camera.js';
 import { MapView } from './map.js';
+import { ArchiveView } from './archive.js';
+import { TransfersView } from './transfers.js';
 
 const app = document.getElementById('app');
 let view = null;
@@ -58,8 +60,12 @@ async function refresh() {
 
 function route() {
   stopView();
-  const [, page, vehicle, camera] = location.hash.split('/');
-  if (page === 'camera' && vehicle && camera) view = new CameraView(app, decodeURIComponent(vehicle), decodeURIComponent(camera));
+  const [path, query = ''] = location.hash.split('?');
+  const [, page, vehicle, camera] = path.split('/');
+  const params = new URLSearchParams(query);
+  if (page === 'archive') view = new ArchiveView(app, params);
+  else if (page === 'transfers') view = new TransfersView(app, params);
+  else if (page === 'camera' && vehicle && camera) view = new CameraView(app, decodeURIComponent(vehicle), decodeURIComponent(camera));
   else if (page === 'map') { const m = new MapView(); app.replaceChildren(m.el); view = m; }
   else {
     view = new GridView(app, {

@@ -60,6 +60,16 @@ export class GridView {
       ...row('v.cpu', tel ? `${num(tel.cpu_percent)}%` : '—'),
       ...row('v.disk', tel ? fmtBytes(tel.disk.free_bytes) : '—'),
     );
+    // What the hub does not have yet, and the recorder's storage alarm.
+    const sy = tel?.sync;
+    if (sy && (sy.backlog_segments > 0 || sy.lost > 0)) {
+      card.tel.append(h('dt', {}, '⟳'), h('dd', { class: 'warn', 'data-testid': `sync-backlog-${v.id}` },
+        t('v.backlog', sy.backlog_segments, fmtBytes(sy.backlog_bytes), sy.oldest_unsynced ? formatTime(sy.oldest_unsynced) : '—')));
+    }
+    const st = tel?.storage;
+    if (st?.alarm) {
+      card.tel.append(h('dt', {}, '⚠'), h('dd', { class: 'bad', 'data-testid': `storage-alarm-${v.id}` }, t('v.storage', st.message || st.alarm)));
+    }
 
     for (const c of v.cameras) {
       let tile = card.tiles.get(c.id);
