@@ -64,7 +64,7 @@ func drainOnce(b *testing.B, linkKbps float64) {
 	sent0 := n.Sync().State().BytesSent
 	waitFor(b, 20*time.Second, func() bool { s := d.Hub().Relay().Stats(); return len(s) > 0 && s[0].Live })
 	st0 := d.Hub().Relay().Stats()[0]
-	q0 := l.QueueDropped()
+	q0, c0 := l.QueueDropped()
 	var liveKbps float64
 	samples := 0
 	waitFor(b, 5*time.Minute, func() bool {
@@ -87,7 +87,8 @@ func drainOnce(b *testing.B, linkKbps float64) {
 	b.ReportMetric(live, "live-kbps")
 	b.ReportMetric(100*rate/spare, "%of-spare")
 	b.ReportMetric(loss, "live-loss-%")
-	b.ReportMetric(float64(l.QueueDropped()-q0), "queue-drops")
+	q1, c1 := l.QueueDropped()
+	b.ReportMetric(100*float64(q1-q0)/float64(max(q1-q0+c1-c0, 1)), "queue-drop-%")
 	// A 10-minute outage of 2 cameras at this live rate, drained while both stream live.
 	tenMin := 2 * 600 * live / 1000 * 1e6 / 8 // bytes
 	spare2 := linkKbps - 2*live

@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -142,7 +141,7 @@ func BenchmarkSyncLoopback(b *testing.B) {
 			src.pending = append(src.pending, recorder.Segment{Manifest: m, Path: filepath.Join(dir, fmt.Sprintf("s%d.mp4", i)), State: recorder.StateLocal})
 		}
 		sctx, scancel := context.WithCancel(ctx)
-		s := syncer.New(syncer.Params{Hub: hubURL, Vehicle: "xe-01", Token: token, HTTP: &http.Client{}, Recorder: src,
+		s := syncer.New(syncer.Params{Hub: hubURL, Vehicle: "xe-01", Token: token, HTTP: syncer.HTTPClient(nil), Recorder: src,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		go s.Run(sctx)
 		select {

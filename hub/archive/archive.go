@@ -64,8 +64,9 @@ type Archive struct {
 	alerts *alerts.Store
 	log    *slog.Logger
 
-	locks sync.Map // segment id -> *sync.Mutex: one upload of a segment at a time
-	keyMu sync.Mutex
+	locks   sync.Map // segment id -> *sync.Mutex: one upload of a segment at a time
+	started sync.Map // segment id -> time.Time its upload began
+	keyMu   sync.Mutex
 }
 
 // New opens the archive in cfg.Dir.

@@ -45,24 +45,26 @@ func (a *Archive) get(v, c string, seq uint64) (*Record, error) {
 
 // put indexes a record (segment and time keys) in one synced transaction.
 func (a *Archive) put(r *Record) error {
+	if err := a.db.Badger().Update(func(txn *badger.Txn) error { return putTxn(txn, r) }); err != nil {
+		return fmt.Errorf("archive: index segment: %w", err)
+	}
+	return nil
+}
+
+// putTxn writes a record's keys in txn.
+func putTxn(txn *badger.Txn, r *Record) error {
 	val, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
 	m := &r.Manifest
-	err = a.db.Badger().Update(func(txn *badger.Txn) error {
-		if err := txn.Set([]byte(segKey(m.Vehicle, m.Camera, m.Seq)), val); err != nil {
-			return err
-		}
-		if err := txn.Set([]byte(timeKey(m)), nil); err != nil {
-			return err
-		}
-		return txn.Set([]byte(camKey(m.Vehicle, m.Camera)), []byte("{}"))
-	})
-	if err != nil {
-		return fmt.Errorf("archive: index segment: %w", err)
+	if err := txn.Set([]byte(segKey(m.Vehicle, m.Camera, m.Seq)), val); err != nil {
+		return err
 	}
-	return nil
+	if err := txn.Set([]byte(timeKey(m)), nil); err != nil {
+		return err
+	}
+	return txn.Set([]byte(camKey(m.Vehicle, m.Camera)), []byte("{}"))
 }
 
 // remove drops a record from the index.

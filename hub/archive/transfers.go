@@ -66,20 +66,33 @@ func fileKey(day string, m *evidence.Manifest) string {
 // transferRetention keeps transfer statistics as long as the evidence itself, at least.
 const transferRetention = 400 * 24 * time.Hour
 
-func (a *Archive) updateTransfer(m *evidence.Manifest, fn func(d *DayStats, f *FileStat)) {
+// updateTransfer updates a segment's transfer record and its day's totals
+// in one synced transaction, together with what also does (the archive
+// index when a segment is applied). Only also's failure is returned.
+func (a *Archive) updateTransfer(m *evidence.Manifest, fn func(d *DayStats, f *FileStat), also func(*badger.Txn) error) error {
 	xferMu.Lock()
 	defer xferMu.Unlock()
 	now := a.cfg.Now()
 	day := dayOf(now)
 	var d DayStats
+	var f FileStat
+	statsOK := true
 	if err := a.db.Get(dayKey(day, m.Vehicle), &d); err != nil && !errors.Is(err, store.ErrNotFound) {
 		a.log.Error("transfer stats", "err", err)
-		return
+		statsOK = false
 	}
-	var f FileStat
 	if err := a.db.Get(fileKey(day, m), &f); err != nil && !errors.Is(err, store.ErrNotFound) {
 		a.log.Error("transfer stats", "err", err)
-		return
+		statsOK = false
+	}
+	if f.ReceivedStart.IsZero() {
+		// First outcome of this segment today: it counts as sent from when its upload began.
+		d.SegmentsSent++
+		d.BytesSent += m.Size
+		f.ReceivedStart = now
+		if at, ok := a.started.LoadAndDelete(segID(m)); ok {
+			f.ReceivedStart = at.(time.Time)
+		}
 	}
 	d.Vehicle, d.Day = m.Vehicle, day
 	if d.FirstAt.IsZero() {
@@ -91,7 +104,16 @@ func (a *Archive) updateTransfer(m *evidence.Manifest, fn func(d *DayStats, f *F
 	d.Files = nil
 	dv, _ := json.Marshal(d)
 	fv, _ := json.Marshal(f)
+	var alsoErr error
 	err := a.db.Badger().Update(func(txn *badger.Txn) error {
+		if also != nil {
+			if alsoErr = also(txn); alsoErr != nil {
+				return alsoErr
+			}
+		}
+		if !statsOK {
+			return nil
+		}
 		if err := txn.SetEntry(badger.NewEntry([]byte(dayKey(day, m.Vehicle)), dv).WithTTL(transferRetention)); err != nil {
 			return err
 		}
@@ -99,33 +121,33 @@ func (a *Archive) updateTransfer(m *evidence.Manifest, fn func(d *DayStats, f *F
 	})
 	if err != nil {
 		a.log.Error("transfer stats", "err", err)
+		return err
 	}
+	return nil
 }
 
+// transferStarted notes when a segment's upload began (written with its outcome).
 func (a *Archive) transferStarted(m *evidence.Manifest) {
-	a.updateTransfer(m, func(d *DayStats, f *FileStat) {
-		d.SegmentsSent++
-		d.BytesSent += m.Size
-		f.ReceivedStart = a.cfg.Now()
-	})
+	a.started.LoadOrStore(segID(m), a.cfg.Now())
 }
 
-// transferApplied counts a segment received whole (at received) and applied (now).
-func (a *Archive) transferApplied(m *evidence.Manifest, received time.Time) {
-	a.updateTransfer(m, func(d *DayStats, f *FileStat) {
+// transferApplied indexes an archived segment and counts it received whole
+// (at received) and applied (now), in one synced transaction.
+func (a *Archive) transferApplied(m *evidence.Manifest, received time.Time, index func(*badger.Txn) error) error {
+	return a.updateTransfer(m, func(d *DayStats, f *FileStat) {
 		d.SegmentsReceived++
 		d.BytesReceived += m.Size
 		d.SegmentsApplied++
 		d.BytesApplied += m.Size
 		f.ReceivedEnd, f.AppliedAt, f.Error = received, a.cfg.Now(), ""
-	})
+	}, index)
 }
 
 func (a *Archive) transferError(m *evidence.Manifest, msg string) {
 	a.updateTransfer(m, func(d *DayStats, f *FileStat) {
 		d.Errors++
 		f.Error = msg
-	})
+	}, nil)
 }
 
 // Transfers returns each vehicle's transfer statistics for day (YYYY-MM-DD, Asia/Ho_Chi_Minh), with files.

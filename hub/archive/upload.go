@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/dgraph-io/badger/v4"
+
 	"fieldwatch/hub/alerts"
 	"fieldwatch/protocol/evidence"
 )
@@ -188,10 +190,9 @@ func (a *Archive) accept(m *evidence.Manifest, part string, h *evidence.Hasher) 
 		return UploadStatus{}, a.storageErr(m, err)
 	}
 	rec := &Record{Manifest: *m, Path: rel, ReceivedAt: a.cfg.Now()}
-	if err := a.put(rec); err != nil {
+	if err := a.transferApplied(m, received, func(txn *badger.Txn) error { return putTxn(txn, rec) }); err != nil {
 		return UploadStatus{}, a.storageErr(m, err)
 	}
-	a.transferApplied(m, received)
 	return UploadStatus{Offset: m.Size, Complete: true}, nil
 }
 

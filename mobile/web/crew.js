@@ -30,6 +30,15 @@ function watch(v, c) {
   player.start();
 }
 
+// storageAlarm warns the crew first when the recording disk fills with video the hub does not have yet.
+function storageAlarm(st) {
+  if (!st?.alarm) return null;
+  const text = st.alarm === 'full'
+    ? (st.recording ? 'Bộ nhớ ghi hình ĐẦY: đang ghi đè bản ghi cũ chưa gửi về trung tâm' : 'Bộ nhớ ghi hình ĐẦY: đã DỪNG ghi hình')
+    : 'Bộ nhớ ghi hình sắp đầy: bản ghi chưa gửi về trung tâm';
+  return h('div', { class: 'alarm', role: 'alert' }, `⚠ ${text}`);
+}
+
 async function refresh() {
   try {
     const vehicles = await api.vehicles();
@@ -37,6 +46,8 @@ async function refresh() {
       h('h2', {}, v.name),
       h('div', { class: `state ${v.online ? 'on' : 'off'}` }, v.online ? '● Trực tuyến' : '○ Mất kết nối'),
       v.telemetry?.gps ? h('div', {}, `Tốc độ ${v.telemetry.gps.speed_kmh.toFixed(0)} km/h`) : null,
+      storageAlarm(v.telemetry?.storage),
+      v.telemetry?.sync?.backlog_segments > 0 ? h('div', { class: 'note' }, `Chưa gửi về trung tâm: ${v.telemetry.sync.backlog_segments} đoạn ghi hình`) : null,
       h('div', { class: 'cams' }, v.cameras.map((c) => h('button', { type: 'button', onclick: () => watch(v, c) }, `Xem ${c.name}`))))));
   } catch (e) {
     if (e.status === 401) login();

@@ -18,6 +18,7 @@ type shaper struct {
 	tail      time.Time
 	udp       chan pending
 	dropped   uint64
+	passed    uint64
 }
 
 type pending struct {
@@ -60,6 +61,9 @@ func (s *shaper) reserve(n int, drop bool) (time.Time, bool) {
 		return start.Add(-time.Duration(float64(s.limit-n) / s.bytesPerS * float64(time.Second))), false
 	}
 	s.tail = start.Add(time.Duration(float64(n) / s.bytesPerS * float64(time.Second)))
+	if drop {
+		s.passed++
+	}
 	return s.tail, true
 }
 
@@ -78,15 +82,16 @@ func (s *shaper) sendUDP(b []byte, send func([]byte)) bool {
 	}
 }
 
-// writeTCP writes b when the link has carried it.
+// writeTCP queues b on the link, waiting while the queue is full, as a TCP
+// sender with a large window does: a greedy upload keeps the queue full.
+// (The bytes reach the peer when queued, up to one queue's delay early.)
 func (s *shaper) writeTCP(c net.Conn, b []byte) (int, error) {
 	written := 0
 	for len(b) > 0 {
-		n := min(len(b), 16<<10)
+		n := min(len(b), 8<<10)
 		for {
 			at, ok := s.reserve(n, false)
 			if ok {
-				time.Sleep(time.Until(at))
 				break
 			}
 			time.Sleep(max(time.Until(at), time.Millisecond)) // wait for room in the queue
@@ -120,13 +125,13 @@ func (l *Link) shaper() *shaper {
 	return l.shape
 }
 
-// QueueDropped counts UDP packets the rate limit's queue dropped.
-func (l *Link) QueueDropped() uint64 {
+// QueueDropped counts UDP packets the rate limit's queue dropped, and those it carried.
+func (l *Link) QueueDropped() (dropped, carried uint64) {
 	s := l.shaper()
 	if s == nil {
-		return 0
+		return 0, 0
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.dropped
+	return s.dropped, s.passed
 }

@@ -228,7 +228,7 @@ func testOfflineAndBack(t *testing.T, cam *camera.Server, transport string) {
 		t.Fatalf("disconnect noticed after %v, read timeout %v", took, readTimeout)
 	}
 	// Retries meet 404 while the camera is off.
-	waitFor(t, 3*time.Second, "a failed retry", func() bool {
+	waitFor(t, 6*time.Second, "a failed retry", func() bool { // generous: the suite runs beside heavy tests
 		st := c.State()
 		return !st.Connected && st.LastError != "" && st.Since.After(off)
 	})

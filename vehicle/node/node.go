@@ -128,12 +128,7 @@ func New(p Params) (*Node, error) {
 			return st.RTT, st.RTTAt
 		},
 	})
-	// Uploads have no overall deadline (a segment takes a while on a slow link); the agent detects stalls.
-	syncHTTP := &http.Client{}
-	if p.Dial != nil {
-		syncHTTP.Transport = &http.Transport{DialContext: p.Dial, MaxIdleConnsPerHost: 2}
-	}
-	n.sync = syncer.New(syncer.Params{Hub: hub, Vehicle: cfg.ID, Token: cfg.Token, HTTP: syncHTTP, Recorder: rec,
+	n.sync = syncer.New(syncer.Params{Hub: hub, Vehicle: cfg.ID, Token: cfg.Token, HTTP: syncer.HTTPClient(p.Dial), Recorder: rec,
 		Pace: n.pace, Logger: log.With("component", "sync")})
 	return n, nil
 }

@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -515,4 +516,15 @@ func (w *rateWindow) kbps(now time.Time) float64 {
 		}
 	}
 	return float64(total) * 8 / 1000 / float64(len(w.buckets)-1)
+}
+
+// HTTPClient is the client uploads should use: no overall timeout (the
+// agent detects stalls), big write buffers, dial through dial if not nil.
+func HTTPClient(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
+	tr := &http.Transport{
+		Proxy: http.ProxyFromEnvironment, DialContext: dial, MaxIdleConnsPerHost: 2,
+		WriteBufferSize: 256 << 10, ReadBufferSize: 16 << 10, TLSHandshakeTimeout: 15 * time.Second,
+		ResponseHeaderTimeout: 2 * time.Minute, IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: false,
+	}
+	return &http.Client{Transport: tr}
 }
