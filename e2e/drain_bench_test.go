@@ -65,9 +65,14 @@ func drainOnce(b *testing.B, linkKbps float64) {
 	waitFor(b, 20*time.Second, func() bool { s := d.Hub().Relay().Stats(); return len(s) > 0 && s[0].Live })
 	st0 := d.Hub().Relay().Stats()[0]
 	q0, c0 := l.QueueDropped()
+	u0, t0 := l.Carried()
 	var liveKbps float64
 	samples := 0
+	var firstByte time.Time
 	waitFor(b, 5*time.Minute, func() bool {
+		if firstByte.IsZero() && n.Sync().State().BytesSent > sent0 {
+			firstByte = time.Now()
+		}
 		if s := d.Hub().Relay().Stats(); len(s) > 0 {
 			liveKbps += s[0].BitrateKbps
 			samples++
@@ -86,8 +91,15 @@ func drainOnce(b *testing.B, linkKbps float64) {
 	b.ReportMetric(rate, "drain-kbps")
 	b.ReportMetric(live, "live-kbps")
 	b.ReportMetric(100*rate/spare, "%of-spare")
+	// The same from the first byte sent after the link came back (the node first reconnects).
+	b.ReportMetric(100*float64(sent)*8/1000/time.Since(firstByte).Seconds()/spare, "%of-spare-sending")
+	b.ReportMetric(firstByte.Sub(restored).Seconds(), "resume-s")
 	b.ReportMetric(loss, "live-loss-%")
 	q1, c1 := l.QueueDropped()
+	u1, t1 := l.Carried()
+	b.ReportMetric(float64(u1-u0)*8/1000/drain.Seconds(), "link-udp-kbps")
+	b.ReportMetric(float64(t1-t0)*8/1000/drain.Seconds(), "link-tcp-kbps")
+	b.ReportMetric(n.Sync().State().LimitKbps, "pacer-limit-kbps")
 	b.ReportMetric(100*float64(q1-q0)/float64(max(q1-q0+c1-c0, 1)), "queue-drop-%")
 	// A 10-minute outage of 2 cameras at this live rate, drained while both stream live.
 	tenMin := 2 * 600 * live / 1000 * 1e6 / 8 // bytes

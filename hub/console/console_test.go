@@ -15,6 +15,9 @@ func TestServesIndexAndAssets(t *testing.T) {
 		{"/static/whep.js", "text/javascript", "max-age=300", "export class WhepPlayer"},
 		{"/static/sei.js", "text/javascript", "max-age=300", "export function findStamp"},
 		{"/static/app.css", "text/css", "max-age=300", ":root"},
+		{"/static/archive.js", "text/javascript", "max-age=300", "export class ArchiveView"},
+		{"/static/timeline.js", "text/javascript", "max-age=300", "export class Timeline"},
+		{"/static/transfers.js", "text/javascript", "max-age=300", "export class TransfersView"},
 	} {
 		t.Run(c.path, func(t *testing.T) {
 			rec := httptest.NewRecorder()

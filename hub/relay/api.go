@@ -76,7 +76,9 @@ func newAPI(c apiConfig) (*webrtc.API, error) {
 	}
 	reg := &interceptor.Registry{}
 	if c.publisher {
-		gen, err := nack.NewGeneratorInterceptor()
+		// Ask at most twice for a lost packet: after an outage the gap is old video, and asking
+		// for it every 100 ms makes the vehicle flood its just-restored link with retransmissions.
+		gen, err := nack.NewGeneratorInterceptor(nack.GeneratorMaxNacksPerPacket(2))
 		if err != nil {
 			return nil, fmt.Errorf("nack generator: %w", err)
 		}

@@ -19,6 +19,8 @@ type shaper struct {
 	udp       chan pending
 	dropped   uint64
 	passed    uint64
+	udpBytes  uint64
+	tcpBytes  uint64
 }
 
 type pending struct {
@@ -63,6 +65,9 @@ func (s *shaper) reserve(n int, drop bool) (time.Time, bool) {
 	s.tail = start.Add(time.Duration(float64(n) / s.bytesPerS * float64(time.Second)))
 	if drop {
 		s.passed++
+		s.udpBytes += uint64(n)
+	} else {
+		s.tcpBytes += uint64(n)
 	}
 	return s.tail, true
 }
@@ -134,4 +139,15 @@ func (l *Link) QueueDropped() (dropped, carried uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.dropped, s.passed
+}
+
+// Carried reports the bytes the rate limit has carried, UDP and TCP.
+func (l *Link) Carried() (udp, tcp uint64) {
+	s := l.shaper()
+	if s == nil {
+		return 0, 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.udpBytes, s.tcpBytes
 }

@@ -123,6 +123,7 @@ func New(p Params) (*Node, error) {
 	n.pace = syncer.NewPacer(syncer.PacerConfig{
 		MaxKbps: cfg.Sync.MaxKbps, LinkKbps: cfg.Sync.LinkKbps,
 		Live: n.liveKbps,
+		Loss: n.liveLoss,
 		RTT: func() (time.Duration, time.Time) {
 			st := n.ctl.State()
 			return st.RTT, st.RTTAt
@@ -178,10 +179,11 @@ func (n *Node) liveKbps() float64 {
 	l := &n.live
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if dt := now.Sub(l.at).Seconds(); !l.at.IsZero() && dt >= 0.2 && total >= l.bytes {
+	// Over 2 s windows: a keyframe would make a shorter window look like a higher rate.
+	if dt := now.Sub(l.at).Seconds(); !l.at.IsZero() && dt >= 2 && total >= l.bytes {
 		l.kbps = float64(total-l.bytes) * 8 / 1000 / dt
 	}
-	if now.Sub(l.at) >= 200*time.Millisecond {
+	if l.at.IsZero() || now.Sub(l.at) >= 2*time.Second {
 		l.bytes, l.at = total, now
 	}
 	return l.kbps
@@ -189,6 +191,20 @@ func (n *Node) liveKbps() float64 {
 
 // Sync is the node's sync agent.
 func (n *Node) Sync() *syncer.Syncer { return n.sync }
+
+// liveLoss is the worst live video loss the hub reports across cameras, and when.
+func (n *Node) liveLoss() (float64, time.Time) {
+	var worst float64
+	var at time.Time
+	for _, c := range n.cams {
+		st := c.pub.State()
+		if st.LossAt.After(at) {
+			at = st.LossAt
+		}
+		worst = max(worst, st.LossPct)
+	}
+	return worst, at
+}
 
 // Recorder is the node's recorder (tests look at what it holds).
 func (n *Node) Recorder() *recorder.Recorder { return n.rec }

@@ -25,6 +25,10 @@ type PacerConfig struct {
 	// above its floor: sync is then filling the link's queue, which would
 	// delay and drop live media.
 	RTT func() (time.Duration, time.Time)
+	// Loss reports the live video loss the hub last reported (percent) and
+	// when. Fresh loss above 1% makes the pacer back off in every mode: sync
+	// must never be why live video drops. Optional.
+	Loss func() (float64, time.Time)
 	// Interval between adjustments (default 500 ms).
 	Interval time.Duration
 }
@@ -39,6 +43,9 @@ type Pacer struct {
 
 	mu      sync.Mutex
 	limit   float64 // kbit/s; +Inf = unlimited
+	liveEst float64 // live bitrate, remembered through outages (decays slowly)
+	factor  float64 // share of the link formula allowed now, cut on live loss
+	lossAt  time.Time
 	rttMin  time.Duration
 	rttSeen time.Time
 	lastAt  time.Time // the last sample used
@@ -52,7 +59,7 @@ func NewPacer(cfg PacerConfig) *Pacer {
 	if cfg.Interval <= 0 {
 		cfg.Interval = 500 * time.Millisecond
 	}
-	p := &Pacer{cfg: cfg, lim: rate.NewLimiter(rate.Inf, 2*chunk), limit: math.Inf(1)}
+	p := &Pacer{cfg: cfg, lim: rate.NewLimiter(rate.Inf, chunk), limit: math.Inf(1), factor: 1}
 	switch {
 	case cfg.LinkKbps > 0:
 		p.set(p.fromLink())
@@ -71,11 +78,18 @@ func (p *Pacer) cap() float64 {
 	return math.Inf(1)
 }
 
+// fromLink is what the link leaves for sync. The live rate is remembered
+// through an outage (it decays with a half-life of about a minute): when
+// the link returns, live video comes back at once and must find its room.
 func (p *Pacer) fromLink() float64 {
 	live := 0.0
 	if p.cfg.Live != nil {
 		live = p.cfg.Live()
 	}
+	p.mu.Lock()
+	p.liveEst = max(live, p.liveEst*0.995)
+	live = p.liveEst
+	p.mu.Unlock()
 	return min(max(p.cfg.LinkKbps*(1-p.cfg.Headroom)-live*1.1, minKbps), p.cap())
 }
 
@@ -120,6 +134,31 @@ func (p *Pacer) Run(ctx context.Context) {
 	}
 }
 
+// lossFactor cuts the link share by 30% on a fresh report of live loss above
+// 1% (at most once a second: one event is reported more than once), and
+// gives 10% back per adjustment without loss.
+func (p *Pacer) lossFactor() float64 {
+	if p.cfg.Loss == nil {
+		return 1
+	}
+	loss, at := p.cfg.Loss()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if at.After(p.lossAt) {
+		fresh := at.Sub(p.lossAt) >= time.Second
+		if loss > 1 && fresh {
+			p.lossAt = at
+			p.factor = max(p.factor*0.7, 0.05)
+			return p.factor
+		}
+		if loss <= 1 {
+			p.lossAt = at
+		}
+	}
+	p.factor = min(p.factor*1.1, 1)
+	return p.factor
+}
+
 // Delay-based mode: the queueing delay sync may add before it backs off.
 const (
 	targetDelay = 60 * time.Millisecond
@@ -128,7 +167,7 @@ const (
 
 func (p *Pacer) adjust(now time.Time) {
 	if p.cfg.LinkKbps > 0 {
-		p.set(p.fromLink())
+		p.set(max(p.fromLink()*p.lossFactor(), minKbps))
 		return
 	}
 	rtt, at := p.cfg.RTT()
@@ -149,7 +188,7 @@ func (p *Pacer) adjust(now time.Time) {
 		cur = 1000
 	}
 	// Queueing delay beyond the target (and beyond half the base RTT, for long links) means sync is filling the queue.
-	if rtt > floor+max(targetDelay, floor/2) {
+	if rtt > floor+max(targetDelay, floor/2) || p.lossFactor() < 1 {
 		p.set(max(cur*0.7, minKbps))
 	} else {
 		p.set(min(cur*1.25+minKbps, p.cap(), 1e6))

@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -8,13 +9,21 @@ import (
 func TestPacerLinkModeLeavesLiveItsShare(t *testing.T) {
 	live := 2000.0
 	p := NewPacer(PacerConfig{LinkKbps: 8000, Live: func() float64 { return live }})
-	if got := p.LimitKbps(); got != 8000*0.95-2200 {
+	if got := p.LimitKbps(); math.Abs(got-(8000*0.95-2200)) > 0.01 {
 		t.Fatalf("limit %v", got)
 	}
 	live = 7500
 	p.adjust(time.Now())
 	if got := p.LimitKbps(); got != minKbps {
 		t.Fatalf("limit with a saturated link %v, want the floor %d", got, minKbps)
+	}
+	// During an outage the live rate reads 0, but it will be back at once: its share stays reserved.
+	live = 2000
+	p.adjust(time.Now())
+	live = 0
+	p.adjust(time.Now())
+	if got := p.LimitKbps(); got > 8000*0.95-2000*1.1*0.99+1 {
+		t.Fatalf("limit %v during an outage: the live share was given away", got)
 	}
 	p = NewPacer(PacerConfig{LinkKbps: 8000, MaxKbps: 1000, Live: func() float64 { return 0 }})
 	if got := p.LimitKbps(); got != 1000 {
@@ -57,5 +66,26 @@ func TestPacerDelayModeBacksOffAndRecovers(t *testing.T) {
 	}
 	if p.LimitKbps() < high {
 		t.Fatalf("did not recover: %v", p.LimitKbps())
+	}
+}
+
+func TestPacerBacksOffOnLiveLoss(t *testing.T) {
+	var loss float64
+	var at time.Time
+	p := NewPacer(PacerConfig{LinkKbps: 8000, Live: func() float64 { return 1500 }, Loss: func() (float64, time.Time) { return loss, at }})
+	now := time.Now()
+	p.adjust(now)
+	full := p.LimitKbps()
+	loss, at = 5, now
+	p.adjust(now)
+	if got := p.LimitKbps(); got > full*0.71 {
+		t.Fatalf("limit %v after live loss, was %v", got, full)
+	}
+	loss, at = 0, now.Add(time.Second)
+	for range 40 {
+		p.adjust(now)
+	}
+	if got := p.LimitKbps(); got < full*0.99 {
+		t.Fatalf("did not recover: %v of %v", got, full)
 	}
 }

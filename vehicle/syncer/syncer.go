@@ -44,8 +44,10 @@ type Params struct {
 	Recorder Source
 	Pace     *Pacer
 	// Stall aborts an upload that made no progress for this long (default 15 s).
-	Stall  time.Duration
-	Logger *slog.Logger
+	Stall time.Duration
+	// Parallel is how many segments are uploaded at once (default 2).
+	Parallel int
+	Logger   *slog.Logger
 }
 
 // Source is where segments come from: the recorder.
@@ -76,17 +78,21 @@ type Syncer struct {
 	p   Params
 	log *slog.Logger
 
-	mu       sync.Mutex
-	st       State
-	rejected map[string]bool // segments the hub refused; retried after a restart only
-	tried    map[string]bool // segments already attempted: their offset at the hub must be asked
-	window   rateWindow
+	mu        sync.Mutex
+	st        State
+	rejected  map[string]bool // segments the hub refused; retried after a restart only
+	tried     map[string]bool // segments already attempted: their offset at the hub must be asked
+	uploading int
+	window    rateWindow
 }
 
 // New makes an agent; Run runs it.
 func New(p Params) *Syncer {
 	if p.Stall <= 0 {
 		p.Stall = 15 * time.Second
+	}
+	if p.Parallel <= 0 {
+		p.Parallel = 2
 	}
 	if p.Pace == nil {
 		p.Pace = NewPacer(PacerConfig{})
@@ -103,6 +109,7 @@ func (s *Syncer) State() State {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
+	st.Uploading = s.uploading > 0
 	st.RateKbps = s.window.kbps(time.Now())
 	st.LimitKbps = s.p.Pace.LimitKbps()
 	return st
@@ -161,50 +168,81 @@ func (s *Syncer) Run(ctx context.Context) error {
 	return nil
 }
 
-// pass sends every pending segment once, oldest first; it reports whether it did anything.
+// pass sends every pending segment once, oldest first, up to Parallel at a
+// time (one streams while the hub syncs another to disk); it reports
+// whether it did anything.
 func (s *Syncer) pass(ctx context.Context) (bool, error) {
 	pending := s.p.Recorder.Pending()
+	par := s.p.Parallel
+	if s.p.Pace.LimitKbps() > 0 {
+		par = 1 // a paced link: one stream, in small writes, keeps the bottleneck queue short
+	}
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
 	worked := false
 	for _, seg := range pending {
-		if ctx.Err() != nil {
-			return worked, nil
+		mu.Lock()
+		failed := firstErr != nil
+		mu.Unlock()
+		if failed || ctx.Err() != nil {
+			break
 		}
-		id := segName(&seg.Manifest)
 		s.mu.Lock()
-		skip := s.rejected[id]
+		skip := s.rejected[segName(&seg.Manifest)]
 		s.mu.Unlock()
 		if skip {
 			continue
 		}
-		var err error
-		if seg.State == recorder.StateLost {
-			err = s.sendLost(ctx, &seg.Manifest)
-		} else {
-			err = s.upload(ctx, seg)
-		}
-		var rej *rejectedError
-		if errors.As(err, &rej) {
-			s.log.Error("sync: hub rejected a segment", "segment", id, "err", err)
-			s.mu.Lock()
-			s.rejected[id] = true
-			s.mu.Unlock()
-			s.setErr(err)
-			continue
-		}
-		if err != nil {
-			return worked, err
-		}
-		if err := s.p.Recorder.Confirmed(seg.Manifest.Camera, seg.Manifest.Seq); err != nil {
-			return worked, err
-		}
-		worked = true
-		s.mu.Lock()
-		s.st.SegmentsSent++
-		s.st.LastConfirmed = time.Now()
-		s.mu.Unlock()
-		s.setErr(nil)
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			ok, err := s.one(ctx, seg)
+			mu.Lock()
+			worked = worked || ok
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			mu.Unlock()
+		}()
 	}
-	return worked, nil
+	wg.Wait()
+	return worked, firstErr
+}
+
+// one sends one segment (or a lost segment's manifest) and tells the recorder.
+func (s *Syncer) one(ctx context.Context, seg recorder.Segment) (bool, error) {
+	id := segName(&seg.Manifest)
+	var err error
+	if seg.State == recorder.StateLost {
+		err = s.sendLost(ctx, &seg.Manifest)
+	} else {
+		err = s.upload(ctx, seg)
+	}
+	var rej *rejectedError
+	if errors.As(err, &rej) {
+		s.log.Error("sync: hub rejected a segment", "segment", id, "err", err)
+		s.mu.Lock()
+		s.rejected[id] = true
+		s.mu.Unlock()
+		s.setErr(err)
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := s.p.Recorder.Confirmed(seg.Manifest.Camera, seg.Manifest.Seq); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	s.st.SegmentsSent++
+	s.st.LastConfirmed = time.Now()
+	s.mu.Unlock()
+	s.setErr(nil)
+	return true, nil
 }
 
 func segName(m *evidence.Manifest) string {
@@ -359,11 +397,11 @@ func (s *Syncer) send(ctx context.Context, seg recorder.Segment, off int64) erro
 		return err
 	}
 	s.mu.Lock()
-	s.st.Uploading = true
+	s.uploading++
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
-		s.st.Uploading = false
+		s.uploading--
 		s.mu.Unlock()
 	}()
 	rctx, cancel := context.WithCancelCause(ctx)
@@ -417,7 +455,7 @@ type pacedReader struct {
 	last time.Time
 }
 
-const chunk = 16 << 10
+const chunk = 8 << 10
 
 func (p *pacedReader) Read(b []byte) (int, error) {
 	if len(b) > chunk {
@@ -468,14 +506,15 @@ func watchStall(ctx context.Context, cancel context.CancelCauseFunc, body *paced
 	return func() { close(done) }
 }
 
-// backoff is full-jitter exponential, capped at 3 s (links come back often and quickly).
+// backoff is full-jitter exponential, capped at 1 s: links come back often
+// and quickly, and a retry costs one refused dial while the link is down.
 type backoff struct{ n int }
 
 func newBackoff() *backoff { return &backoff{} }
 func (b *backoff) reset()  { b.n = 0 }
 func (b *backoff) next() time.Duration {
 	b.n = min(b.n+1, 6)
-	ceil := min(100*time.Millisecond<<b.n, 3*time.Second)
+	ceil := min(100*time.Millisecond<<b.n, time.Second)
 	return time.Duration(rand.Int64N(int64(ceil))) + 50*time.Millisecond
 }
 
@@ -523,7 +562,7 @@ func (w *rateWindow) kbps(now time.Time) float64 {
 func HTTPClient(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
 	tr := &http.Transport{
 		Proxy: http.ProxyFromEnvironment, DialContext: dial, MaxIdleConnsPerHost: 2,
-		WriteBufferSize: 256 << 10, ReadBufferSize: 16 << 10, TLSHandshakeTimeout: 15 * time.Second,
+		WriteBufferSize: 8 << 10, ReadBufferSize: 16 << 10, TLSHandshakeTimeout: 15 * time.Second,
 		ResponseHeaderTimeout: 2 * time.Minute, IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: false,
 	}
 	return &http.Client{Transport: tr}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
@@ -91,7 +92,7 @@ func (pub *Publisher) connect(ctx context.Context, d capture.Description, profil
 	if err != nil {
 		return fail(fmt.Errorf("uplink: video transceiver: %w", err))
 	}
-	go drainRTCP(vs.Sender())
+	go readReports(vs.Sender(), pub)
 	if c, ok := audioCodec(d); ok {
 		if s.audio, err = webrtc.NewTrackLocalStaticRTP(c, "audio", "fieldwatch"); err != nil {
 			return fail(fmt.Errorf("uplink: audio track: %w", err))
@@ -145,6 +146,25 @@ func (s *session) localOffer(ctx context.Context, opts *webrtc.OfferOptions) (st
 		return "", ctx.Err()
 	}
 	return s.pc.LocalDescription().SDP, nil
+}
+
+// readReports reads the hub's RTCP for the video track, so the interceptors
+// (NACK, reports) run, and keeps the loss the hub reports in its receiver
+// reports: the sync agent backs off when live video starts losing packets.
+func readReports(sender *webrtc.RTPSender, pub *Publisher) {
+	for {
+		pkts, _, err := sender.ReadRTCP()
+		if err != nil {
+			return
+		}
+		for _, p := range pkts {
+			if rr, ok := p.(*rtcp.ReceiverReport); ok {
+				for _, r := range rr.Reports {
+					pub.reportLoss(float64(r.FractionLost) / 256 * 100)
+				}
+			}
+		}
+	}
 }
 
 // drainRTCP reads the hub's RTCP so the interceptors (NACK, reports) run.

@@ -98,7 +98,10 @@ type State struct {
 	BytesSent   uint64
 	Dropped     uint64 // access units dropped while no session was up
 	RTT         time.Duration
-	LastError   string
+	// LossPct is the live video loss the hub last reported (RTCP receiver report), at LossAt.
+	LossPct   float64
+	LossAt    time.Time
+	LastError string
 }
 
 // Publisher publishes one camera. It implements capture.Sink.
@@ -124,6 +127,8 @@ type Publisher struct {
 	sessions int
 	restarts int
 	lastErr  string
+	loss     float64 // live loss the hub reported, percent
+	lossAt   time.Time
 }
 
 // New returns a publisher; Run runs it.
@@ -144,7 +149,16 @@ func (pub *Publisher) State() State {
 	if s := pub.cur.Load(); s != nil {
 		st.RTT = time.Duration(s.rtt.Load())
 	}
+	pub.mu.Lock()
+	st.LossPct, st.LossAt = pub.loss, pub.lossAt
+	pub.mu.Unlock()
 	return st
+}
+
+func (pub *Publisher) reportLoss(pct float64) {
+	pub.mu.Lock()
+	pub.loss, pub.lossAt = pct, time.Now()
+	pub.mu.Unlock()
 }
 
 func (pub *Publisher) setPhase(phase string, err error) {

@@ -24,4 +24,5 @@ export const api = {
   simLink: (vehicle, up) => call('POST', '/api/v1/sim/link', { vehicle, up }),
   get: (path) => call('GET', path),
   post: (path, body) => call('POST', path, body),
+  del: (path) => call('DELETE', path),
 };

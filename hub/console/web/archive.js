@@ -1,28 +1,18 @@
 // The archive page: pick a camera and a moment (Asia/Ho_Chi_Minh), see the
-// day's timeline with its gaps and why, play from there, export the range
-// as an evidence bundle, place a legal hold.
+// day's timeline with its gaps and why, play from there with the frame's
+// wall-clock time, export the range as an evidence bundle, place and lift
+// legal holds. The timeline is refreshed every 10 s: backfilled recordings
+// show up as gaps turning green.
 import { api, APIError } from './api.js';
 import { h } from './dom.js';
 import { t, formatTime } from './i18n.js';
+import { Timeline, DAY, HOUR, dayStart, localParts, fromLocal, piecesFrom, wallClock } from './timeline.js';
 
-// Gap reasons from the API, and how the console names them.
-const GAP = {
-  covered: 'gap.covered', syncing: 'gap.syncing', vehicle_off: 'gap.vehicleOff', camera_down: 'gap.cameraDown',
-  storage_full: 'gap.storageFull', evicted: 'gap.evicted', no_recording: 'gap.noRecording',
-};
+const PLAY_WINDOW = HOUR; // at most this much is played from the chosen moment
+const REFRESH = 10000;
 
-const ZONE_OFFSET = 7 * 3600 * 1000; // Asia/Ho_Chi_Minh has no daylight saving
-const DAY = 24 * 3600 * 1000;
-const PLAY_WINDOW = 3600; // seconds played from the chosen moment
-
-// dayStart is 00:00 in Vietnam of the day that holds ms.
-const dayStart = (ms) => Math.floor((ms + ZONE_OFFSET) / DAY) * DAY - ZONE_OFFSET;
-const pad = (n) => String(n).padStart(2, '0');
-function localParts(ms) {
-  const d = new Date(ms + ZONE_OFFSET);
-  return { date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`, time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}` };
-}
-const fromLocal = (date, time) => Date.parse(`${date}T${time.length === 5 ? time + ':00' : time}+07:00`);
+const iso = (ms) => new Date(ms).toISOString();
+const stamp = (ms) => iso(ms).replace(/[-:]/g, '').slice(0, 15);
 
 export class ArchiveView {
   constructor(root, params) {
@@ -30,51 +20,55 @@ export class ArchiveView {
     this.vehicle = params.get('vehicle') || '';
     this.camera = params.get('camera') || '';
     this.at = Date.parse(params.get('at') || '') || Date.now() - 5 * 60 * 1000;
+    this.day = dayStart(this.at);
     this.pieces = [];
+    this.range = null;
     this.vehiclesList = [];
     this.build();
-    this.poll = setInterval(() => { if (!document.hidden) this.loadTimeline(); }, 10000);
+    this.poll = setInterval(() => { if (!document.hidden) this.loadTimeline(); }, REFRESH);
   }
 
   build() {
     this.vehSel = h('select', { id: 'arch-vehicle', 'data-testid': 'archive-vehicle', onchange: () => { this.vehicle = this.vehSel.value; this.fillCameras(); this.go(); } });
     this.camSel = h('select', { id: 'arch-camera', 'data-testid': 'archive-camera', onchange: () => { this.camera = this.camSel.value; this.go(); } });
     const p = localParts(this.at);
-    this.dateIn = h('input', { id: 'arch-date', type: 'date', value: p.date, 'data-testid': 'archive-date' });
-    this.timeIn = h('input', { id: 'arch-time', type: 'time', step: 1, value: p.time, 'data-testid': 'archive-time' });
-    const form = h('form', { class: 'arch-form', onsubmit: (e) => { e.preventDefault(); this.at = fromLocal(this.dateIn.value, this.timeIn.value); this.go(); } },
-      h('label', { for: 'arch-vehicle' }, t('arch.vehicle')), this.vehSel,
-      h('label', { for: 'arch-camera' }, t('arch.camera')), this.camSel,
-      h('label', { for: 'arch-date' }, t('arch.date')), this.dateIn,
-      h('label', { for: 'arch-time' }, t('arch.time')), this.timeIn,
-      h('button', { type: 'submit', class: 'primary', 'data-testid': 'archive-go' }, t('arch.show')));
-    this.bar = h('div', { class: 'tl-bar', tabindex: 0, role: 'slider', 'aria-label': t('arch.timeline'), 'data-testid': 'archive-timeline',
-      onclick: (e) => { const r = this.bar.getBoundingClientRect(); this.seekTo(this.day + ((e.clientX - r.left) / r.width) * DAY); },
-      onkeydown: (e) => {
-        if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') { e.preventDefault(); this.seekTo(this.at + (e.key === 'ArrowRight' ? 60000 : -60000)); }
-      } });
-    this.cursor = h('div', { class: 'tl-cursor' });
-    this.legend = h('div', { class: 'tl-legend' }, ['covered', 'syncing', 'vehicle_off', 'camera_down', 'storage_full', 'evicted', 'no_recording'].map(
-      (r) => h('span', {}, h('i', { class: `tl-${r}` }), t(GAP[r]))));
+    this.dateIn = h('input', { id: 'arch-date', type: 'date', value: p.date, required: true, 'data-testid': 'archive-date' });
+    this.timeIn = h('input', { id: 'arch-time', type: 'time', step: 1, value: p.time, required: true, 'data-testid': 'archive-time' });
+    const form = h('form', { class: 'arch-form', 'data-testid': 'archive-form', onsubmit: (e) => {
+      e.preventDefault();
+      const ms = fromLocal(this.dateIn.value, this.timeIn.value);
+      if (Number.isFinite(ms)) { this.at = ms; this.go(); }
+    } },
+    h('label', { for: 'arch-vehicle' }, t('arch.vehicle')), this.vehSel,
+    h('label', { for: 'arch-camera' }, t('arch.camera')), this.camSel,
+    h('label', { for: 'arch-date' }, t('arch.date')), this.dateIn,
+    h('label', { for: 'arch-time' }, t('arch.time')), this.timeIn,
+    h('span', { class: 'muted small' }, t('arch.zone')),
+    h('button', { type: 'submit', class: 'primary', 'data-testid': 'archive-go' }, t('arch.show')));
+    this.timeline = new Timeline({ onSeek: (ms) => { this.at = ms; this.go(); } });
     this.video = h('video', { controls: true, muted: true, playsinline: true, preload: 'auto', class: 'arch-video', 'data-testid': 'archive-video',
-      ontimeupdate: () => this.showClock() });
+      'aria-label': t('arch.player'), ontimeupdate: () => this.showClock(), onerror: () => { if (this.video.getAttribute('src')) this.say(t('arch.playError')); } });
+    this.video.muted = true;
     this.clock = h('div', { class: 'arch-clock', 'aria-live': 'off', 'data-testid': 'archive-clock' }, '—');
+    this.rangeEl = h('div', { class: 'muted small', 'data-testid': 'archive-range' });
     this.msg = h('p', { class: 'error', role: 'status', 'data-testid': 'archive-message' });
-    this.exportLink = h('a', { class: 'button', download: '', 'data-testid': 'archive-export' }, t('arch.export'));
-    this.holdBtn = h('button', { type: 'button', 'data-testid': 'archive-hold', onclick: () => this.hold() }, t('arch.hold'));
+    this.exportLink = h('a', { class: 'button', download: '', 'aria-disabled': 'true', 'data-testid': 'archive-export' }, t('arch.export'));
+    this.holdBtn = h('button', { type: 'button', disabled: true, 'data-testid': 'archive-hold', onclick: () => this.hold() }, t('arch.hold'));
     this.holds = h('ul', { class: 'holds', 'data-testid': 'archive-holds' });
     this.root.replaceChildren(h('section', { class: 'archive' },
-      h('h1', {}, t('arch.title')), form,
-      h('div', { class: 'tl' }, h('div', { class: 'tl-scale' }, [0, 3, 6, 9, 12, 15, 18, 21, 24].map((x) => h('span', { style: `left:${(x / 24) * 100}%` }, `${pad(x)}:00`))), this.bar, this.legend),
-      h('div', { class: 'arch-player' }, this.video, h('div', { class: 'arch-side' }, h('div', { class: 'muted' }, t('arch.frameTime')), this.clock,
+      h('h1', {}, t('arch.title')), form, this.timeline.el,
+      h('div', { class: 'arch-player' }, this.video, h('div', { class: 'arch-side' },
+        h('div', { class: 'muted' }, t('arch.frameTime')), this.clock, this.rangeEl,
         this.exportLink, this.holdBtn, this.msg, h('h2', {}, t('arch.holds')), this.holds))));
     this.loadVehicles();
   }
 
+  say(text) { this.msg.textContent = text; }
+
   async loadVehicles() {
     try {
       this.vehiclesList = await api.vehicles();
-    } catch (e) { this.msg.textContent = t('arch.error', e.message); return; }
+    } catch (e) { this.say(t('arch.error', e.message)); return; }
     if (!this.vehicle && this.vehiclesList.length) this.vehicle = this.vehiclesList[0].id;
     this.vehSel.replaceChildren(...this.vehiclesList.map((v) => h('option', { value: v.id, selected: v.id === this.vehicle }, `${v.name} (${v.id})`)));
     this.fillCameras();
@@ -90,88 +84,131 @@ export class ArchiveView {
 
   base() { return `/api/v1/archive/${encodeURIComponent(this.vehicle)}/${encodeURIComponent(this.camera)}`; }
 
-  // go shows the chosen moment: timeline of its day, and plays from it.
+  // go shows the chosen moment: the timeline of its day, and plays from it.
   go() {
     if (!this.vehicle || !this.camera) return;
-    const hash = `#/archive?vehicle=${encodeURIComponent(this.vehicle)}&camera=${encodeURIComponent(this.camera)}&at=${encodeURIComponent(new Date(this.at).toISOString())}`;
+    const hash = `#/archive?vehicle=${encodeURIComponent(this.vehicle)}&camera=${encodeURIComponent(this.camera)}&at=${encodeURIComponent(iso(this.at))}`;
     if (location.hash !== hash) history.replaceState(null, '', hash);
     const p = localParts(this.at);
     this.dateIn.value = p.date;
     this.timeIn.value = p.time;
     this.day = dayStart(this.at);
-    this.loadTimeline().then(() => this.play());
+    this.timeline.setDay(this.day);
+    this.timeline.setCursor(this.at);
+    const seq = this.seq = (this.seq || 0) + 1;
+    this.loadTimeline().then(() => { if (seq === this.seq) this.play(); });
     this.loadHolds();
   }
 
-  seekTo(ms) { this.at = Math.max(this.day, Math.min(ms, this.day + DAY - 1000)); this.go(); }
-
   async loadTimeline() {
-    const from = new Date(this.day).toISOString();
-    const to = new Date(this.day + DAY).toISOString();
+    if (!this.vehicle || !this.camera) return;
+    const q = `from=${encodeURIComponent(iso(this.day))}&to=${encodeURIComponent(iso(this.day + DAY))}`;
     try {
-      this.tl = await api.get(`${this.base()}/timeline?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
-    } catch (e) { this.msg.textContent = t('arch.error', e.message); return; }
-    const seg = (cls, s, e, title) => h('div', { class: cls, title, style: `left:${((Date.parse(s) - this.day) / DAY) * 100}%;width:${Math.max(((Date.parse(e) - Date.parse(s)) / DAY) * 100, 0.05)}%` });
-    this.bar.replaceChildren(
-      ...this.tl.ranges.map((r) => seg('tl-covered', r.start, r.end, `${t('gap.covered')}: ${formatTime(r.start)} – ${formatTime(r.end)}`)),
-      ...this.tl.gaps.map((g) => seg(`tl-${g.reason}`, g.start, g.end, `${t(GAP[g.reason] || 'gap.noRecording')}: ${formatTime(g.start)} – ${formatTime(g.end)}`)),
-      this.cursor);
-    this.cursor.style.left = `${((this.at - this.day) / DAY) * 100}%`;
-    this.bar.setAttribute('aria-valuetext', formatTime(new Date(this.at).toISOString(), true));
+      this.tl = await api.get(`${this.base()}/timeline?${q}`);
+    } catch (e) { this.say(t('arch.error', e.message)); return; }
+    this.timeline.setData(this.tl);
   }
 
-  // play asks the hub where the covered pieces fall in the clip (HEAD), then plays it.
+  // playRange is what is played from the chosen moment: from the first
+  // covered instant at or after it to the end of the covered window, at most an hour.
+  playRange() {
+    const ranges = this.tl?.ranges || [];
+    const next = ranges.filter((r) => Date.parse(r.end) > this.at).sort((a, b) => Date.parse(a.start) - Date.parse(b.start))[0];
+    if (!next) return null;
+    const start = Math.max(this.at, Date.parse(next.start));
+    const lastEnd = Math.max(...ranges.map((r) => Date.parse(r.end)));
+    const end = Math.min(start + PLAY_WINDOW, lastEnd, this.day + DAY);
+    return { start, end, dur: Math.max(1, Math.ceil((end - start) / 1000)) };
+  }
+
+  // play asks the hub where the covered pieces fall in the clip (HEAD, the
+  // same request without the body), or works them out from the timeline,
+  // then plays the clip.
   async play() {
-    const covered = (this.tl?.ranges || []).find((r) => Date.parse(r.end) > this.at);
-    this.msg.textContent = '';
-    if (!covered) { this.video.removeAttribute('src'); this.clock.textContent = '—'; this.msg.textContent = t('arch.nothing'); return; }
-    const start = Math.max(this.at, Date.parse(covered.start));
-    const dur = Math.max(1, Math.min(PLAY_WINDOW, (Math.min(Date.now(), this.day + DAY) - start) / 1000));
-    const q = `start=${encodeURIComponent(new Date(start).toISOString())}&duration=${dur.toFixed(0)}`;
+    this.say('');
+    const r = this.playRange();
+    this.range = r;
+    this.exportLink.removeAttribute('href');
+    this.exportLink.setAttribute('aria-disabled', 'true');
+    this.holdBtn.disabled = !r;
+    if (!r) {
+      this.pieces = [];
+      this.video.removeAttribute('src');
+      this.video.load();
+      this.clock.textContent = '—';
+      delete this.clock.dataset.ms;
+      this.rangeEl.textContent = '';
+      this.say(t('arch.nothing'));
+      return;
+    }
+    const q = `start=${encodeURIComponent(iso(r.start))}&duration=${r.dur}`;
+    const url = `${this.base()}/play?${q}`;
+    this.pieces = piecesFrom(this.tl.ranges, r.start, r.start + r.dur * 1000);
     try {
-      const resp = await fetch(`${this.base()}/play?${q}`, { method: 'HEAD', credentials: 'same-origin' });
-      if (!resp.ok) throw new APIError(resp.status, 'http', resp.statusText);
-      this.pieces = JSON.parse(resp.headers.get('X-Fieldwatch-Pieces') || '[]');
-    } catch (e) { this.msg.textContent = t('arch.error', e.message); return; }
+      const resp = await fetch(url, { method: 'HEAD', credentials: 'same-origin' });
+      if (resp.status === 401 || resp.status === 403 || resp.status === 404) throw new APIError(resp.status, 'http', resp.statusText);
+      const hdr = resp.ok && resp.headers.get('X-Fieldwatch-Pieces');
+      if (hdr) this.pieces = JSON.parse(hdr);
+    } catch (e) {
+      if (e instanceof APIError) { this.say(t('arch.error', e.message)); return; }
+    }
+    this.rangeEl.textContent = t('arch.range', formatTime(iso(r.start), true), formatTime(iso(r.start + r.dur * 1000)));
     this.exportLink.href = `${this.base()}/export?${q}`;
-    this.range = { start, dur };
-    this.video.src = `${this.base()}/play?${q}`;
+    this.exportLink.setAttribute('download', `fieldwatch-${this.vehicle}-${this.camera}-${stamp(r.start)}.zip`);
+    this.exportLink.removeAttribute('aria-disabled');
+    this.video.src = url;
     this.video.play().catch(() => {});
   }
 
   // showClock converts the player's position to the wall-clock time of the frame.
   showClock() {
-    const m = this.video.currentTime;
-    let p = null;
-    for (const x of this.pieces) if (x.media <= m + 0.001) p = x;
-    if (!p) return;
-    const ms = Date.parse(p.start) + (m - p.media) * 1000;
-    this.clock.textContent = formatTime(new Date(ms).toISOString(), true);
+    const ms = wallClock(this.pieces, this.video.currentTime);
+    if (ms === null) return;
+    this.clock.textContent = formatTime(iso(ms), true);
     this.clock.dataset.ms = String(Math.round(ms));
-    this.cursor.style.left = `${((ms - this.day) / DAY) * 100}%`;
+    this.timeline.follow(ms);
   }
 
   async hold() {
-    if (!this.range) return;
+    const r = this.range;
+    if (!r) return;
     const reason = prompt(t('arch.holdReason'));
-    if (!reason) return;
+    if (!reason || !reason.trim()) return;
     try {
-      await api.post('/api/v1/archive/holds', { vehicle: this.vehicle, camera: this.camera, start: new Date(this.range.start).toISOString(),
-        end: new Date(this.range.start + this.range.dur * 1000).toISOString(), reason });
-      this.msg.textContent = t('arch.held');
+      await api.post('/api/v1/archive/holds', { vehicle: this.vehicle, camera: this.camera, start: iso(r.start), end: iso(r.start + r.dur * 1000), reason: reason.trim() });
+      this.say(t('arch.held'));
       this.loadHolds();
-    } catch (e) { this.msg.textContent = t('arch.error', e.message); }
+    } catch (e) { this.say(t('arch.error', e.message)); }
+  }
+
+  async unhold(x) {
+    if (!confirm(t('arch.unholdConfirm', x.reason))) return;
+    try {
+      await api.del(`/api/v1/archive/holds/${encodeURIComponent(x.id)}`);
+      this.say(t('arch.unheld'));
+      this.loadHolds();
+    } catch (e) { this.say(t('arch.error', e.message)); }
   }
 
   async loadHolds() {
     let holds = [];
     try { holds = await api.get('/api/v1/archive/holds'); } catch { return; }
-    const mine = holds.filter((x) => x.vehicle === this.vehicle && x.camera === this.camera);
-    this.holds.replaceChildren(...(mine.length ? mine.map((x) => h('li', {}, `${formatTime(x.start, true)} – ${formatTime(x.end)}: ${x.reason} (${x.created_by})`))
+    const mine = holds.filter((x) => x.vehicle === this.vehicle && x.camera === this.camera)
+      .sort((a, b) => Date.parse(b.start) - Date.parse(a.start));
+    this.holds.replaceChildren(...(mine.length ? mine.map((x) => h('li', { 'data-testid': `hold-${x.id}` },
+      h('a', { href: `#/archive?vehicle=${encodeURIComponent(x.vehicle)}&camera=${encodeURIComponent(x.camera)}&at=${encodeURIComponent(x.start)}` },
+        `${formatTime(x.start, true)} – ${formatTime(x.end)}`),
+      `: ${x.reason} `, h('span', { class: 'muted small' }, t('arch.holdBy', x.created_by, formatTime(x.created_at, true))), ' ',
+      h('button', { type: 'button', class: 'ghost small', 'aria-label': t('arch.unholdLabel', x.reason), 'data-testid': `hold-remove-${x.id}`, onclick: () => this.unhold(x) }, t('arch.unhold'))))
       : [h('li', { class: 'muted' }, t('arch.noHolds'))]));
   }
 
   update() {}
 
-  destroy() { clearInterval(this.poll); this.video.removeAttribute('src'); this.video.load(); }
+  destroy() {
+    clearInterval(this.poll);
+    this.timeline.destroy();
+    this.video.removeAttribute('src');
+    this.video.load();
+  }
 }

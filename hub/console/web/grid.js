@@ -2,7 +2,7 @@
 // live camera tiles. Tiles keep their players across refreshes.
 import { api } from './api.js';
 import { h, fmtBytes, num } from './dom.js';
-import { t, formatTime } from './i18n.js';
+import { t, formatTime, formatHM } from './i18n.js';
 import { WhepPlayer, stateText } from './whep.js';
 import { MapView } from './map.js';
 
@@ -63,12 +63,15 @@ export class GridView {
     // What the hub does not have yet, and the recorder's storage alarm.
     const sy = tel?.sync;
     if (sy && (sy.backlog_segments > 0 || sy.lost > 0)) {
-      card.tel.append(h('dt', {}, '⟳'), h('dd', { class: 'warn', 'data-testid': `sync-backlog-${v.id}` },
-        t('v.backlog', sy.backlog_segments, fmtBytes(sy.backlog_bytes), sy.oldest_unsynced ? formatTime(sy.oldest_unsynced) : '—')));
+      card.tel.append(h('dt', { title: t('v.syncTitle') }, '⟳'), h('dd', { class: 'warn', 'data-testid': `sync-backlog-${v.id}`, title: sy.last_error || null },
+        t('v.backlog', sy.backlog_segments, fmtBytes(sy.backlog_bytes), formatHM(sy.oldest_unsynced))));
     }
     const st = tel?.storage;
     if (st?.alarm) {
-      card.tel.append(h('dt', {}, '⚠'), h('dd', { class: 'bad', 'data-testid': `storage-alarm-${v.id}` }, t('v.storage', st.message || st.alarm)));
+      const level = st.alarm === 'full' ? t('v.alarmFull') : st.alarm === 'low' ? t('v.alarmLow') : st.alarm;
+      const use = st.budget_bytes ? ` (${fmtBytes(st.used_bytes)} / ${fmtBytes(st.budget_bytes)})` : '';
+      card.tel.append(h('dt', { title: t('v.storageTitle') }, '⚠'), h('dd', { class: st.alarm === 'full' ? 'bad' : 'warn', 'data-testid': `storage-alarm-${v.id}`, 'data-alarm': st.alarm, title: st.message || null },
+        t('v.storage', level + use)));
     }
 
     for (const c of v.cameras) {

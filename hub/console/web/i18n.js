@@ -30,6 +30,11 @@ const dict = {
     'alert.title': 'Cảnh báo', 'alert.none': 'Không có cảnh báo.', 'alert.tamper': 'Dữ liệu bị sửa/hỏng', 'alert.keyConflict': 'Sai khoá ký',
     'alert.diskLow': 'Bộ nhớ xe sắp đầy', 'alert.diskFull': 'Bộ nhớ xe đầy', 'alert.unsyncedEvicted': 'Mất bản ghi chưa đồng bộ', 'alert.hubStorage': 'Lỗi lưu trữ trung tâm',
     'v.backlog': 'Chưa đồng bộ: {0} đoạn, {1}, từ {2}', 'v.storage': 'Bộ nhớ ghi hình: {0}',
+    'arch.zone': 'Giờ Việt Nam (UTC+7)', 'arch.player': 'Bản ghi đang phát', 'arch.playError': 'Không phát được đoạn ghi này.', 'arch.range': 'Đoạn đang phát: {0} – {1}',
+    'arch.zoomIn': 'Phóng to 1 giờ', 'arch.zoomOut': 'Xem cả ngày', 'arch.keysHelp': 'Phím mũi tên: ±1 phút, Page Up/Down: ±10 phút, Enter: xem ngay, Z: phóng to/thu nhỏ.',
+    'arch.holdBy': 'bởi {0}, lúc {1}', 'arch.unhold': 'Gỡ', 'arch.unholdLabel': 'Gỡ lệnh giữ lại: {0}', 'arch.unholdConfirm': 'Gỡ lệnh giữ lại «{0}»?', 'arch.unheld': 'Đã gỡ lệnh giữ lại.',
+    'xfer.caption': 'Số đoạn · dung lượng theo từng phương tiện trong ngày', 'alert.syncError': 'Lỗi đồng bộ',
+    'v.syncTitle': 'Đồng bộ bản ghi', 'v.storageTitle': 'Cảnh báo bộ nhớ', 'v.alarmLow': 'sắp đầy', 'v.alarmFull': 'đầy',
     'err.network': 'Mất kết nối tới trung tâm', 'unit.kmh': 'km/h', 'unit.ms': 'ms', 'unit.kbps': 'kbit/s', 'unit.m': 'm',
   },
   en: {
@@ -62,6 +67,11 @@ const dict = {
     'alert.title': 'Alerts', 'alert.none': 'No alerts.', 'alert.tamper': 'Tampered or corrupt', 'alert.keyConflict': 'Wrong signing key',
     'alert.diskLow': 'Vehicle storage low', 'alert.diskFull': 'Vehicle storage full', 'alert.unsyncedEvicted': 'Unsynced recording lost', 'alert.hubStorage': 'Hub storage error',
     'v.backlog': 'Not yet synced: {0} segments, {1}, since {2}', 'v.storage': 'Recording storage: {0}',
+    'arch.zone': 'Vietnam time (UTC+7)', 'arch.player': 'Recording playing', 'arch.playError': 'Cannot play this recording.', 'arch.range': 'Playing: {0} – {1}',
+    'arch.zoomIn': 'Zoom to 1 hour', 'arch.zoomOut': 'Whole day', 'arch.keysHelp': 'Arrow keys: ±1 minute, Page Up/Down: ±10 minutes, Enter: play now, Z: zoom in/out.',
+    'arch.holdBy': 'by {0} at {1}', 'arch.unhold': 'Lift', 'arch.unholdLabel': 'Lift legal hold: {0}', 'arch.unholdConfirm': 'Lift the legal hold “{0}”?', 'arch.unheld': 'Legal hold lifted.',
+    'xfer.caption': 'Segments · size per vehicle for the day', 'alert.syncError': 'Sync error',
+    'v.syncTitle': 'Recording sync', 'v.storageTitle': 'Storage alarm', 'v.alarmLow': 'nearly full', 'v.alarmFull': 'full',
     'err.network': 'Lost contact with the hub', 'unit.kmh': 'km/h', 'unit.ms': 'ms', 'unit.kbps': 'kbit/s', 'unit.m': 'm',
   },
 };
@@ -98,4 +108,11 @@ export function formatTime(iso, withDate = false) {
     ...(withDate ? { day: '2-digit', month: '2-digit', year: 'numeric' } : {}),
   });
   return fmt[k].format(new Date(iso));
+}
+
+// formatHM shows HH:MM in Vietnam's time zone.
+export function formatHM(iso) {
+  if (!iso) return '—';
+  fmt.hm ??= new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return fmt.hm.format(new Date(iso));
 }
