@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -27,13 +28,22 @@ var t0 = time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC)
 // segments records n signed, chained 2 s segments (with audio) into dir;
 // gapAfter puts a 5 s restart gap after that segment index.
 func segments(t testing.TB, dir string, priv ed25519.PrivateKey, n, gapAfter int) []clipmux.Source {
+	return segmentsWith(t, dir, priv, n, gapAfter, nil)
+}
+
+// segmentsWith is segments with a camera whose SPS changes: sps(i) gives segment i's.
+func segmentsWith(t testing.TB, dir string, priv ed25519.PrivateKey, n, gapAfter int, sps func(i int) []byte) []clipmux.Source {
 	c := clip.Default()
 	var out []clipmux.Source
 	start, prev := t0, ""
 	for i := range n {
 		path := filepath.Join(dir, "seg", strings.Repeat("0", 3)+string(rune('a'+i))+".mp4")
 		os.MkdirAll(filepath.Dir(path), 0o755)
-		w, err := segfile.Create(path, segfile.Tracks{SPS: c.SPS, PPS: c.PPS, AudioChannels: 1})
+		spsI := c.SPS
+		if sps != nil {
+			spsI = sps(i)
+		}
+		w, err := segfile.Create(path, segfile.Tracks{SPS: spsI, PPS: c.PPS, AudioChannels: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,6 +152,50 @@ func TestMuxTrimsToKeyframeAndEnd(t *testing.T) {
 	}
 	if _, err := clipmux.Mux(&buf, srcs, t0.Add(time.Hour), time.Second); !errors.Is(err, clipmux.ErrNothing) {
 		t.Fatalf("empty range: %v", err)
+	}
+}
+
+func TestMuxCarriesNewParametersInBand(t *testing.T) {
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	c := clip.Default()
+	other := bytes.Clone(c.SPS)
+	other[3]++ // another level: the camera was reconfigured between segments 1 and 2
+	srcs := segmentsWith(t, t.TempDir(), priv, 2, 99, func(i int) []byte {
+		if i == 1 {
+			return other
+		}
+		return c.SPS
+	})
+	var buf bytes.Buffer
+	if _, err := clipmux.Mux(&buf, srcs, t0, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	out, err := segfile.Parse(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The init keeps the first segment's SPS; the second segment's first keyframe carries its own, in-band.
+	var firstOfSecond []byte
+	n := 0
+	for _, p := range out.Parts {
+		for _, tr := range p.Tracks {
+			if tr.ID != segfile.VideoTrack {
+				continue
+			}
+			for _, smp := range tr.Samples {
+				if n == 50 {
+					firstOfSecond = smp.Payload
+				}
+				n++
+			}
+		}
+	}
+	want := append(binary.BigEndian.AppendUint32(nil, uint32(len(other))), other...)
+	if !bytes.HasPrefix(firstOfSecond, want) {
+		t.Fatalf("segment 2's first keyframe does not start with its SPS in-band: % x", firstOfSecond[:min(len(firstOfSecond), 16)])
+	}
+	if n != 100 {
+		t.Fatalf("%d samples, want 100", n)
 	}
 }
 
