@@ -375,3 +375,14 @@ func TestHubDiskFull(t *testing.T) {
 		t.Fatal("stored file corrupt")
 	}
 }
+
+func TestResumeWithoutPartialCreatesNothing(t *testing.T) {
+	f := newFixture(t, nil)
+	s := makeChain(t, f.priv, "xe-01", 1, nil)[0]
+	if st, err := f.a.Upload(&s.m, 5000, bytes.NewReader(s.data[5000:])); !errors.Is(err, ErrOffset) || st.Offset != 0 {
+		t.Fatalf("got %+v %v", st, err)
+	}
+	if _, err := os.Stat(f.a.partPath(&s.m)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a resume of nothing left a partial file: %v", err)
+	}
+}

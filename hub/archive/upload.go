@@ -100,7 +100,22 @@ func (a *Archive) Upload(m *evidence.Manifest, offset int64, body io.Reader) (Up
 		return UploadStatus{Offset: m.Size, Complete: true}, nil
 	}
 	defer a.lock(segID(m))()
+	// Another request may have completed this segment while this one waited for the lock.
+	if cur, err := a.get(m.Vehicle, m.Camera, m.Seq); err == nil && cur != nil && !cur.Lost && cur.Manifest.Digest() == m.Digest() {
+		return UploadStatus{Offset: m.Size, Complete: true}, nil
+	}
 	part := a.partPath(m)
+	if offset > 0 {
+		// A resume: never create an empty partial for it.
+		fi, err := os.Stat(part)
+		if errors.Is(err, os.ErrNotExist) {
+			return UploadStatus{}, fmt.Errorf("%w: hub has 0 bytes of segment %s, upload starts at %d", ErrOffset, segID(m), offset)
+		} else if err != nil {
+			return UploadStatus{}, a.storageErr(m, err)
+		} else if fi.Size() != offset {
+			return UploadStatus{Offset: fi.Size()}, fmt.Errorf("%w: hub has %d bytes of segment %s, upload starts at %d", ErrOffset, fi.Size(), segID(m), offset)
+		}
+	}
 	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
 		return UploadStatus{}, a.storageErr(m, err)
 	}
