@@ -51,13 +51,22 @@ func (a *Archive) AddHold(h Hold) (Hold, error) {
 // Holds lists the legal holds.
 func (a *Archive) Holds() ([]Hold, error) { return store.List[Hold](a.db, holdPrefix) }
 
-// RemoveHold lifts a hold.
-func (a *Archive) RemoveHold(id string) (Hold, error) {
+// Hold returns one hold.
+func (a *Archive) Hold(id string) (Hold, error) {
 	var h Hold
 	if err := a.db.Get(holdPrefix+id, &h); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return h, ErrNoHold
 		}
+		return h, err
+	}
+	return h, nil
+}
+
+// RemoveHold lifts a hold.
+func (a *Archive) RemoveHold(id string) (Hold, error) {
+	h, err := a.Hold(id)
+	if err != nil {
 		return h, err
 	}
 	return h, a.db.Delete(holdPrefix + id)

@@ -120,6 +120,17 @@ func (l *Log) Search(q Query) ([]Record, error) {
 	return out, nil
 }
 
+// Each calls fn with every stored record, oldest first.
+func (l *Log) Each(fn func(rec any) error) error {
+	return l.db.Each(prefix, func(k string, raw []byte) error {
+		var r Record
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return fmt.Errorf("audit: record %s: %w", k, err)
+		}
+		return fn(r)
+	})
+}
+
 // ErrTampered: the stored chain does not verify.
 var ErrTampered = errors.New("audit: log has been altered")
 

@@ -12,11 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"fieldwatch/hub/access"
 	"fieldwatch/hub/store"
 )
 
@@ -24,35 +26,53 @@ import (
 var (
 	ErrBadCredentials = errors.New("auth: wrong username or password")
 	ErrLocked         = errors.New("auth: too many failed logins, try again later")
-	ErrDisabled       = errors.New("auth: account disabled")
+	ErrDisabled       = errors.New("auth: account locked by an administrator")
+	ErrExpired        = errors.New("auth: the initial password was not changed within 30 days; the account is locked, ask an administrator")
+	ErrRetired        = errors.New("auth: account retired")
+	ErrMustChange     = errors.New("auth: change your password first")
+	ErrWeakPassword   = errors.New("auth: password does not meet the policy")
 	ErrNoSession      = errors.New("auth: not logged in or session expired")
 	ErrBadToken       = errors.New("auth: unknown or revoked token")
 	ErrBadUser        = errors.New("auth: invalid account")
+	ErrUnknownUser    = errors.New("auth: no such account")
 )
 
-// Role names (DESIGN.md).
+// Role names (DESIGN.md), as the access policy spells them.
 const (
-	RoleAdmin        = "admin"
-	RoleLeader       = "leader"
-	RoleDuty         = "duty"
-	RoleSurveillance = "surveillance"
-	RoleCrew         = "crew"
+	RoleAdmin        = access.Admin
+	RoleLeader       = access.Leader
+	RoleDuty         = access.Duty
+	RoleSurveillance = access.Surveillance
+	RoleCrew         = access.Crew
 )
 
-// User is an account.
+// User is an account. An account is never deleted: a retired one stays so
+// that the audit log's names keep meaning something.
 type User struct {
-	Username   string    `json:"username"`
-	Name       string    `json:"name"`
-	Unit       string    `json:"unit"`
-	Roles      []string  `json:"roles"`
-	Hash       []byte    `json:"hash,omitempty"`
-	MustChange bool      `json:"must_change"`
-	Disabled   bool      `json:"disabled"`
+	Username string   `json:"username"`
+	Name     string   `json:"name"`
+	Unit     string   `json:"unit"`
+	Roles    []string `json:"roles"`
+	Hash     []byte   `json:"hash,omitempty"`
+	// MustChange: the password was set by someone else (new or reset
+	// account); nothing but changing it is allowed until it is changed.
+	MustChange  bool      `json:"must_change"`
+	PasswordSet time.Time `json:"password_set"`
+	// Locked by an administrator, or by the 30-day rule (LockReason says which).
+	Locked     bool      `json:"locked"`
+	LockReason string    `json:"lock_reason,omitempty"`
+	Retired    bool      `json:"retired"`
 	Created    time.Time `json:"created"`
+	LastLogin  time.Time `json:"last_login,omitzero"`
 }
 
 // Public returns the user without its password hash.
 func (u User) Public() User { u.Hash = nil; return u }
+
+// Subject is the user as the access policy sees it.
+func (u User) Subject() access.Subject {
+	return access.Subject{Username: u.Username, Unit: u.Unit, Roles: u.Roles}
+}
 
 // HasRole reports whether the user has any of roles.
 func (u User) HasRole(roles ...string) bool {
@@ -66,8 +86,10 @@ func (u User) HasRole(roles ...string) bool {
 	return false
 }
 
-// Session is a login.
+// Session is a login. ID names it for listing and revoking; it is a digest
+// of the token, never the token.
 type Session struct {
+	ID       string    `json:"id"`
 	Username string    `json:"username"`
 	Created  time.Time `json:"created"`
 	Expires  time.Time `json:"expires"`
@@ -83,6 +105,9 @@ type Params struct {
 	MaxFailures int
 	// LockoutBase is the first lockout; each further one doubles, up to 15 min. Default 30 s.
 	LockoutBase time.Duration
+	// InitialPasswordTTL: an account whose initial password is not changed
+	// within this is locked (Decision 3035 Art. 6). Default 30 days.
+	InitialPasswordTTL time.Duration
 	// BcryptCost; default bcrypt.DefaultCost.
 	BcryptCost int
 	Now        func() time.Time
@@ -94,14 +119,7 @@ type Service struct {
 	p     Params
 	dummy []byte // a hash to compare against for unknown users (same timing)
 
-	mu       sync.Mutex
-	failures map[string]*failure
-}
-
-type failure struct {
-	count    int
-	lockouts int
-	until    time.Time
+	mu sync.Mutex // serialises read-modify-write of accounts and failure counts
 }
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
@@ -117,6 +135,9 @@ func New(db *store.DB, p Params) *Service {
 	if p.LockoutBase <= 0 {
 		p.LockoutBase = 30 * time.Second
 	}
+	if p.InitialPasswordTTL <= 0 {
+		p.InitialPasswordTTL = 30 * 24 * time.Hour
+	}
 	if p.BcryptCost == 0 {
 		p.BcryptCost = bcrypt.DefaultCost
 	}
@@ -124,29 +145,42 @@ func New(db *store.DB, p Params) *Service {
 		p.Now = time.Now
 	}
 	dummy, _ := bcrypt.GenerateFromPassword([]byte(NewToken()), p.BcryptCost)
-	return &Service{db: db, p: p, dummy: dummy, failures: map[string]*failure{}}
+	return &Service{db: db, p: p, dummy: dummy}
 }
 
-// PutUser creates or replaces an account; an empty password keeps the old hash.
+// PutUser creates or replaces an account; an empty password keeps the old
+// hash. It is the seeding and configuration path: the password policy is
+// enforced where people choose passwords (ChangePassword, ResetPassword).
 func (s *Service) PutUser(u User, password string) error {
 	if !usernameRE.MatchString(u.Username) {
 		return fmt.Errorf("%w: username %q", ErrBadUser, u.Username)
 	}
-	if password != "" {
-		if len(password) < 8 || len(password) > 72 {
-			return fmt.Errorf("%w: password must be 8 to 72 characters", ErrBadUser)
+	for _, r := range u.Roles {
+		if !slices.Contains(access.Roles, r) {
+			return fmt.Errorf("%w: %s: unknown role %q", ErrBadUser, u.Username, r)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var old User
+	exists := s.db.Get(userKey(u.Username), &old) == nil
+	switch {
+	case password != "":
+		if len(password) > maxPassword {
+			return fmt.Errorf("%w: at most %d bytes", ErrWeakPassword, maxPassword)
 		}
 		h, err := bcrypt.GenerateFromPassword([]byte(password), s.p.BcryptCost)
 		if err != nil {
 			return fmt.Errorf("auth: hash password: %w", err)
 		}
-		u.Hash = h
-	} else {
-		var old User
-		if err := s.db.Get(userKey(u.Username), &old); err != nil {
-			return fmt.Errorf("%w: new account needs a password", ErrBadUser)
-		}
-		u.Hash = old.Hash
+		u.Hash, u.PasswordSet = h, s.p.Now()
+	case exists:
+		u.Hash, u.PasswordSet = old.Hash, old.PasswordSet
+	default:
+		return fmt.Errorf("%w: new account needs a password", ErrBadUser)
+	}
+	if exists {
+		u.Created, u.LastLogin = old.Created, old.LastLogin
 	}
 	if u.Created.IsZero() {
 		u.Created = s.p.Now()
@@ -157,8 +191,13 @@ func (s *Service) PutUser(u User, password string) error {
 // User returns an account.
 func (s *Service) User(username string) (User, error) {
 	var u User
-	err := s.db.Get(userKey(username), &u)
-	return u, err
+	if err := s.db.Get(userKey(username), &u); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return u, fmt.Errorf("%w: %q", ErrUnknownUser, username)
+		}
+		return u, err
+	}
+	return u, nil
 }
 
 // Users lists every account, without hashes.
@@ -171,7 +210,8 @@ func (s *Service) Users() ([]User, error) {
 }
 
 // Login checks a password and opens a session. The token is returned once
-// and stored only as a digest.
+// and stored only as a digest. The password is checked before the
+// account's state, so a guesser learns nothing about the account.
 func (s *Service) Login(username, password, ip, agent string) (string, User, Session, error) {
 	now := s.p.Now()
 	if err := s.checkLock(username, now); err != nil {
@@ -187,16 +227,45 @@ func (s *Service) Login(username, password, ip, agent string) (string, User, Ses
 		s.fail(username, now)
 		return "", User{}, Session{}, ErrBadCredentials
 	}
-	if u.Disabled {
-		return "", User{}, Session{}, ErrDisabled
-	}
 	s.succeed(username)
+	if u, err = s.checkState(u, now); err != nil {
+		return "", User{}, Session{}, err
+	}
 	token := NewToken()
-	sess := Session{Username: username, Created: now, Expires: now.Add(s.p.SessionTTL), IP: ip, Agent: agent}
+	sess := Session{ID: digest(token), Username: username, Created: now, Expires: now.Add(s.p.SessionTTL), IP: ip, Agent: agent}
 	if err := s.db.Put(sessionKey(token), sess, s.p.SessionTTL); err != nil {
 		return "", User{}, Session{}, fmt.Errorf("auth: save session: %w", err)
 	}
+	s.touch(username, now)
 	return token, u.Public(), sess, nil
+}
+
+// checkState refuses a retired or locked account, and locks one whose
+// initial password has outlived InitialPasswordTTL.
+func (s *Service) checkState(u User, now time.Time) (User, error) {
+	switch {
+	case u.Retired:
+		return u, ErrRetired
+	case u.Locked && u.LockReason == LockInitialPassword:
+		return u, ErrExpired
+	case u.Locked:
+		return u, ErrDisabled
+	case u.MustChange && now.Sub(u.PasswordSet) > s.p.InitialPasswordTTL:
+		err := s.update(u.Username, func(u *User) error {
+			u.Locked, u.LockReason = true, LockInitialPassword
+			return nil
+		})
+		if err != nil {
+			return u, err
+		}
+		return u, ErrExpired
+	}
+	return u, nil
+}
+
+// touch records a successful login's time.
+func (s *Service) touch(username string, now time.Time) {
+	_ = s.update(username, func(u *User) error { u.LastLogin = now; return nil })
 }
 
 // Authenticate returns the user behind a session token.
@@ -218,7 +287,10 @@ func (s *Service) Authenticate(token string) (User, Session, error) {
 	if err != nil {
 		return User{}, sess, ErrNoSession
 	}
-	if u.Disabled {
+	switch {
+	case u.Retired:
+		return User{}, sess, ErrRetired
+	case u.Locked:
 		return User{}, sess, ErrDisabled
 	}
 	return u.Public(), sess, nil
@@ -227,62 +299,18 @@ func (s *Service) Authenticate(token string) (User, Session, error) {
 // Logout revokes a session token.
 func (s *Service) Logout(token string) error { return s.db.Delete(sessionKey(token)) }
 
-// SetVehicleToken registers a vehicle's device token (replacing none: a
-// vehicle may hold several until old ones are revoked).
-func (s *Service) SetVehicleToken(vehicle, token string) error {
-	if len(token) < 16 {
-		return fmt.Errorf("%w: vehicle token too short", ErrBadToken)
-	}
-	return s.db.Put(vehicleTokenKey(token), vehicle, 0)
-}
-
-// RevokeVehicleToken makes a vehicle token useless.
-func (s *Service) RevokeVehicleToken(token string) error { return s.db.Delete(vehicleTokenKey(token)) }
-
-// Vehicle returns the vehicle a device token belongs to.
-func (s *Service) Vehicle(token string) (string, error) {
-	var id string
-	if token == "" {
-		return "", ErrBadToken
-	}
-	if err := s.db.Get(vehicleTokenKey(token), &id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return "", ErrBadToken
-		}
-		return "", err
-	}
-	return id, nil
-}
-
-func (s *Service) checkLock(username string, now time.Time) error {
+// update applies fn to a stored account under the service's lock.
+func (s *Service) update(username string, fn func(*User) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if f := s.failures[username]; f != nil && now.Before(f.until) {
-		return ErrLocked
+	u, err := s.User(username)
+	if err != nil {
+		return err
 	}
-	return nil
-}
-
-func (s *Service) fail(username string, now time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f := s.failures[username]
-	if f == nil {
-		f = &failure{}
-		s.failures[username] = f
+	if err := fn(&u); err != nil {
+		return err
 	}
-	f.count++
-	if f.count >= s.p.MaxFailures {
-		d := s.p.LockoutBase << min(f.lockouts, 5)
-		f.until, f.count = now.Add(min(d, 15*time.Minute)), 0
-		f.lockouts++
-	}
-}
-
-func (s *Service) succeed(username string) {
-	s.mu.Lock()
-	delete(s.failures, username)
-	s.mu.Unlock()
+	return s.db.Put(userKey(username), u, 0)
 }
 
 // NewToken returns 256 random bits, base64url.
@@ -297,6 +325,4 @@ func digest(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func userKey(username string) string      { return "user/" + username }
-func sessionKey(token string) string      { return "session/" + digest(token) }
-func vehicleTokenKey(token string) string { return "vtoken/" + digest(token) }
+func userKey(username string) string { return "user/" + username }

@@ -92,6 +92,23 @@ func TestVehicleTokens(t *testing.T) {
 	if _, err := s.Vehicle(tok); !errors.Is(err, ErrBadToken) {
 		t.Fatalf("revoked: %v", err)
 	}
+	if err := s.SetVehicleToken("xe-01", tok); !errors.Is(err, ErrRevoked) {
+		t.Fatalf("a revoked token registered again: %v", err)
+	}
+	a, _ := s.IssueVehicleToken("xe-02")
+	b, _ := s.IssueVehicleToken("xe-02")
+	c, _ := s.IssueVehicleToken("xe-03")
+	if n, err := s.RevokeVehicle("xe-02"); err != nil || n != 2 {
+		t.Fatalf("revoke vehicle: %d %v", n, err)
+	}
+	for _, tk := range []string{a, b} {
+		if _, err := s.Vehicle(tk); !errors.Is(err, ErrBadToken) {
+			t.Fatalf("revoked vehicle token works: %v", err)
+		}
+	}
+	if id, err := s.Vehicle(c); err != nil || id != "xe-03" {
+		t.Fatalf("another vehicle's token was revoked: %v", err)
+	}
 	if err := s.PutUser(User{Username: "X bad"}, "password1"); !errors.Is(err, ErrBadUser) {
 		t.Fatalf("bad username: %v", err)
 	}

@@ -125,6 +125,20 @@ func (s *Server) Statuses() map[string]Status {
 	return out
 }
 
+// Disconnect drops a vehicle's current connection (its credentials were
+// revoked); it reconnects only with a valid token.
+func (s *Server) Disconnect(id string) {
+	s.mu.Lock()
+	var c *conn
+	if v := s.vehicles[id]; v != nil {
+		c = v.conn
+	}
+	s.mu.Unlock()
+	if c != nil {
+		c.close(websocket.ClosePolicyViolation, "credentials revoked")
+	}
+}
+
 // Close drops every connection, refuses new ones, and waits until every
 // connection's goroutines have ended.
 func (s *Server) Close() {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"fieldwatch/hub/access"
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/relay"
@@ -39,10 +40,16 @@ func (h *Hub) handleLogin(w http.ResponseWriter, r *http.Request) {
 	token, u, sess, err := h.auth.Login(req.Username, req.Password, clientIP(r), r.UserAgent())
 	if err != nil {
 		h.log.Warn("login failed", "username", req.Username, "ip", clientIP(r), "err", err)
+		who := auth.User{Username: req.Username}
+		if acct, uerr := h.auth.User(req.Username); uerr == nil {
+			who.Unit = acct.Unit
+		}
+		h.audit(r, who, "auth.login_failed", req.Username, classify(err).code)
 		writeError(w, r, h.log, err)
 		return
 	}
 	h.log.Info("login", "username", u.Username, "ip", clientIP(r))
+	h.audit(r, u, "auth.login", u.Username, r.UserAgent())
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", Expires: sess.Expires,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.cfg.HTTP.TLSCert != "",
@@ -55,6 +62,7 @@ func (h *Hub) handleLogout(w http.ResponseWriter, r *http.Request, u auth.User) 
 		writeError(w, r, h.log, err)
 		return
 	}
+	h.audit(r, u, "auth.logout", u.Username, "")
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 }
@@ -96,10 +104,17 @@ type simView struct {
 	LinkUp bool `json:"link_up"`
 }
 
-func (h *Hub) vehicleViews() ([]vehicleView, error) {
-	vehicles, err := h.fleet.List()
+// vehicleViews lists the vehicles u sees.
+func (h *Hub) vehicleViews(u auth.User) ([]vehicleView, error) {
+	all, err := h.fleet.List()
 	if err != nil {
 		return nil, err
+	}
+	var vehicles []fleet.Vehicle
+	for _, v := range all {
+		if access.Sees(h.units, u.Subject(), v.Unit) {
+			vehicles = append(vehicles, v)
+		}
 	}
 	stats := map[relay.Key]relay.StreamStats{}
 	for _, s := range h.relay.Stats() {
@@ -138,7 +153,7 @@ func (h *Hub) vehicleView(v fleet.Vehicle, stats map[relay.Key]relay.StreamStats
 }
 
 func (h *Hub) handleVehicles(w http.ResponseWriter, r *http.Request, u auth.User) {
-	views, err := h.vehicleViews()
+	views, err := h.vehicleViews(u)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
@@ -147,7 +162,7 @@ func (h *Hub) handleVehicles(w http.ResponseWriter, r *http.Request, u auth.User
 }
 
 func (h *Hub) handleVehicle(w http.ResponseWriter, r *http.Request, u auth.User) {
-	v, err := h.fleet.Get(r.PathValue("id"))
+	v, err := h.fleet.Get(r.PathValue("vehicle"))
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
@@ -181,6 +196,9 @@ func (h *Hub) handleStreams(w http.ResponseWriter, r *http.Request, u auth.User)
 	all := h.relay.Stats()
 	out := make([]streamView, 0, len(all))
 	for _, s := range all {
+		if !h.sees(u, s.Vehicle) {
+			continue
+		}
 		out = append(out, streamView{
 			Vehicle: s.Vehicle, Camera: s.Camera, Live: s.Live, Publishing: s.Publishing, Viewers: s.Viewers,
 			BitrateKbps: s.BitrateKbps, FPS: s.FPS, LossPct: s.LossPct, LatencyMs: s.LatencyMs,
@@ -208,6 +226,9 @@ func (h *Hub) handleSimLink(w http.ResponseWriter, r *http.Request, u auth.User)
 	}
 	if req.Up == nil {
 		writeError(w, r, h.log, fmt.Errorf("%w: \"up\" is required", errBadRequest))
+		return
+	}
+	if !h.allowVehicle(w, r, u, access.SimLink, req.Vehicle) {
 		return
 	}
 	if err := h.demo.SetLink(req.Vehicle, *req.Up); err != nil {

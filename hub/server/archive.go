@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"fieldwatch/hub/access"
 	"fieldwatch/hub/alerts"
 	"fieldwatch/hub/archive"
 	"fieldwatch/hub/audit"
@@ -23,12 +24,10 @@ const (
 	maxPlay   = 6 * time.Hour
 )
 
-// archiveCamera checks the path's camera and that u may see the archive.
+// archiveCamera checks the path's camera (the guard has checked the user's
+// role and scope).
 func (h *Hub) archiveCamera(r *http.Request, u auth.User) (string, string, error) {
 	v, c := r.PathValue("vehicle"), r.PathValue("camera")
-	if u.HasRole(auth.RoleCrew) && !u.HasRole(auth.RoleAdmin, auth.RoleLeader, auth.RoleDuty, auth.RoleSurveillance) {
-		return v, c, fmt.Errorf("%w: field crews do not browse the archive", errForbidden)
-	}
 	if _, _, err := h.fleet.Camera(v, c); err != nil {
 		return v, c, err
 	}
@@ -122,25 +121,27 @@ type holdRequest struct {
 }
 
 func (h *Hub) handleHolds(w http.ResponseWriter, r *http.Request, u auth.User) {
-	holds, err := h.archive.Holds()
+	all, err := h.archive.Holds()
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
 	}
-	if holds == nil {
-		holds = []archive.Hold{}
+	holds := []archive.Hold{}
+	for _, hd := range all {
+		if h.sees(u, hd.Vehicle) {
+			holds = append(holds, hd)
+		}
 	}
 	writeJSON(w, http.StatusOK, holds)
 }
 
 func (h *Hub) handleAddHold(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if !u.HasRole(auth.RoleAdmin, auth.RoleLeader, auth.RoleDuty) {
-		writeError(w, r, h.log, fmt.Errorf("%w: legal holds are placed by leaders and duty officers", errForbidden))
-		return
-	}
 	var req holdRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		writeError(w, r, h.log, err)
+		return
+	}
+	if !h.allowVehicle(w, r, u, access.HoldPlace, req.Vehicle) {
 		return
 	}
 	if _, _, err := h.fleet.Camera(req.Vehicle, req.Camera); err != nil {
@@ -158,11 +159,15 @@ func (h *Hub) handleAddHold(w http.ResponseWriter, r *http.Request, u auth.User)
 }
 
 func (h *Hub) handleRemoveHold(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if !u.HasRole(auth.RoleAdmin, auth.RoleLeader) {
-		writeError(w, r, h.log, fmt.Errorf("%w: only leaders lift legal holds", errForbidden))
+	held, err := h.archive.Hold(r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, h.log, err)
 		return
 	}
-	hold, err := h.archive.RemoveHold(r.PathValue("id"))
+	if !h.allowVehicle(w, r, u, access.HoldLift, held.Vehicle) {
+		return
+	}
+	hold, err := h.archive.RemoveHold(held.ID)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
@@ -193,6 +198,9 @@ func (h *Hub) handleTransfers(w http.ResponseWriter, r *http.Request, u auth.Use
 	}
 	out := make([]transferView, 0, len(days))
 	for _, d := range days {
+		if !h.sees(u, d.Vehicle) {
+			continue
+		}
 		tv := transferView{DayStats: d}
 		if v, err := h.fleet.Get(d.Vehicle); err == nil {
 			tv.Unit = v.Unit
@@ -206,22 +214,21 @@ func (h *Hub) handleTransfers(w http.ResponseWriter, r *http.Request, u auth.Use
 }
 
 func (h *Hub) handleAlerts(w http.ResponseWriter, r *http.Request, u auth.User) {
-	list, err := h.alerts.List(500, nil)
+	all, err := h.alerts.List(500, nil)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
 	}
-	if list == nil {
-		list = []alerts.Alert{}
+	list := []alerts.Alert{}
+	for _, a := range all {
+		if a.Vehicle == "" && u.Subject().Global() || a.Vehicle != "" && h.sees(u, a.Vehicle) {
+			list = append(list, a)
+		}
 	}
 	writeJSON(w, http.StatusOK, list)
 }
 
 func (h *Hub) handleAudit(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if !u.HasRole(auth.RoleAdmin) {
-		writeError(w, r, h.log, fmt.Errorf("%w: the audit log is for administrators", errForbidden))
-		return
-	}
 	q := audit.Query{User: r.URL.Query().Get("user"), Action: r.URL.Query().Get("action"), Object: r.URL.Query().Get("object")}
 	if s := r.URL.Query().Get("from"); s != "" {
 		t, err := parseTime(s, "from")

@@ -24,6 +24,7 @@ type Config struct {
 	// SessionTTL is how long a console login lasts.
 	SessionTTL time.Duration `yaml:"session_ttl"`
 	Archive    ArchiveConfig `yaml:"archive"`
+	Units      UnitsConfig   `yaml:"units"`
 	// Vehicles registered at start (more can be added through the API later).
 	Vehicles []VehicleConfig `yaml:"vehicles"`
 }
@@ -79,6 +80,21 @@ type ArchiveConfig struct {
 	SweepInterval time.Duration `yaml:"sweep_interval"`
 }
 
+// UnitsConfig is the organisation tree.
+type UnitsConfig struct {
+	// Levels name the tree's depths, root first; deeper units repeat the last name.
+	Levels []string `yaml:"levels"`
+	// Tree lists units created (or updated) at start, parents first.
+	Tree []UnitConfig `yaml:"tree"`
+}
+
+// UnitConfig is one unit; Parent is empty for a root.
+type UnitConfig struct {
+	ID     string `yaml:"id"`
+	Name   string `yaml:"name"`
+	Parent string `yaml:"parent"`
+}
+
 // VehicleConfig registers a vehicle with its device token.
 type VehicleConfig struct {
 	ID      string         `yaml:"id"`
@@ -113,6 +129,7 @@ func DefaultConfig() Config {
 		Control:    Control{HeartbeatInterval: time.Second, OfflineAfter: 3 * time.Second},
 		SessionTTL: 12 * time.Hour,
 		Archive:    ArchiveConfig{Retention: 366 * 24 * time.Hour, SweepInterval: time.Hour},
+		Units:      UnitsConfig{Levels: []string{"Tổng cục", "Cục", "Chi cục", "Đội"}, Tree: []UnitConfig{}},
 		Vehicles:   []VehicleConfig{},
 		WebRTC:     WebRTC{NAT1To1IPs: []string{}},
 	}

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
+	"fieldwatch/hub/access"
 	"fieldwatch/hub/archive"
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/relay"
+	"fieldwatch/hub/units"
 )
 
 // Errors of the HTTP layer.
@@ -20,7 +23,11 @@ var (
 	errNotFound    = errors.New("not found")
 	errUnsupported = errors.New("unsupported media type")
 	errDemoOnly    = errors.New("only in demo mode")
+	errConflict    = errors.New("conflict")
 )
+
+// timeFormat is how times are written in JSON built by hand.
+const timeFormat = time.RFC3339
 
 // apiError is what a client sees: a stable code and a readable message.
 type apiError struct {
@@ -40,7 +47,23 @@ func classify(err error) apiError {
 	case errors.Is(err, auth.ErrLocked):
 		return apiError{http.StatusTooManyRequests, "locked", "too many failed logins, try again later"}
 	case errors.Is(err, auth.ErrDisabled):
-		return apiError{http.StatusForbidden, "disabled", "account disabled"}
+		return apiError{http.StatusForbidden, "disabled", "account locked by an administrator"}
+	case errors.Is(err, auth.ErrExpired):
+		return apiError{http.StatusForbidden, "initial_password_expired", "the initial password was not changed within 30 days: the account is locked, ask an administrator"}
+	case errors.Is(err, auth.ErrMustChange):
+		return apiError{http.StatusForbidden, "password_change_required", "change your password first"}
+	case errors.Is(err, auth.ErrRetired):
+		return apiError{http.StatusConflict, "retired", "the account is retired"}
+	case errors.Is(err, auth.ErrWeakPassword):
+		return apiError{http.StatusBadRequest, "weak_password", err.Error()}
+	case errors.Is(err, auth.ErrUnknownUser):
+		return apiError{http.StatusNotFound, "unknown_user", err.Error()}
+	case errors.Is(err, auth.ErrBadUser), errors.Is(err, units.ErrInvalid), errors.Is(err, units.ErrUnknown):
+		return apiError{http.StatusBadRequest, "invalid", err.Error()}
+	case errors.Is(err, units.ErrInUse), errors.Is(err, errConflict):
+		return apiError{http.StatusConflict, "conflict", err.Error()}
+	case errors.Is(err, access.ErrDenied):
+		return apiError{http.StatusForbidden, "forbidden", err.Error()}
 	case errors.Is(err, auth.ErrNoSession):
 		return apiError{http.StatusUnauthorized, "unauthenticated", "not logged in or session expired"}
 	case errors.Is(err, auth.ErrBadToken):

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"fieldwatch/hub/access"
 	"fieldwatch/hub/auth"
 )
 
@@ -24,7 +25,10 @@ const (
 
 type ctxKey int
 
-const userKey ctxKey = 0
+const (
+	userKey ctxKey = iota
+	sessionKey
+)
 
 // bearer returns the token of an Authorization: Bearer header.
 func bearer(r *http.Request) string {
@@ -46,16 +50,86 @@ func userToken(r *http.Request) string {
 	return ""
 }
 
-// withUser authenticates a user (bearer token or session cookie).
-func (h *Hub) withUser(next func(w http.ResponseWriter, r *http.Request, u auth.User)) http.HandlerFunc {
+// guard authenticates a user route's caller (bearer token or session
+// cookie) and applies the access policy before the handler runs: the
+// role must allow the route's action, and the vehicle the route is about
+// must lie in the user's unit subtree. An account that must change its
+// password may do nothing else. Denials are audited.
+func (h *Hub) guard(rt route, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u, _, err := h.auth.Authenticate(userToken(r))
+		u, sess, err := h.auth.Authenticate(userToken(r))
 		if err != nil {
 			writeError(w, r, h.log, err)
 			return
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), userKey, u)), u)
+		if u.MustChange && rt.action != access.Self {
+			writeError(w, r, h.log, auth.ErrMustChange)
+			return
+		}
+		if err := access.Allow(u.Subject(), rt.action); err != nil {
+			h.deny(w, r, u, err)
+			return
+		}
+		if rt.scope != "" {
+			v, err := h.fleet.Get(r.PathValue(rt.scope))
+			if err != nil {
+				writeError(w, r, h.log, err)
+				return
+			}
+			if err := access.AllowIn(h.units, u.Subject(), rt.action, v.Unit); err != nil {
+				h.deny(w, r, u, err)
+				return
+			}
+		}
+		ctx := context.WithValue(r.Context(), userKey, u)
+		ctx = context.WithValue(ctx, sessionKey, sess)
+		next(w, r.WithContext(ctx))
 	}
+}
+
+// deny answers 403 and writes the denial to the audit log.
+func (h *Hub) deny(w http.ResponseWriter, r *http.Request, u auth.User, err error) {
+	h.audit(r, u, "access.denied", r.Method+" "+r.URL.Path, err.Error())
+	writeError(w, r, h.log, err)
+}
+
+// allowVehicle checks a vehicle named in a request body (or found through
+// another record) against the user's scope, auditing a denial.
+func (h *Hub) allowVehicle(w http.ResponseWriter, r *http.Request, u auth.User, a access.Action, vehicleID string) bool {
+	v, err := h.fleet.Get(vehicleID)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return false
+	}
+	if err := access.AllowIn(h.units, u.Subject(), a, v.Unit); err != nil {
+		h.deny(w, r, u, err)
+		return false
+	}
+	return true
+}
+
+// sees reports whether u's scope covers a vehicle (for filtering lists).
+func (h *Hub) sees(u auth.User, vehicleID string) bool {
+	v, err := h.fleet.Get(vehicleID)
+	return err == nil && access.Sees(h.units, u.Subject(), v.Unit)
+}
+
+// asUser adapts a handler that takes the user the guard let in.
+func (h *Hub) asUser(fn userHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, ok := r.Context().Value(userKey).(auth.User)
+		if !ok {
+			writeError(w, r, h.log, auth.ErrNoSession)
+			return
+		}
+		fn(w, r, u)
+	}
+}
+
+// sessionOfRequest returns the session the guard found.
+func sessionOfRequest(r *http.Request) auth.Session {
+	s, _ := r.Context().Value(sessionKey).(auth.Session)
+	return s
 }
 
 // decodeJSON reads a bounded, strict JSON body.

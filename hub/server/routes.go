@@ -5,6 +5,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"fieldwatch/hub/access"
+	"fieldwatch/hub/auth"
 	"fieldwatch/hub/console"
 	"fieldwatch/mobile"
 )
@@ -18,66 +20,112 @@ const (
 )
 
 // route is one entry of the hub's HTTP surface. The table is also the
-// source for the API description and the authorisation tests.
+// source for the API description and the authorisation matrix test.
 type route struct {
 	method  string
 	pattern string
 	access  string
+	// action is what a user route does, checked against the user's roles
+	// before the handler runs.
+	action access.Action
+	// scope names the path parameter holding the vehicle the route is
+	// about; the user must see that vehicle's unit. Routes without one
+	// filter what they return, or check the unit named in their body.
+	scope   string
 	summary string
 	handler http.HandlerFunc
 }
 
+type userHandler func(w http.ResponseWriter, r *http.Request, u auth.User)
+
+func public(method, pattern, summary string, h http.HandlerFunc) route {
+	return route{method: method, pattern: pattern, access: accessPublic, summary: summary, handler: h}
+}
+
+func vehicle(method, pattern, summary string, h http.HandlerFunc) route {
+	return route{method: method, pattern: pattern, access: accessVehicle, summary: summary, handler: h}
+}
+
+func (h *Hub) user(method, pattern string, a access.Action, scope, summary string, fn userHandler) route {
+	return route{method: method, pattern: pattern, access: accessUser, action: a, scope: scope, summary: summary, handler: h.asUser(fn)}
+}
+
 func (h *Hub) routes() []route {
-	return []route{
-		{"GET", "/healthz", accessPublic, "Health: 200 while serving", h.handleHealth},
-		{"GET", "/metrics", accessPublic, "Prometheus metrics", promhttp.HandlerFor(h.metrics, promhttp.HandlerOpts{}).ServeHTTP},
+	rs := []route{
+		public("GET", "/healthz", "Health: 200 while serving", h.handleHealth),
+		public("GET", "/metrics", "Prometheus metrics", promhttp.HandlerFor(h.metrics, promhttp.HandlerOpts{}).ServeHTTP),
 
-		{"POST", "/whip/{vehicle}/{camera}", accessVehicle, "WHIP ingest of one camera", h.handleWHIP},
-		{"PATCH", "/whip/{vehicle}/{camera}/{session}", accessVehicle, "WHIP ICE restart", h.handleSession(true)},
-		{"DELETE", "/whip/{vehicle}/{camera}/{session}", accessVehicle, "WHIP session end", h.handleSession(true)},
-		{"OPTIONS", "/whip/{vehicle}/{camera}", accessPublic, "CORS preflight", h.handleOptions},
-		{"OPTIONS", "/whip/{vehicle}/{camera}/{session}", accessPublic, "CORS preflight", h.handleOptions},
-		{"POST", "/whep/{vehicle}/{camera}", accessUser, "WHEP playback of one camera", h.handleWHEP},
-		{"PATCH", "/whep/{vehicle}/{camera}/{session}", accessUser, "WHEP ICE restart", h.handleSession(false)},
-		{"DELETE", "/whep/{vehicle}/{camera}/{session}", accessUser, "WHEP session end", h.handleSession(false)},
-		{"OPTIONS", "/whep/{vehicle}/{camera}", accessPublic, "CORS preflight", h.handleOptions},
-		{"OPTIONS", "/whep/{vehicle}/{camera}/{session}", accessPublic, "CORS preflight", h.handleOptions},
+		vehicle("POST", "/whip/{vehicle}/{camera}", "WHIP ingest of one camera", h.handleWHIP),
+		vehicle("PATCH", "/whip/{vehicle}/{camera}/{session}", "WHIP ICE restart", h.handleSession(true)),
+		vehicle("DELETE", "/whip/{vehicle}/{camera}/{session}", "WHIP session end", h.handleSession(true)),
+		public("OPTIONS", "/whip/{vehicle}/{camera}", "CORS preflight", h.handleOptions),
+		public("OPTIONS", "/whip/{vehicle}/{camera}/{session}", "CORS preflight", h.handleOptions),
+		h.user("POST", "/whep/{vehicle}/{camera}", access.LiveView, "vehicle", "WHEP playback of one camera", h.handleWHEP),
+		h.user("PATCH", "/whep/{vehicle}/{camera}/{session}", access.LiveView, "vehicle", "WHEP ICE restart", h.handleViewerSession),
+		h.user("DELETE", "/whep/{vehicle}/{camera}/{session}", access.LiveView, "vehicle", "WHEP session end", h.handleViewerSession),
+		public("OPTIONS", "/whep/{vehicle}/{camera}", "CORS preflight", h.handleOptions),
+		public("OPTIONS", "/whep/{vehicle}/{camera}/{session}", "CORS preflight", h.handleOptions),
 
-		{"GET", "/control/v1/ws", accessVehicle, "Vehicle control channel (WebSocket)", h.control.ServeHTTP},
+		vehicle("GET", "/control/v1/ws", "Vehicle control channel (WebSocket)", h.control.ServeHTTP),
 
-		{"POST", "/api/v1/auth/login", accessPublic, "Log in: returns a bearer token and sets the session cookie", h.handleLogin},
-		{"POST", "/api/v1/auth/logout", accessUser, "Log out: revokes the session", h.withUser(h.handleLogout)},
-		{"GET", "/api/v1/me", accessUser, "The logged-in user", h.withUser(h.handleMe)},
-		{"GET", "/api/v1/openapi.json", accessPublic, "This API's OpenAPI 3 description", h.handleOpenAPI},
-		{"GET", "/api/v1/info", accessPublic, "Hub name, version, demo mode", h.handleInfo},
-		{"GET", "/api/v1/vehicles", accessUser, "Vehicles with cameras, online state and last telemetry", h.withUser(h.handleVehicles)},
-		{"GET", "/api/v1/vehicles/{id}", accessUser, "One vehicle", h.withUser(h.handleVehicle)},
-		{"GET", "/api/v1/streams", accessUser, "Live streams with relay statistics", h.withUser(h.handleStreams)},
+		public("POST", "/api/v1/auth/login", "Log in: returns a bearer token and sets the session cookie", h.handleLogin),
+		h.user("POST", "/api/v1/auth/logout", access.Self, "", "Log out: revokes the session", h.handleLogout),
+		h.user("GET", "/api/v1/me", access.Self, "", "The logged-in user", h.handleMe),
+		h.user("POST", "/api/v1/me/password", access.Self, "", "Change one's own password (ends one's other sessions)", h.handleChangePassword),
+		h.user("GET", "/api/v1/sessions", access.Self, "", "One's open sessions (administrator: ?user=NAME or everyone's)", h.handleSessions),
+		h.user("DELETE", "/api/v1/sessions/{id}", access.Self, "", "End a session (one's own; the administrator any)", h.handleRevokeSession),
+		public("GET", "/api/v1/openapi.json", "This API's OpenAPI 3 description", h.handleOpenAPI),
+		public("GET", "/api/v1/info", "Hub name, version, demo mode", h.handleInfo),
 
-		{"PUT", "/api/v1/sync/key", accessVehicle, "Vehicle: register its segment-signing public key (first use; a different key is refused)", h.handleSyncKey},
-		{"HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", accessVehicle, "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", h.handleSyncHead},
-		{"PATCH", "/api/v1/sync/{vehicle}/{camera}/{seq}", accessVehicle, "Vehicle: append a segment's bytes from Upload-Offset; verified and archived when whole", h.handleSyncPatch},
-		{"POST", "/api/v1/sync/{vehicle}/{camera}/{seq}/lost", accessVehicle, "Vehicle: report a segment overwritten before sync (its signed manifest)", h.handleSyncLost},
+		h.user("GET", "/api/v1/units", access.UnitsView, "", "Units: one's own subtree (administrator: all)", h.handleUnits),
+		h.user("POST", "/api/v1/units", access.UnitsAdmin, "", "Create a unit", h.handlePutUnit),
+		h.user("PUT", "/api/v1/units/{id}", access.UnitsAdmin, "", "Rename or move a unit", h.handlePutUnit),
+		h.user("DELETE", "/api/v1/units/{id}", access.UnitsAdmin, "", "Delete an empty unit", h.handleDeleteUnit),
+		h.user("GET", "/api/v1/users", access.UsersView, "", "Accounts of one's subtree (administrator: all)", h.handleUsers),
+		h.user("POST", "/api/v1/users", access.UsersAdmin, "", "Create an account with an initial password (changed at first login)", h.handleCreateUser),
+		h.user("PUT", "/api/v1/users/{username}", access.UsersAdmin, "", "Change an account's name, unit or roles", h.handleUpdateUser),
+		h.user("POST", "/api/v1/users/{username}/lock", access.UsersAdmin, "", "Lock an account (ends its sessions)", h.handleUserOp),
+		h.user("POST", "/api/v1/users/{username}/unlock", access.UsersAdmin, "", "Unlock an account", h.handleUserOp),
+		h.user("POST", "/api/v1/users/{username}/retire", access.UsersAdmin, "", "Retire an account for good", h.handleUserOp),
+		h.user("POST", "/api/v1/users/{username}/password", access.UsersAdmin, "", "Reset an account's password (a new initial password)", h.handleUserOp),
 
-		{"GET", "/api/v1/archive/{vehicle}/{camera}/timeline", accessUser, "Archive: covered ranges and explained gaps in [from, to)", h.withUser(h.handleTimeline)},
-		{"GET", "/api/v1/archive/{vehicle}/{camera}/play", accessUser, "Archive: one fragmented MP4 of [start, start+duration) for a <video> (X-Fieldwatch-Pieces maps it to wall-clock time)", h.withUser(h.handlePlay)},
-		{"GET", "/api/v1/archive/{vehicle}/{camera}/export", accessUser, "Archive: evidence bundle (zip: clip, signed segments, manifest; check with fieldwatch verify)", h.withUser(h.handleExport)},
-		{"GET", "/api/v1/archive/{vehicle}/{camera}/segments", accessUser, "Archive: segment records (manifests) in [start, start+duration)", h.withUser(h.handleSegments)},
-		{"GET", "/api/v1/archive/holds", accessUser, "Archive: legal holds", h.withUser(h.handleHolds)},
-		{"POST", "/api/v1/archive/holds", accessUser, "Archive: place a legal hold on a range (leader, duty)", h.withUser(h.handleAddHold)},
-		{"DELETE", "/api/v1/archive/holds/{id}", accessUser, "Archive: lift a legal hold (leader)", h.withUser(h.handleRemoveHold)},
-		{"GET", "/api/v1/archive/transfers", accessUser, "Archive: per-vehicle transfer statistics of a day (Decision 3035, Appendix I)", h.withUser(h.handleTransfers)},
-		{"GET", "/api/v1/alerts", accessUser, "Alerts: tampering, storage, lost recordings", h.withUser(h.handleAlerts)},
-		{"GET", "/api/v1/audit", accessUser, "Audit log search (administrator)", h.withUser(h.handleAudit)},
-		{"POST", "/api/v1/sim/link", accessDemo, "Demo: cut or restore a simulated vehicle's link", h.withUser(h.handleSimLink)},
+		h.user("GET", "/api/v1/vehicles", access.FleetView, "", "Vehicles with cameras, online state and last telemetry", h.handleVehicles),
+		h.user("GET", "/api/v1/vehicles/{vehicle}", access.FleetView, "vehicle", "One vehicle", h.handleVehicle),
+		h.user("POST", "/api/v1/vehicles/{vehicle}/credentials", access.VehiclesAdmin, "vehicle", "Issue a new device token for a vehicle (shown once)", h.handleIssueCredential),
+		h.user("DELETE", "/api/v1/vehicles/{vehicle}/credentials", access.VehiclesAdmin, "vehicle", "Revoke every device token of a vehicle", h.handleRevokeCredentials),
+		h.user("GET", "/api/v1/streams", access.FleetView, "", "Live streams with relay statistics", h.handleStreams),
+
+		vehicle("PUT", "/api/v1/sync/key", "Vehicle: register its segment-signing public key (first use; a different key is refused)", h.handleSyncKey),
+		vehicle("HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", h.handleSyncHead),
+		vehicle("PATCH", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: append a segment's bytes from Upload-Offset; verified and archived when whole", h.handleSyncPatch),
+		vehicle("POST", "/api/v1/sync/{vehicle}/{camera}/{seq}/lost", "Vehicle: report a segment overwritten before sync (its signed manifest)", h.handleSyncLost),
+
+		h.user("GET", "/api/v1/archive/{vehicle}/{camera}/timeline", access.ArchiveView, "vehicle", "Archive: covered ranges and explained gaps in [from, to)", h.handleTimeline),
+		h.user("GET", "/api/v1/archive/{vehicle}/{camera}/play", access.ArchiveView, "vehicle", "Archive: one fragmented MP4 of [start, start+duration) for a <video> (X-Fieldwatch-Pieces maps it to wall-clock time)", h.handlePlay),
+		h.user("GET", "/api/v1/archive/{vehicle}/{camera}/export", access.ArchiveExport, "vehicle", "Archive: evidence bundle (zip: clip, signed segments, manifest; check with fieldwatch verify)", h.handleExport),
+		h.user("GET", "/api/v1/archive/{vehicle}/{camera}/segments", access.ArchiveView, "vehicle", "Archive: segment records (manifests) in [start, start+duration)", h.handleSegments),
+		h.user("GET", "/api/v1/archive/holds", access.ArchiveView, "", "Archive: legal holds on vehicles one sees", h.handleHolds),
+		h.user("POST", "/api/v1/archive/holds", access.HoldPlace, "", "Archive: place a legal hold on a range (leader, duty)", h.handleAddHold),
+		h.user("DELETE", "/api/v1/archive/holds/{id}", access.HoldLift, "", "Archive: lift a legal hold (leader)", h.handleRemoveHold),
+		h.user("GET", "/api/v1/archive/transfers", access.TransfersView, "", "Archive: per-vehicle transfer statistics of a day (Decision 3035, Appendix I)", h.handleTransfers),
+		h.user("GET", "/api/v1/alerts", access.AlertsView, "", "Alerts: tampering, storage, lost recordings", h.handleAlerts),
+		h.user("GET", "/api/v1/audit", access.AuditRead, "", "Audit log search (administrator)", h.handleAudit),
+		h.user("GET", "/api/v1/audit/export", access.AuditRead, "", "Audit log export as JSON lines, with the chain's check (administrator)", h.handleAuditExport),
 	}
+	demo := h.user("POST", "/api/v1/sim/link", access.SimLink, "", "Demo: cut or restore a simulated vehicle's link", h.handleSimLink)
+	demo.access = accessDemo
+	return append(rs, demo)
 }
 
 // Handler returns the hub's HTTP handler.
 func (h *Hub) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range h.routes() {
-		mux.HandleFunc(rt.method+" "+rt.pattern, rt.handler)
+		next := rt.handler
+		if rt.access == accessUser || rt.access == accessDemo {
+			next = h.guard(rt, next)
+		}
+		mux.HandleFunc(rt.method+" "+rt.pattern, next)
 	}
 	mux.Handle("GET /", console.Handler())
 	mux.Handle("GET /m/", mobile.Handler())

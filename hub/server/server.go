@@ -25,6 +25,7 @@ import (
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/relay"
 	"fieldwatch/hub/store"
+	"fieldwatch/hub/units"
 )
 
 // Version is the software version reported by the API.
@@ -57,6 +58,7 @@ type Hub struct {
 	demo    *DemoHooks
 	db      *store.DB
 	auth    *auth.Service
+	units   *units.Tree
 	fleet   *fleet.Fleet
 	relay   *relay.Relay
 	control *control.Server
@@ -105,6 +107,16 @@ func New(opts Options) (*Hub, error) {
 		return nil, err
 	}
 	h.auth = auth.New(db, auth.Params{SessionTTL: cfg.SessionTTL})
+	if h.units, err = units.Open(db, cfg.Units.Levels); err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, u := range cfg.Units.Tree {
+		if err := h.units.Put(units.Unit(u)); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("hub config: unit %s: %w", u.ID, err)
+		}
+	}
 	h.fleet = fleet.New(db)
 	if err := h.registerVehicles(); err != nil {
 		db.Close()
@@ -158,7 +170,9 @@ func (h *Hub) registerVehicles() error {
 		if err := h.fleet.Put(v.fleet()); err != nil {
 			return fmt.Errorf("register vehicle %s: %w", v.ID, err)
 		}
-		if err := h.auth.SetVehicleToken(v.ID, v.Token); err != nil {
+		if err := h.auth.SetVehicleToken(v.ID, v.Token); errors.Is(err, auth.ErrRevoked) {
+			h.log.Warn("configured vehicle token was revoked; the vehicle needs a new one", "vehicle", v.ID)
+		} else if err != nil {
 			return fmt.Errorf("register vehicle %s token: %w", v.ID, err)
 		}
 	}
@@ -187,6 +201,9 @@ func (h *Hub) bootstrapAdmin(password string) error {
 
 // Auth gives the account service (demo seeding, admin tools).
 func (h *Hub) Auth() *auth.Service { return h.auth }
+
+// Units gives the unit tree (demo seeding, admin tools).
+func (h *Hub) Units() *units.Tree { return h.units }
 
 // Fleet gives the vehicle register.
 func (h *Hub) Fleet() *fleet.Fleet { return h.fleet }

@@ -23,19 +23,36 @@ const (
 // newTestHub starts a hub with two vehicles and a duty officer.
 func newTestHub(t *testing.T) (*Hub, *httptest.Server) {
 	t.Helper()
+	return newTestHubWith(t, nil)
+}
+
+// newTestHubWith lets a test change the options (demo hooks) first.
+func newTestHubWith(t *testing.T, mod func(*Options)) (*Hub, *httptest.Server) {
+	t.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir = t.TempDir()
 	cfg.WebRTC.LoopbackOnly = true
+	cfg.Units.Tree = []UnitConfig{
+		{ID: "tong-cuc", Name: "Tổng cục"},
+		{ID: "cuc", Name: "Cục", Parent: "tong-cuc"},
+		{ID: "cc-a", Name: "Chi cục A", Parent: "cuc"},
+		{ID: "doi-a", Name: "Đội A", Parent: "cc-a"},
+		{ID: "cc-b", Name: "Chi cục B", Parent: "cuc"},
+	}
 	cfg.Vehicles = []VehicleConfig{
 		{ID: "xe-01", Name: "Xe 01", Unit: "cc-a", Token: tokenXe01, Cameras: []CameraConfig{{ID: "cam1", Name: "Trước"}}},
 		{ID: "xe-02", Name: "Xe 02", Unit: "cc-b", Token: tokenXe02, Cameras: []CameraConfig{{ID: "cam1", Name: "Trước"}}},
 	}
-	h, err := New(Options{Config: cfg})
+	opts := Options{Config: cfg}
+	if mod != nil {
+		mod(&opts)
+	}
+	h, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.auth = auth.New(h.db, auth.Params{BcryptCost: bcrypt.MinCost})
-	if err := h.auth.PutUser(auth.User{Username: "trucban", Name: "Trực ban", Unit: "cc-a", Roles: []string{auth.RoleDuty}}, password); err != nil {
+	if err := h.auth.PutUser(auth.User{Username: "trucban", Name: "Trực ban", Unit: "cuc", Roles: []string{auth.RoleDuty}}, password); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h.Handler())

@@ -47,15 +47,13 @@ func (h *Hub) vehicleFor(r *http.Request) (relay.Key, error) {
 	return k, nil
 }
 
-// viewerFor authenticates a user allowed to watch the path's camera.
+// viewerFor returns the stream a viewer route is about; the guard has
+// authenticated the user and checked the vehicle against the user's scope.
 func (h *Hub) viewerFor(r *http.Request) (relay.Key, auth.User, error) {
 	k := relay.Key{Vehicle: r.PathValue("vehicle"), Camera: r.PathValue("camera")}
-	u, _, err := h.auth.Authenticate(userToken(r))
-	if err != nil {
-		return k, u, err
-	}
-	if !u.HasRole(auth.RoleAdmin, auth.RoleLeader, auth.RoleDuty, auth.RoleSurveillance, auth.RoleCrew) {
-		return k, u, errForbidden
+	u, ok := r.Context().Value(userKey).(auth.User)
+	if !ok {
+		return k, u, auth.ErrNoSession
 	}
 	if _, _, err := h.fleet.Camera(k.Vehicle, k.Camera); err != nil {
 		return k, u, err
@@ -85,7 +83,7 @@ func (h *Hub) handleWHIP(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleWHEP: POST /whep/{vehicle}/{camera}, a user watches a camera.
-func (h *Hub) handleWHEP(w http.ResponseWriter, r *http.Request) {
+func (h *Hub) handleWHEP(w http.ResponseWriter, r *http.Request, _ auth.User) {
 	corsWHIP(w)
 	k, u, err := h.viewerFor(r)
 	if err != nil {
@@ -103,6 +101,7 @@ func (h *Hub) handleWHEP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log.Info("live view", "user", u.Username, "stream", k.String(), "session", id, "ip", clientIP(r))
+	h.audit(r, u, "live.view", k.Vehicle+"/"+k.Camera, "session "+id)
 	writeSDP(w, "/whep/"+k.Vehicle+"/"+k.Camera+"/"+id, id, answer)
 }
 
@@ -123,6 +122,11 @@ func (h *Hub) sessionOf(r *http.Request, k relay.Key) (string, error) {
 		return "", relay.ErrNoSession
 	}
 	return id, nil
+}
+
+// handleViewerSession serves PATCH and DELETE of a WHEP session.
+func (h *Hub) handleViewerSession(w http.ResponseWriter, r *http.Request, _ auth.User) {
+	h.handleSession(false)(w, r)
 }
 
 // handleSession serves PATCH (ICE restart) and DELETE of WHIP and WHEP sessions.

@@ -154,6 +154,9 @@ func (d *Demo) start(ctx context.Context, opts Options) error {
 		return err
 	}
 	d.hub = hub
+	if err := d.seedUnits(); err != nil {
+		return err
+	}
 	if err := d.seedAccounts(opts.Password); err != nil {
 		return err
 	}

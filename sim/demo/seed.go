@@ -4,11 +4,13 @@ import (
 	"fmt"
 
 	"fieldwatch/hub/auth"
+	"fieldwatch/hub/units"
 )
 
-// Demo units: a provincial customs department with two border branches.
-// Vehicles alternate between the branches.
+// Demo units: a provincial customs department with two border branches,
+// under the General Department. Vehicles alternate between the branches.
 const (
+	unitRoot     = "tong-cuc-hai-quan"
 	unitDept     = "cuc-hq-lang-son"
 	unitHuuNghi  = "cc-huu-nghi"
 	unitDongDang = "cc-dong-dang"
@@ -23,6 +25,21 @@ func unitOf(i int) string {
 
 func vehicleName(i int) string {
 	return fmt.Sprintf("Xe chỉ huy %02d", i)
+}
+
+// seedUnits creates the unit tree.
+func (d *Demo) seedUnits() error {
+	for _, u := range []units.Unit{
+		{ID: unitRoot, Name: "Tổng cục Hải quan"},
+		{ID: unitDept, Name: "Cục Hải quan tỉnh Lạng Sơn", Parent: unitRoot},
+		{ID: unitHuuNghi, Name: "Chi cục Hải quan cửa khẩu Hữu Nghị", Parent: unitDept},
+		{ID: unitDongDang, Name: "Chi cục Hải quan ga Đồng Đăng", Parent: unitDept},
+	} {
+		if err := d.hub.Units().Put(u); err != nil {
+			return fmt.Errorf("demo: seed unit %s: %w", u.ID, err)
+		}
+	}
+	return nil
 }
 
 // seedAccounts creates one account per role (and per branch for field

@@ -1,0 +1,92 @@
+package auth
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Password policy, after OWASP ASVS 4 (2.1): length is what counts, not
+// composition rules; bcrypt reads at most 72 bytes.
+const (
+	minPassword = 12 // characters
+	maxPassword = 72 // bytes
+)
+
+// LockInitialPassword is the lock reason of the 30-day rule.
+const LockInitialPassword = "initial_password_expired"
+
+// common are passwords refused whatever their length.
+var common = []string{"123456789012", "password1234", "matkhau12345", "qwertyuiop12", "111111111111", "abc123456789", "haiquan12345"}
+
+// CheckPassword tells whether a password may be chosen by username.
+func CheckPassword(username, password string) error {
+	n := utf8.RuneCountInString(password)
+	switch {
+	case n < minPassword:
+		return fmt.Errorf("%w: at least %d characters", ErrWeakPassword, minPassword)
+	case len(password) > maxPassword:
+		return fmt.Errorf("%w: at most %d bytes", ErrWeakPassword, maxPassword)
+	case username != "" && strings.Contains(strings.ToLower(password), strings.ToLower(username)):
+		return fmt.Errorf("%w: must not contain the username", ErrWeakPassword)
+	case slices.Contains(common, strings.ToLower(password)):
+		return fmt.Errorf("%w: too common", ErrWeakPassword)
+	case strings.Count(password, password[:1]) == len(password):
+		return fmt.Errorf("%w: one repeated character", ErrWeakPassword)
+	}
+	return nil
+}
+
+// ChangePassword replaces a user's own password after checking the old
+// one; it lifts MustChange and ends every other session of the account.
+// keepSession is the digest (Session.ID) of the session that asked.
+func (s *Service) ChangePassword(username, oldPassword, newPassword, keepSession string) error {
+	u, err := s.User(username)
+	if err != nil {
+		return err
+	}
+	if bcrypt.CompareHashAndPassword(u.Hash, []byte(oldPassword)) != nil {
+		s.fail(username, s.p.Now())
+		return ErrBadCredentials
+	}
+	if oldPassword == newPassword {
+		return fmt.Errorf("%w: the new password must differ from the old one", ErrWeakPassword)
+	}
+	if err := s.setPassword(username, newPassword, false); err != nil {
+		return err
+	}
+	return s.revokeSessions(username, keepSession)
+}
+
+// ResetPassword is an administrator setting a new initial password: the
+// user must change it at the next login, within InitialPasswordTTL, and
+// every session of the account ends. A lock of the 30-day rule is lifted.
+func (s *Service) ResetPassword(username, newPassword string) error {
+	if err := s.setPassword(username, newPassword, true); err != nil {
+		return err
+	}
+	return s.revokeSessions(username, "")
+}
+
+func (s *Service) setPassword(username, password string, mustChange bool) error {
+	if err := CheckPassword(username, password); err != nil {
+		return err
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), s.p.BcryptCost)
+	if err != nil {
+		return fmt.Errorf("auth: hash password: %w", err)
+	}
+	return s.update(username, func(u *User) error {
+		if u.Retired {
+			return ErrRetired
+		}
+		u.Hash, u.PasswordSet, u.MustChange = h, s.p.Now(), mustChange
+		if u.LockReason == LockInitialPassword {
+			u.Locked, u.LockReason = false, ""
+		}
+		return nil
+	})
+}

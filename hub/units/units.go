@@ -1,0 +1,191 @@
+// Package units keeps the hub's organisation tree: General Department >
+// Department > Branch > Team, to any depth, with level names that are
+// configuration, not code (the customs organisation is reorganised from
+// time to time). Everything a user may see or do is scoped to a subtree of
+// this tree; Within is the question every access check asks.
+package units
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"sync"
+
+	"fieldwatch/hub/store"
+)
+
+// Errors.
+var (
+	ErrUnknown = errors.New("units: unknown unit")
+	ErrInvalid = errors.New("units: invalid unit")
+	ErrInUse   = errors.New("units: unit still has sub-units")
+)
+
+// Unit is one node of the tree. Parent is empty for a root.
+type Unit struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Parent string `json:"parent"`
+}
+
+// DefaultLevels name the depths of the tree, root first.
+var DefaultLevels = []string{"Tổng cục", "Cục", "Chi cục", "Đội"}
+
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// Tree is the unit tree, cached in memory and stored in the hub database.
+type Tree struct {
+	db     *store.DB
+	levels []string
+
+	mu    sync.RWMutex
+	units map[string]Unit
+}
+
+const prefix = "unit/"
+
+// Open loads the tree; levels name its depths (nil = DefaultLevels).
+func Open(db *store.DB, levels []string) (*Tree, error) {
+	if len(levels) == 0 {
+		levels = DefaultLevels
+	}
+	all, err := store.List[Unit](db, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("units: load: %w", err)
+	}
+	t := &Tree{db: db, levels: levels, units: make(map[string]Unit, len(all))}
+	for _, u := range all {
+		t.units[u.ID] = u
+	}
+	return t, nil
+}
+
+// Put creates or renames a unit, or moves it under another parent. A move
+// that would make a unit its own ancestor is refused.
+func (t *Tree) Put(u Unit) error {
+	if !idRE.MatchString(u.ID) {
+		return fmt.Errorf("%w: id %q (lower-case letters, digits, '.', '-' and '_')", ErrInvalid, u.ID)
+	}
+	if u.Name == "" || len(u.Name) > 200 {
+		return fmt.Errorf("%w: %s needs a name of at most 200 bytes", ErrInvalid, u.ID)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if u.Parent != "" {
+		if _, ok := t.units[u.Parent]; !ok {
+			return fmt.Errorf("%w: parent %q of %s", ErrUnknown, u.Parent, u.ID)
+		}
+		for p := u.Parent; p != ""; p = t.units[p].Parent {
+			if p == u.ID {
+				return fmt.Errorf("%w: %s cannot be placed under its own sub-unit %s", ErrInvalid, u.ID, u.Parent)
+			}
+		}
+	}
+	if err := t.db.Put(prefix+u.ID, u, 0); err != nil {
+		return fmt.Errorf("units: %w", err)
+	}
+	t.units[u.ID] = u
+	return nil
+}
+
+// Delete removes a unit without sub-units. The caller checks that no
+// account or vehicle still belongs to it.
+func (t *Tree) Delete(id string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.units[id]; !ok {
+		return fmt.Errorf("%w: %q", ErrUnknown, id)
+	}
+	for _, u := range t.units {
+		if u.Parent == id {
+			return fmt.Errorf("%w: %s has %s under it", ErrInUse, id, u.ID)
+		}
+	}
+	if err := t.db.Delete(prefix + id); err != nil {
+		return fmt.Errorf("units: %w", err)
+	}
+	delete(t.units, id)
+	return nil
+}
+
+// Get returns one unit.
+func (t *Tree) Get(id string) (Unit, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	u, ok := t.units[id]
+	return u, ok
+}
+
+// List returns every unit, parents before children, siblings by id.
+func (t *Tree) List() []Unit {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make([]Unit, 0, len(t.units))
+	for _, u := range t.units {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		di, dj := t.depthLocked(out[i].ID), t.depthLocked(out[j].ID)
+		if di != dj {
+			return di < dj
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Within reports whether unit is ancestor or lies under it. An unknown
+// unit is within nothing, and nothing is within an unknown unit.
+func (t *Tree) Within(unit, ancestor string) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if _, ok := t.units[ancestor]; !ok {
+		return false
+	}
+	for p, hops := unit, 0; p != "" && hops <= len(t.units); p, hops = t.units[p].Parent, hops+1 {
+		if _, ok := t.units[p]; !ok {
+			return false
+		}
+		if p == ancestor {
+			return true
+		}
+	}
+	return false
+}
+
+// Path returns the unit and its ancestors, root first.
+func (t *Tree) Path(id string) []Unit {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	var rev []Unit
+	for p, hops := id, 0; p != "" && hops <= len(t.units); p, hops = t.units[p].Parent, hops+1 {
+		u, ok := t.units[p]
+		if !ok {
+			break
+		}
+		rev = append(rev, u)
+	}
+	out := make([]Unit, len(rev))
+	for i, u := range rev {
+		out[len(rev)-1-i] = u
+	}
+	return out
+}
+
+// Level names a unit's depth ("Chi cục"); deeper than the configured
+// names, the last name repeats.
+func (t *Tree) Level(id string) string {
+	t.mu.RLock()
+	d := t.depthLocked(id)
+	t.mu.RUnlock()
+	return t.levels[min(d, len(t.levels)-1)]
+}
+
+func (t *Tree) depthLocked(id string) int {
+	d := 0
+	for p := t.units[id].Parent; p != "" && d <= len(t.units); p = t.units[p].Parent {
+		d++
+	}
+	return d
+}
