@@ -27,13 +27,14 @@ func startHub(t *testing.T, grace time.Duration) (base string, userToken string)
 	cfg.HTTP.Addr = "127.0.0.1:0"
 	cfg.WebRTC.LoopbackOnly = true
 	cfg.Relay.PublisherDisconnected, cfg.Relay.PublisherFailed, cfg.Relay.PublisherGrace = time.Second, 3*time.Second, grace
+	cfg.Units.Tree = []server.UnitConfig{{ID: "u", Name: "Chi cục"}}
 	cfg.Vehicles = []server.VehicleConfig{{ID: "xe-01", Name: "Xe 01", Unit: "u", Token: testVehicleToken, Cameras: []server.CameraConfig{{ID: "cam1", Name: "Trước"}}}}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h, err := server.New(server.Options{Config: cfg, Logger: log, StampParser: seistamp.Parse, AdminPassword: "mat-khau-quan-tri"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Auth().PutUser(auth.User{Username: "trucban", Roles: []string{auth.RoleDuty}}, "mat-khau-truc-ban"); err != nil {
+	if err := h.Auth().PutUser(auth.User{Username: "trucban", Unit: "u", Roles: []string{auth.RoleDuty}}, "mat-khau-truc-ban"); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := h.Listen()

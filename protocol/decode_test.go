@@ -140,6 +140,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(tel(`"cpu_percent":23.5`, `"cpu_percent":23.5`)))
 	f.Add([]byte(tel(`"gps":{`, `"gps":null,"x":{`)))
 	f.Add([]byte(envelope("error", `{"code":"bad_hello","message":"x"}`)))
+	f.Add([]byte(envelope("message", `{"stream":"hub>xe-01","seq":7,"type":"instruction","time":"2026-11-22T09:30:00+07:00","body":{"id":"i-1","text":"Kiểm tra xe 29C-123.45"}}`)))
+	f.Add([]byte(envelope("message_ack", `{"stream":"xe-01>hub","seq":7}`)))
 	f.Add([]byte(`{"v":2}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		body, err := decodeAny(data)

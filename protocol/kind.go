@@ -18,10 +18,12 @@ const (
 	KindHeartbeatAck
 	KindTelemetry
 	KindError
+	KindMessage
+	KindMessageAck
 	kindEnd
 )
 
-var kindNames = [kindEnd]string{"unknown", "hello", "welcome", "heartbeat", "heartbeat_ack", "telemetry", "error"}
+var kindNames = [kindEnd]string{"unknown", "hello", "welcome", "heartbeat", "heartbeat_ack", "telemetry", "error", "message", "message_ack"}
 
 // String returns the kind's wire name, or kind(N) for a number out of range.
 func (k Kind) String() string {

@@ -157,6 +157,10 @@ func decodeAny(data []byte) (any, error) {
 		return DecodeBody[Telemetry](env)
 	case KindError:
 		return DecodeBody[Error](env)
+	case KindMessage:
+		return DecodeBody[Message](env)
+	case KindMessageAck:
+		return DecodeBody[MessageAck](env)
 	}
 	return nil, errors.New("test: kind without a case: " + env.Kind.String())
 }

@@ -33,11 +33,13 @@ type conn struct {
 
 	closeOnce sync.Once
 	done      chan struct{} // closed by close
+
+	acks chan uint64 // the vehicle's message acks, for the mail loop
 }
 
 func newConn(ws *websocket.Conn, vehicle, remote string, now func() time.Time) *conn {
 	ws.SetReadLimit(protocol.MaxMessageSize)
-	return &conn{ws: ws, vehicle: vehicle, remote: remote, now: now, done: make(chan struct{})}
+	return &conn{ws: ws, vehicle: vehicle, remote: remote, now: now, done: make(chan struct{}), acks: make(chan uint64, 1)}
 }
 
 // send writes one message.

@@ -44,6 +44,8 @@ type Params struct {
 	// OnTelemetry is given each telemetry report, from the vehicle's
 	// connection goroutine. It must not block. Optional.
 	OnTelemetry func(vehicleID string, t *protocol.Telemetry)
+	// Mail carries reliable messages; nil = none.
+	Mail Mail
 }
 
 // Status is a vehicle's state on the control channel. Hello and Telemetry

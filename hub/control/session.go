@@ -47,6 +47,13 @@ func (s *Server) serve(c *conn) {
 			defer wg.Done()
 			s.pingLoop(c, log)
 		}()
+		if s.p.Mail != nil {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.mailLoop(c, log)
+			}()
+		}
 		err = s.readLoop(c, log)
 	}
 	s.detach(c)
@@ -157,11 +164,57 @@ func (s *Server) readLoop(c *conn, log *slog.Logger) error {
 				continue
 			}
 			s.seen(c, &t)
+		case protocol.KindMessage, protocol.KindMessageAck:
+			s.seen(c, nil)
+			if err := s.handleMail(c, env, log); err != nil {
+				return err
+			}
 		default:
 			s.seen(c, nil)
 			c.sendError("unexpected", "unexpected message kind "+env.Kind.String())
 		}
 	}
+}
+
+// handleMail applies a vehicle's message or ack; only a failed send ends the connection.
+func (s *Server) handleMail(c *conn, env protocol.Envelope, log *slog.Logger) error {
+	if s.p.Mail == nil {
+		c.sendError("unexpected", "this hub takes no messages")
+		return nil
+	}
+	if env.Kind == protocol.KindMessageAck {
+		ack, err := protocol.DecodeBody[protocol.MessageAck](env)
+		if err == nil {
+			err = s.p.Mail.Acked(c.vehicle, ack)
+		}
+		if err != nil {
+			log.Warn("control: bad message ack", "err", err)
+			c.sendError("bad_message", err.Error())
+			return nil
+		}
+		select {
+		case c.acks <- ack.Seq:
+		default:
+		}
+		return nil
+	}
+	m, err := protocol.DecodeBody[protocol.Message](env)
+	if err != nil {
+		log.Warn("control: bad message", "err", err)
+		c.sendError("bad_message", err.Error())
+		return nil
+	}
+	ack, err := s.p.Mail.Receive(c.vehicle, m)
+	if err != nil {
+		log.Warn("control: message not applied", "stream", m.Stream, "seq", m.Seq, "err", err)
+	}
+	if ack.Seq == 0 && err != nil {
+		return nil
+	}
+	if err := c.send(protocol.KindMessageAck, ack); err != nil {
+		return fmt.Errorf("control: sending message ack: %w", err)
+	}
+	return nil
 }
 
 // readError says why reading stopped.

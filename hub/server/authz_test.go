@@ -99,8 +99,11 @@ func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
 		}},
 		"POST /api/v1/vehicles/{vehicle}/credentials":   {params: map[string]string{"vehicle": "xe-03"}},
 		"DELETE /api/v1/vehicles/{vehicle}/credentials": {params: map[string]string{"vehicle": "xe-03"}},
-		"POST /api/v1/sim/link":                         {ctype: json, bodyScoped: true, body: func() string { return `{"vehicle":"xe-01","up":false}` }},
-		"@hold":                                         {params: map[string]string{"id": holdID}, body: func() string { return holdID }},
+		"POST /api/v1/instructions":                     {ctype: json, bodyScoped: true, body: func() string { return `{"text":"Kiểm tra xe 29C-123.45","vehicles":["xe-01"]}` }},
+		"POST /api/v1/instructions/{id}/receipt": {ctype: json, bodyScoped: true, params: map[string]string{"id": "nope"},
+			body: func() string { return `{"vehicle":"xe-01","state":"acknowledged"}` }},
+		"POST /api/v1/sim/link": {ctype: json, bodyScoped: true, body: func() string { return `{"vehicle":"xe-01","up":false}` }},
+		"@hold":                 {params: map[string]string{"id": holdID}, body: func() string { return holdID }},
 	}
 }
 

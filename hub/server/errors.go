@@ -11,6 +11,7 @@ import (
 	"fieldwatch/hub/archive"
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/fleet"
+	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/relay"
 	"fieldwatch/hub/units"
 )
@@ -62,6 +63,10 @@ func classify(err error) apiError {
 		return apiError{http.StatusBadRequest, "invalid", err.Error()}
 	case errors.Is(err, units.ErrInUse), errors.Is(err, errConflict):
 		return apiError{http.StatusConflict, "conflict", err.Error()}
+	case errors.Is(err, messaging.ErrInvalid):
+		return apiError{http.StatusBadRequest, "invalid", err.Error()}
+	case errors.Is(err, messaging.ErrUnknown):
+		return apiError{http.StatusNotFound, "not_found", err.Error()}
 	case errors.Is(err, access.ErrDenied):
 		return apiError{http.StatusForbidden, "forbidden", err.Error()}
 	case errors.Is(err, auth.ErrNoSession):

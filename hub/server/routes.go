@@ -95,6 +95,11 @@ func (h *Hub) routes() []route {
 		h.user("DELETE", "/api/v1/vehicles/{vehicle}/credentials", access.VehiclesAdmin, "vehicle", "Revoke every device token of a vehicle", h.handleRevokeCredentials),
 		h.user("GET", "/api/v1/streams", access.FleetView, "", "Live streams with relay statistics", h.handleStreams),
 
+		h.user("GET", "/api/v1/instructions", access.InstructionRead, "", "Instructions to vehicles one sees, newest first, with each vehicle's state", h.handleInstructions),
+		h.user("POST", "/api/v1/instructions", access.InstructionSend, "", "Send an instruction to vehicles or to a unit's vehicles (leader, duty)", h.handleSendInstruction),
+		h.user("GET", "/api/v1/instructions/{id}", access.InstructionRead, "", "One instruction", h.handleInstruction),
+		h.user("POST", "/api/v1/instructions/{id}/receipt", access.InstructionAck, "", "A crew member read or acknowledged an instruction (phone through the hub)", h.handleReceipt),
+
 		vehicle("PUT", "/api/v1/sync/key", "Vehicle: register its segment-signing public key (first use; a different key is refused)", h.handleSyncKey),
 		vehicle("HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", h.handleSyncHead),
 		vehicle("PATCH", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: append a segment's bytes from Upload-Offset; verified and archived when whole", h.handleSyncPatch),

@@ -23,6 +23,7 @@ import (
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/control"
 	"fieldwatch/hub/fleet"
+	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/relay"
 	"fieldwatch/hub/store"
 	"fieldwatch/hub/units"
@@ -65,6 +66,7 @@ type Hub struct {
 	metrics *prometheus.Registry
 	started time.Time
 
+	messages *messaging.Service
 	archive  *archive.Archive
 	alerts   *alerts.Store
 	auditLog *audit.Log
@@ -117,6 +119,10 @@ func New(opts Options) (*Hub, error) {
 			return nil, fmt.Errorf("hub config: unit %s: %w", u.ID, err)
 		}
 	}
+	if h.messages, err = messaging.New(db, messaging.Params{Logger: log}); err != nil {
+		db.Close()
+		return nil, err
+	}
 	h.fleet = fleet.New(db)
 	if err := h.registerVehicles(); err != nil {
 		db.Close()
@@ -157,6 +163,7 @@ func New(opts Options) (*Hub, error) {
 			log.Info("vehicle link", "vehicle", vehicle, "online", online)
 		},
 		OnTelemetry: h.storageAlarm,
+		Mail:        h.messages,
 	})
 	h.metrics = prometheus.NewRegistry()
 	h.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -189,7 +196,9 @@ func (h *Hub) bootstrapAdmin(password string) error {
 	if shown {
 		password = auth.NewToken()[:16]
 	}
-	admin := auth.User{Username: "admin", Name: "Quản trị hệ thống", Roles: []string{auth.RoleAdmin}, MustChange: true}
+	// A generated password was seen by whoever reads the log: it must be
+	// changed at the first login. One the operator chose is theirs.
+	admin := auth.User{Username: "admin", Name: "Quản trị hệ thống", Roles: []string{auth.RoleAdmin}, MustChange: shown}
 	if err := h.auth.PutUser(admin, password); err != nil {
 		return fmt.Errorf("hub: create first administrator: %w", err)
 	}

@@ -42,6 +42,8 @@ type Params struct {
 	// BackoffMax (default 5 s); each wait is drawn from [d/2, d].
 	BackoffBase, BackoffMax time.Duration
 	Logger                  *slog.Logger
+	// Mail carries reliable messages; nil = none.
+	Mail Mail
 	// Now stamps messages and State.Since; default time.Now. Deadlines
 	// and RTT use the real, monotonic clock.
 	Now func() time.Time

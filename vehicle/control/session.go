@@ -33,6 +33,8 @@ type session struct {
 
 	pmu     sync.Mutex           // guards pending
 	pending map[uint64]time.Time // heartbeat seq -> when sent (monotonic)
+
+	acks chan uint64 // the hub's message acks, for the mail loop
 }
 
 // session dials, says hello and runs the connection until it fails or ctx
@@ -45,7 +47,7 @@ func (c *Client) session(ctx context.Context) (welcomed bool, err error) {
 		return false, dialError(resp, err)
 	}
 	ws.SetReadLimit(protocol.MaxMessageSize)
-	s := &session{c: c, ws: ws, pending: map[uint64]time.Time{}}
+	s := &session{c: c, ws: ws, pending: map[uint64]time.Time{}, acks: make(chan uint64, 1)}
 
 	// Closing the socket is the one way to stop a blocked read or write.
 	stop := make(chan struct{})
@@ -76,6 +78,13 @@ func (c *Client) session(ctx context.Context) (welcomed bool, err error) {
 		defer wg.Done()
 		errc <- s.readLoop()
 	}()
+	if c.p.Mail != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.mailLoop(stop)
+		}()
+	}
 	return true, s.writeLoop(ctx, hb, errc)
 }
 
@@ -211,6 +220,10 @@ func (s *session) readLoop() error {
 				continue
 			}
 			s.acked(ack.Seq)
+		case protocol.KindMessage, protocol.KindMessageAck:
+			if err := s.handleMail(env); err != nil {
+				return fmt.Errorf("control: sending message ack: %w", err)
+			}
 		case protocol.KindError:
 			e, err := protocol.DecodeBody[protocol.Error](env)
 			s.c.log.Warn("control: the hub reports an error", "code", e.Code, "message", e.Message, "decode_err", err)

@@ -29,6 +29,8 @@ type Config struct {
 	// Recording is the local evidence recorder; Sync uploads it to the hub.
 	Recording RecordingConfig `yaml:"recording"`
 	Sync      SyncConfig      `yaml:"sync"`
+	// Crew is the crew app on the vehicle's LAN.
+	Crew CrewConfig `yaml:"crew"`
 	// Cameras are the vehicle's IP cameras.
 	Cameras []CameraConfig `yaml:"cameras"`
 }
@@ -64,6 +66,14 @@ type CameraConfig struct {
 	Transport string `yaml:"transport"`
 }
 
+// CrewConfig is the crew app served on the vehicle's LAN (works with the hub out of reach).
+type CrewConfig struct {
+	// Addr to serve it on; "" = off.
+	Addr string `yaml:"addr"`
+	// Passcode crew members log in with (with their name); required when Addr is set.
+	Passcode string `yaml:"passcode"`
+}
+
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{
@@ -96,6 +106,9 @@ var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 func (c Config) Validate() error {
 	if !idRE.MatchString(c.ID) {
 		return fmt.Errorf("id: %q must be lower-case letters, digits, - or _", c.ID)
+	}
+	if c.Crew.Addr != "" && len(c.Crew.Passcode) < 6 {
+		return errors.New("crew.passcode: at least 6 characters when crew.addr is set")
 	}
 	u, err := url.Parse(c.Hub)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -21,6 +21,8 @@ import (
 	"fieldwatch/protocol"
 	"fieldwatch/vehicle/capture"
 	"fieldwatch/vehicle/control"
+	"fieldwatch/vehicle/crewapi"
+	"fieldwatch/vehicle/mailbox"
 	"fieldwatch/vehicle/recorder"
 	"fieldwatch/vehicle/syncer"
 	"fieldwatch/vehicle/telemetry"
@@ -49,6 +51,7 @@ type Node struct {
 	ctl     *control.Client
 	sampler *telemetry.Sampler
 	rec     *recorder.Recorder
+	mail    *mailbox.Mailbox
 	sync    *syncer.Syncer
 	pace    *syncer.Pacer
 	live    liveRate
@@ -87,6 +90,10 @@ func New(p Params) (*Node, error) {
 		return nil, err
 	}
 	n.rec = rec
+	if n.mail, err = mailbox.Open(filepath.Join(cfg.DataDir, "mailbox"), cfg.ID, log); err != nil {
+		rec.Close()
+		return nil, err
+	}
 	hello := protocol.Hello{Vehicle: cfg.ID, Software: Software, Protocol: protocol.Version}
 	for _, cc := range cfg.Cameras {
 		clog := log.With("camera", cc.ID)
@@ -105,6 +112,7 @@ func New(p Params) (*Node, error) {
 		rc, err := rec.Camera(cc.ID)
 		if err != nil {
 			rec.Close()
+			n.mail.Close()
 			return nil, err
 		}
 		capt := capture.New(capture.Config{URL: cc.URL, Transport: transport, Logger: clog.With("component", "capture")}, tee{rc, pub})
@@ -119,6 +127,7 @@ func New(p Params) (*Node, error) {
 		Telemetry:         n.Telemetry,
 		TelemetryInterval: cfg.TelemetryInterval,
 		Logger:            log.With("component", "control"),
+		Mail:              n.mail,
 	})
 	n.pace = syncer.NewPacer(syncer.PacerConfig{
 		MaxKbps: cfg.Sync.MaxKbps, LinkKbps: cfg.Sync.LinkKbps,
@@ -209,6 +218,9 @@ func (n *Node) liveLoss() (float64, time.Time) {
 // Recorder is the node's recorder (tests look at what it holds).
 func (n *Node) Recorder() *recorder.Recorder { return n.rec }
 
+// Mailbox gives the instructions the crew sees and their receipts.
+func (n *Node) Mailbox() *mailbox.Mailbox { return n.mail }
+
 // wsURL turns http(s)://host into ws(s)://host.
 func wsURL(hub string) string {
 	if rest, ok := strings.CutPrefix(hub, "https://"); ok {
@@ -238,12 +250,45 @@ func (n *Node) Run(ctx context.Context) error {
 	run("recorder", n.rec.Run)
 	run("sync", n.sync.Run)
 	run("sync pacer", func(ctx context.Context) error { n.pace.Run(ctx); return nil })
+	if addr := n.p.Config.Crew.Addr; addr != "" {
+		run("crew app", n.serveCrew)
+	}
 	<-ctx.Done()
 	wg.Wait()
 	if err := n.rec.Close(); err != nil {
 		n.log.Error("close recorder", "err", err)
 	}
+	if err := n.mail.Close(); err != nil {
+		n.log.Error("close mailbox", "err", err)
+	}
 	n.log.Info("vehicle node stopped")
+	return nil
+}
+
+// serveCrew serves the crew app on the vehicle's LAN until ctx ends.
+func (n *Node) serveCrew(ctx context.Context) error {
+	cfg := n.p.Config
+	api := crewapi.New(crewapi.Params{Vehicle: cfg.ID, Passcode: cfg.Crew.Passcode, Mailbox: n.mail, Logger: n.log,
+		Status: func() crewapi.Status {
+			return crewapi.Status{Vehicle: cfg.ID, Online: n.ctl.Connected(), Backlog: n.mail.Backlog()}
+		}})
+	ln, err := net.Listen("tcp", cfg.Crew.Addr)
+	if err != nil {
+		return fmt.Errorf("crew app: listen %s: %w", cfg.Crew.Addr, err)
+	}
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
+	n.log.Info("crew app serving", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("crew app: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	<-errc
 	return nil
 }
 

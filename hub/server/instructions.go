@@ -1,0 +1,138 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"fieldwatch/hub/access"
+	"fieldwatch/hub/auth"
+	"fieldwatch/hub/messaging"
+)
+
+// instructionView adds what the reader needs to decide at a glance.
+type instructionView struct {
+	messaging.Instruction
+	Overdue bool `json:"overdue"`
+}
+
+type instructionRequest struct {
+	Text     string   `json:"text"`
+	Urgent   bool     `json:"urgent"`
+	Vehicles []string `json:"vehicles"`
+	// Unit sends to every vehicle of a unit's subtree.
+	Unit string `json:"unit"`
+	// ClientID makes a retried request send once.
+	ClientID string `json:"client_id"`
+}
+
+// handleSendInstruction sends an instruction to vehicles, or to every
+// vehicle of a unit; every one must be within the sender's scope.
+func (h *Hub) handleSendInstruction(w http.ResponseWriter, r *http.Request, u auth.User) {
+	var req instructionRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	var to []messaging.Target
+	for _, id := range req.Vehicles {
+		if !h.allowVehicle(w, r, u, access.InstructionSend, id) {
+			return
+		}
+		v, _ := h.fleet.Get(id)
+		to = append(to, messaging.Target{Vehicle: v.ID, Unit: v.Unit})
+	}
+	if req.Unit != "" {
+		if err := access.AllowIn(h.units, u.Subject(), access.InstructionSend, req.Unit); err != nil {
+			h.deny(w, r, u, err)
+			return
+		}
+		all, err := h.fleet.List()
+		if err != nil {
+			writeError(w, r, h.log, err)
+			return
+		}
+		for _, v := range all {
+			if h.units.Within(v.Unit, req.Unit) {
+				to = append(to, messaging.Target{Vehicle: v.ID, Unit: v.Unit})
+			}
+		}
+	}
+	in, err := h.messages.Send(messaging.Sender{Username: u.Username, Name: u.Name, Unit: u.Unit}, req.ClientID, req.Text, req.Urgent, to)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	h.audit(r, u, "instruction.send", in.ID, fmt.Sprintf("%d vehicle(s), urgent=%v: %s", len(in.To), in.Urgent, clipText(in.Text)))
+	writeJSON(w, http.StatusCreated, instructionView{Instruction: in})
+}
+
+// visible reports whether u may see an instruction: one of its vehicles
+// is in u's scope, or it was escalated to u.
+func (h *Hub) visible(u auth.User, in *messaging.Instruction) bool {
+	for _, r := range in.To {
+		if access.Sees(h.units, u.Subject(), r.Unit) {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Hub) handleInstructions(w http.ResponseWriter, r *http.Request, u auth.User) {
+	list, err := h.messages.List(func(in *messaging.Instruction) bool { return h.visible(u, in) }, 500)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	now := time.Now()
+	out := make([]instructionView, len(list))
+	for i := range list {
+		out[i] = instructionView{Instruction: list[i], Overdue: list[i].Overdue(now)}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (h *Hub) handleInstruction(w http.ResponseWriter, r *http.Request, u auth.User) {
+	in, err := h.messages.Get(r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	if !h.visible(u, &in) {
+		h.deny(w, r, u, fmt.Errorf("%w: instruction %s is for other units", access.ErrDenied, in.ID))
+		return
+	}
+	writeJSON(w, http.StatusOK, instructionView{Instruction: in, Overdue: in.Overdue(time.Now())})
+}
+
+type receiptRequest struct {
+	Vehicle string `json:"vehicle"`
+	State   string `json:"state"` // read or acknowledged
+}
+
+// handleReceipt records a crew member's read or acknowledgement given on a
+// phone through the hub.
+func (h *Hub) handleReceipt(w http.ResponseWriter, r *http.Request, u auth.User) {
+	var req receiptRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	if !h.allowVehicle(w, r, u, access.InstructionAck, req.Vehicle) {
+		return
+	}
+	in, err := h.messages.Acknowledge(r.PathValue("id"), req.Vehicle, req.State, u.Name)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	h.audit(r, u, "instruction."+req.State, in.ID, req.Vehicle)
+	writeJSON(w, http.StatusOK, instructionView{Instruction: in, Overdue: in.Overdue(time.Now())})
+}
+
+func clipText(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:80]) + "…"
+	}
+	return s
+}
