@@ -12,8 +12,14 @@ import (
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/archive"
 	"fieldwatch/hub/auth"
+	"fieldwatch/hub/reports"
 	"fieldwatch/hub/units"
 )
+
+// tinyPNG is a 1×1 PNG.
+var tinyPNG = string([]byte{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 'I', 'H', 'D', 'R', 0, 0, 0, 1, 0, 0, 0, 1,
+	8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0x0d, 'I', 'D', 'A', 'T', 0x78, 0x9c, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0d, 0x0a,
+	0x2d, 0xb4, 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82})
 
 // The policy as the issue states it, written per role (the code keeps it
 // per action), so the test does not read the code's own table.
@@ -65,8 +71,16 @@ type routeFixture struct {
 var seq int
 
 func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
-	holdID := ""
+	holdID, reportID := "", ""
 	json := "application/json"
+	newReport := func(h *Hub) {
+		r, err := h.reports.Create(reports.Actor{Username: "test"}, "", reports.Report{Unit: "cc-a", Vehicle: "xe-01", Title: "Nghi vấn"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reportID = r.ID
+	}
+	atReport := map[string]string{"id": "@report"}
 	return map[string]routeFixture{
 		"POST /api/v1/auth/login":      {ctype: json, body: func() string { return `{"username":"dang.nhap","password":"` + password + `"}` }},
 		"POST /api/v1/me/password":     {ctype: json, body: func() string { return `{"old":"x","new":"short"}` }},
@@ -103,7 +117,16 @@ func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
 		"POST /api/v1/instructions/{id}/receipt": {ctype: json, bodyScoped: true, params: map[string]string{"id": "nope"},
 			body: func() string { return `{"vehicle":"xe-01","state":"acknowledged"}` }},
 		"POST /api/v1/sim/link": {ctype: json, bodyScoped: true, body: func() string { return `{"vehicle":"xe-01","up":false}` }},
-		"@hold":                 {params: map[string]string{"id": holdID}, body: func() string { return holdID }},
+		"@hold":                 {body: func() string { return holdID }},
+		"@report":               {body: func() string { return reportID }},
+		"POST /api/v1/reports": {ctype: json, bodyScoped: true, body: func() string {
+			return `{"title":"Xe nghi vấn","text":"Container chưa niêm phong","vehicle":"xe-01","action":"Kiểm tra thực tế"}`
+		}},
+		"GET /api/v1/reports/{id}":           {bodyScoped: true, params: atReport, prepare: newReport},
+		"POST /api/v1/reports/{id}/decision": {bodyScoped: true, params: atReport, prepare: newReport, ctype: json, body: func() string { return `{"decision":"approve","note":"Đồng ý"}` }},
+		"POST /api/v1/reports/{id}/reply":    {bodyScoped: true, params: atReport, prepare: newReport, ctype: json, body: func() string { return `{"text":"Giữ nguyên hiện trường"}` }},
+		"POST /api/v1/reports/{id}/done":     {bodyScoped: true, params: atReport, prepare: newReport, ctype: json, body: func() string { return `{"note":"Đã kiểm tra"}` }},
+		"POST /api/v1/photos":                {ctype: "image/png", body: func() string { return tinyPNG }},
 	}
 }
 
@@ -189,8 +212,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			path := paramRE.ReplaceAllStringFunc(rt.pattern, func(m string) string {
 				name := m[1 : len(m)-1]
 				if v, ok := f.params[name]; ok {
-					if v == "@hold" {
-						return fx["@hold"].body()
+					if strings.HasPrefix(v, "@") {
+						return fx[v].body()
 					}
 					return v
 				}

@@ -12,7 +12,9 @@ import (
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/messaging"
+	"fieldwatch/hub/photos"
 	"fieldwatch/hub/relay"
+	"fieldwatch/hub/reports"
 	"fieldwatch/hub/units"
 )
 
@@ -67,6 +69,18 @@ func classify(err error) apiError {
 		return apiError{http.StatusBadRequest, "invalid", err.Error()}
 	case errors.Is(err, messaging.ErrUnknown):
 		return apiError{http.StatusNotFound, "not_found", err.Error()}
+	case errors.Is(err, reports.ErrInvalid):
+		return apiError{http.StatusBadRequest, "invalid", err.Error()}
+	case errors.Is(err, reports.ErrUnknown), errors.Is(err, photos.ErrUnknown):
+		return apiError{http.StatusNotFound, "not_found", err.Error()}
+	case errors.Is(err, reports.ErrDecided), errors.Is(err, reports.ErrFinished):
+		return apiError{http.StatusConflict, "conflict", err.Error()}
+	case errors.Is(err, reports.ErrNotYet):
+		return apiError{http.StatusConflict, "not_approved", "the action is not approved by a leader yet"}
+	case errors.Is(err, photos.ErrType):
+		return apiError{http.StatusUnsupportedMediaType, "unsupported_media_type", err.Error()}
+	case errors.Is(err, photos.ErrTooBig):
+		return apiError{http.StatusRequestEntityTooLarge, "too_large", err.Error()}
 	case errors.Is(err, access.ErrDenied):
 		return apiError{http.StatusForbidden, "forbidden", err.Error()}
 	case errors.Is(err, auth.ErrNoSession):

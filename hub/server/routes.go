@@ -100,6 +100,15 @@ func (h *Hub) routes() []route {
 		h.user("GET", "/api/v1/instructions/{id}", access.InstructionRead, "", "One instruction", h.handleInstruction),
 		h.user("POST", "/api/v1/instructions/{id}/receipt", access.InstructionAck, "", "A crew member read or acknowledged an instruction (phone through the hub)", h.handleReceipt),
 
+		h.user("GET", "/api/v1/reports", access.ReportRead, "", "Suspicious-sign reports of units one sees (?state=pending: awaiting a decision)", h.handleReports),
+		h.user("POST", "/api/v1/reports", access.ReportCreate, "", "Raise a suspicious-sign report (text, photos, a live camera's snapshot, GPS)", h.handleCreateReport),
+		h.user("GET", "/api/v1/reports/{id}", access.ReportRead, "", "One report with its timeline", h.handleReport),
+		h.user("POST", "/api/v1/reports/{id}/decision", access.ReportDecide, "", "A leader approves or rejects the proposed action", h.handleDecide),
+		h.user("POST", "/api/v1/reports/{id}/reply", access.ReportDecide, "", "A leader replies with an instruction to the report's vehicle", h.handleReply),
+		h.user("POST", "/api/v1/reports/{id}/done", access.ReportCreate, "", "Mark the approved action done (refused before approval)", h.handleDone),
+		h.user("POST", "/api/v1/photos", access.ReportCreate, "", "Upload a photo or snapshot (JPEG, PNG or WebP body); its id is its SHA-256", h.handleUploadPhoto),
+		h.user("GET", "/api/v1/photos/{id}", access.ReportRead, "", "A photo", h.handlePhoto),
+
 		vehicle("PUT", "/api/v1/sync/key", "Vehicle: register its segment-signing public key (first use; a different key is refused)", h.handleSyncKey),
 		vehicle("HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", h.handleSyncHead),
 		vehicle("PATCH", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: append a segment's bytes from Upload-Offset; verified and archived when whole", h.handleSyncPatch),

@@ -24,7 +24,9 @@ import (
 	"fieldwatch/hub/control"
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/messaging"
+	"fieldwatch/hub/photos"
 	"fieldwatch/hub/relay"
+	"fieldwatch/hub/reports"
 	"fieldwatch/hub/store"
 	"fieldwatch/hub/units"
 )
@@ -67,6 +69,8 @@ type Hub struct {
 	started time.Time
 
 	messages *messaging.Service
+	reports  *reports.Store
+	photos   *photos.Store
 	archive  *archive.Archive
 	alerts   *alerts.Store
 	auditLog *audit.Log
@@ -120,6 +124,11 @@ func New(opts Options) (*Hub, error) {
 		}
 	}
 	if h.messages, err = messaging.New(db, messaging.Params{Logger: log}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	h.reports = reports.New(db, nil)
+	if h.photos, err = photos.New(filepath.Join(cfg.DataDir, "photos"), db); err != nil {
 		db.Close()
 		return nil, err
 	}
