@@ -13,12 +13,13 @@ import (
 
 // Alert kinds.
 const (
-	KindTamper          = "tamper"           // a segment failed its hash, chain or signature check
-	KindKeyConflict     = "key_conflict"     // a vehicle presented a signing key other than its registered one
-	KindDiskLow         = "disk_low"         // a vehicle's unsynced recordings fill most of its storage
-	KindDiskFull        = "disk_full"        // a vehicle's storage is full
-	KindUnsyncedEvicted = "unsynced_evicted" // a vehicle overwrote recordings the hub never received
-	KindHubStorage      = "hub_storage"      // the hub could not store a segment (disk full, I/O error)
+	KindTamper             = "tamper"              // a segment failed its hash, chain or signature check
+	KindKeyConflict        = "key_conflict"        // a vehicle presented a signing key other than its registered one
+	KindDiskLow            = "disk_low"            // a vehicle's unsynced recordings fill most of its storage
+	KindDiskFull           = "disk_full"           // a vehicle's storage is full
+	KindUnsyncedEvicted    = "unsynced_evicted"    // a vehicle overwrote recordings the hub never received
+	KindHubStorage         = "hub_storage"         // the hub could not store a segment (disk full, I/O error)
+	KindInstructionOverdue = "instruction_overdue" // an urgent instruction was not acknowledged in time
 )
 
 // Alert is one alert.

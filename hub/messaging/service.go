@@ -300,3 +300,31 @@ func (s *Service) applyReceipt(txn *badger.Txn, vehicle string, rc Receipt) erro
 	}
 	return txn.Set([]byte(recPrefix+in.ID), data)
 }
+
+// Escalate marks every urgent instruction still unacknowledged past its
+// due time as escalated, naming whom it went to (chosen by the caller),
+// and returns them; each escalates once.
+func (s *Service) Escalate(to func(in *Instruction) []string) ([]Instruction, error) {
+	now := s.p.Now()
+	due, err := s.List(func(in *Instruction) bool { return in.Urgent && in.Escalated.IsZero() && in.Overdue(now) }, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []Instruction
+	for i := range due {
+		names := to(&due[i])
+		err := s.update(due[i].ID, func(in *Instruction) bool {
+			if !in.Escalated.IsZero() {
+				return false
+			}
+			in.Escalated, in.EscalatedTo = now, names
+			return true
+		})
+		if err != nil {
+			return out, err
+		}
+		due[i].Escalated, due[i].EscalatedTo = now, names
+		out = append(out, due[i])
+	}
+	return out, nil
+}

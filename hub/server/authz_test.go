@@ -189,7 +189,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		key := rt.method + " " + rt.pattern
 		f := fx[key]
 		if (rt.method == "POST" || rt.method == "PUT") && f.body == nil && rt.access != accessVehicle &&
-			!strings.HasPrefix(rt.pattern, "/whep/") && !strings.HasSuffix(rt.pattern, "/unlock") &&
+			!strings.HasPrefix(rt.pattern, "/whep/") && !strings.HasPrefix(rt.pattern, "/whip/") && !strings.HasSuffix(rt.pattern, "/unlock") &&
 			!strings.HasSuffix(rt.pattern, "/retire") && !strings.HasSuffix(rt.pattern, "/credentials") &&
 			rt.pattern != "/api/v1/auth/logout" {
 			t.Errorf("%s: give the route a fixture in authz_test.go", key)

@@ -25,6 +25,7 @@ type Config struct {
 	SessionTTL time.Duration `yaml:"session_ttl"`
 	Archive    ArchiveConfig `yaml:"archive"`
 	Units      UnitsConfig   `yaml:"units"`
+	Messaging  Messaging     `yaml:"messaging"`
 	// Vehicles registered at start (more can be added through the API later).
 	Vehicles []VehicleConfig `yaml:"vehicles"`
 }
@@ -80,6 +81,15 @@ type ArchiveConfig struct {
 	SweepInterval time.Duration `yaml:"sweep_interval"`
 }
 
+// Messaging sets the acknowledgement deadlines of instructions.
+type Messaging struct {
+	// Due: crews acknowledge an instruction within this, or it shows overdue.
+	Due time.Duration `yaml:"due"`
+	// UrgentDue: an urgent instruction unacknowledged this long escalates
+	// to the duty officers covering the vehicle and the crews of its unit.
+	UrgentDue time.Duration `yaml:"urgent_due"`
+}
+
 // UnitsConfig is the organisation tree.
 type UnitsConfig struct {
 	// Levels name the tree's depths, root first; deeper units repeat the last name.
@@ -129,6 +139,7 @@ func DefaultConfig() Config {
 		Control:    Control{HeartbeatInterval: time.Second, OfflineAfter: 3 * time.Second},
 		SessionTTL: 12 * time.Hour,
 		Archive:    ArchiveConfig{Retention: 366 * 24 * time.Hour, SweepInterval: time.Hour},
+		Messaging:  Messaging{Due: 30 * time.Minute, UrgentDue: 5 * time.Minute},
 		Units:      UnitsConfig{Levels: []string{"Tổng cục", "Cục", "Chi cục", "Đội"}, Tree: []UnitConfig{}},
 		Vehicles:   []VehicleConfig{},
 		WebRTC:     WebRTC{NAT1To1IPs: []string{}},

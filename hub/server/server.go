@@ -123,7 +123,7 @@ func New(opts Options) (*Hub, error) {
 			return nil, fmt.Errorf("hub config: unit %s: %w", u.ID, err)
 		}
 	}
-	if h.messages, err = messaging.New(db, messaging.Params{Logger: log}); err != nil {
+	if h.messages, err = messaging.New(db, messaging.Params{Logger: log, Due: cfg.Messaging.Due, UrgentDue: cfg.Messaging.UrgentDue}); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -264,7 +264,12 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(sweepDone)
 		h.archive.RunSweeper(sweepCtx)
 	}()
-	defer func() { stopSweep(); <-sweepDone }()
+	escDone := make(chan struct{})
+	go func() {
+		defer close(escDone)
+		h.runEscalation(sweepCtx)
+	}()
+	defer func() { stopSweep(); <-sweepDone; <-escDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("hub: serve: %w", err)

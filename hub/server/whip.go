@@ -144,38 +144,43 @@ func (h *Hub) handleSession(publisher bool) http.HandlerFunc {
 			writeError(w, r, h.log, err)
 			return
 		}
-		id, err := h.sessionOf(r, k)
-		if err != nil {
-			writeError(w, r, h.log, err)
-			return
-		}
-		if r.Method == http.MethodDelete {
-			if err := h.relay.Delete(id); err != nil {
-				writeError(w, r, h.log, err)
-				return
-			}
-			w.WriteHeader(http.StatusOK)
-			return
-		}
-		frag, err := readSDP(w, r, ctSDPFrag)
-		if err != nil {
-			writeError(w, r, h.log, err)
-			return
-		}
-		if !strings.Contains(frag, "a=ice-ufrag:") {
-			// Trickled candidates only: the relay gathers everything up front
-			// and finds the client through peer-reflexive candidates.
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		answer, err := h.relay.Patch(r.Context(), id, frag)
-		if err != nil {
-			writeError(w, r, h.log, err)
-			return
-		}
-		w.Header().Set("Content-Type", ctSDPFrag)
-		w.Header().Set("ETag", `"`+id+`"`)
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write([]byte(answer))
+		h.serveSession(w, r, k)
 	}
+}
+
+// serveSession ends (DELETE) or ICE-restarts (PATCH) the path's session of stream k.
+func (h *Hub) serveSession(w http.ResponseWriter, r *http.Request, k relay.Key) {
+	id, err := h.sessionOf(r, k)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	if r.Method == http.MethodDelete {
+		if err := h.relay.Delete(id); err != nil {
+			writeError(w, r, h.log, err)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	frag, err := readSDP(w, r, ctSDPFrag)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	if !strings.Contains(frag, "a=ice-ufrag:") {
+		// Trickled candidates only: the relay gathers everything up front
+		// and finds the client through peer-reflexive candidates.
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	answer, err := h.relay.Patch(r.Context(), id, frag)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	w.Header().Set("Content-Type", ctSDPFrag)
+	w.Header().Set("ETag", `"`+id+`"`)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(answer))
 }
