@@ -27,7 +27,7 @@ func TestMailboxAppliesOnceAndQueuesReceipts(t *testing.T) {
 		want uint64
 	}{
 		{instruction(t, 1, "i-1", "một"), 1},
-		{instruction(t, 3, "i-3", "ba"), 1}, // gap: not applied, ack stays at 1
+		{instruction(t, 3, "i-3", "ba"), 1},  // gap: not applied, ack stays at 1
 		{instruction(t, 1, "i-1", "một"), 1}, // duplicate
 		{instruction(t, 2, "i-2", "hai"), 2},
 		{instruction(t, 3, "i-3", "ba"), 3},
