@@ -178,6 +178,19 @@ crew: {addr: "127.0.0.1:%d", passcode: %s}
 			// A longer outage: what is sent meanwhile waits at the hub as "sent".
 			hold.Store(true)
 			proxy.set(false)
+		case 85:
+			// The crew writes a report on the vehicle's LAN while the hub is out of reach; the phone sends it twice.
+			var out struct{ Token string }
+			if st, err := postAt(crew, "", "/api/v1/crew/login", map[string]string{"name": "Nguyễn Văn Tổ", "passcode": passcode}, &out); err != nil || st != 200 {
+				t.Fatalf("crew login: %d %v", st, err)
+			}
+			for range 2 {
+				if st, err := postAt(crew, out.Token, "/api/v1/crew/reports", map[string]any{"client_id": "bao-cao-1",
+					"title": "Xe tải nghi vấn", "text": "Container không niêm phong tại km 12", "action": "Dừng xe kiểm tra",
+					"lat": 21.85, "lon": 106.76}, nil); err != nil || st != 202 {
+					t.Fatalf("crew report: %d %v", st, err)
+				}
+			}
 		case 90:
 			var in struct {
 				To []struct{ State string } `json:"to"`
@@ -261,6 +274,11 @@ crew: {addr: "127.0.0.1:%d", passcode: %s}
 			t.Errorf("%s acknowledged by %q", in.ID, in.To[0].AckedBy)
 		}
 	}
+	// The report written during the outage reached the leader, once.
+	eventually(t, 30*time.Second, "the crew's report at the hub", func() bool {
+		var reps []struct{ Title, Via, State string }
+		return getAt(base, leader, "/api/v1/reports", &reps) == nil && len(reps) == 1 && reps[0].Via == "vehicle" && reps[0].State == "pending"
+	})
 	// On the vehicle: each once, in the order sent.
 	var list []crewInstruction
 	if err := getAt(crew, crewTok, "/api/v1/crew/instructions", &list); err != nil {

@@ -120,6 +120,11 @@ func (s *Service) Receive(vehicle string, m protocol.Message) (protocol.MessageA
 				return nil
 			}
 			return s.applyReceipt(txn, vehicle, rc)
+		case protocol.MsgReport:
+			if s.p.OnReport == nil {
+				return nil
+			}
+			return s.p.OnReport(vehicle, m.Body)
 		default:
 			s.log.Warn("message type not handled, skipped", "vehicle", vehicle, "type", m.Type, "seq", m.Seq)
 			return nil

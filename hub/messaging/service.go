@@ -34,6 +34,9 @@ type Params struct {
 	UrgentDue time.Duration
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// OnReport files a crew report a vehicle sent; it must be idempotent
+	// (by the report's client id): a report may arrive twice. Optional.
+	OnReport func(vehicle string, body json.RawMessage) error
 }
 
 // Service keeps instructions and their streams to vehicles.

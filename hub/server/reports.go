@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -232,4 +234,42 @@ func (h *Hub) handlePhoto(w http.ResponseWriter, r *http.Request, u auth.User) {
 	w.Header().Set("Content-Type", p.Type)
 	w.Header().Set("Cache-Control", "private, max-age=86400, immutable")
 	_, _ = io.Copy(w, f)
+}
+
+// vehicleReport files a report a crew wrote on its vehicle's LAN app; it
+// came through the vehicle's outbox, so it may come twice: its client id
+// files it once. An unreadable one is logged and dropped (resending it
+// would not mend it).
+func (h *Hub) vehicleReport(vehicle string, body json.RawMessage) error {
+	var in struct {
+		ClientID string   `json:"client_id"`
+		By       string   `json:"by"`
+		Title    string   `json:"title"`
+		Text     string   `json:"text"`
+		Action   string   `json:"action"`
+		Lat      *float64 `json:"lat"`
+		Lon      *float64 `json:"lon"`
+	}
+	v, err := h.fleet.Get(vehicle)
+	if err != nil || json.Unmarshal(body, &in) != nil || in.ClientID == "" {
+		h.log.Warn("unreadable crew report from a vehicle, dropped", "vehicle", vehicle, "err", err)
+		return nil
+	}
+	rep := reports.Report{Unit: v.Unit, Vehicle: vehicle, Title: in.Title, Text: in.Text, Action: in.Action, Via: "vehicle"}
+	if in.Lat != nil && in.Lon != nil {
+		rep.Position = &reports.Position{Lat: *in.Lat, Lon: *in.Lon}
+	}
+	by := reports.Actor{Username: "vehicle:" + vehicle, Name: in.By}
+	created, err := h.reports.Create(by, in.ClientID, rep)
+	if errors.Is(err, reports.ErrInvalid) {
+		h.log.Warn("invalid crew report from a vehicle, dropped", "vehicle", vehicle, "err", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.auditLog.Add(by.Username, v.Unit, "report.create", created.ID, clipText(in.By+": "+created.Title+" "+created.Text), "vehicle"); err != nil {
+		h.log.Error("audit", "err", err)
+	}
+	return nil
 }

@@ -123,7 +123,8 @@ func New(opts Options) (*Hub, error) {
 			return nil, fmt.Errorf("hub config: unit %s: %w", u.ID, err)
 		}
 	}
-	if h.messages, err = messaging.New(db, messaging.Params{Logger: log, Due: cfg.Messaging.Due, UrgentDue: cfg.Messaging.UrgentDue}); err != nil {
+	if h.messages, err = messaging.New(db, messaging.Params{Logger: log, Due: cfg.Messaging.Due, UrgentDue: cfg.Messaging.UrgentDue,
+		OnReport: h.vehicleReport}); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -69,7 +69,9 @@ func New(p Params) *API {
 		p.Logger = slog.Default()
 	}
 	a := &API{p: p, log: p.Logger.With("component", "crewapi"), mux: http.NewServeMux(), sessions: map[string]session{}}
+	a.mux.HandleFunc("GET /api/v1/crew/info", a.info)
 	a.mux.HandleFunc("POST /api/v1/crew/login", a.login)
+	a.mux.HandleFunc("POST /api/v1/crew/reports", a.auth(a.report))
 	a.mux.HandleFunc("GET /api/v1/crew/status", a.auth(a.status))
 	a.mux.HandleFunc("GET /api/v1/crew/instructions", a.auth(a.instructions))
 	a.mux.HandleFunc("POST /api/v1/crew/instructions/{id}/receipt", a.auth(a.receipt))
@@ -83,6 +85,34 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("X-Frame-Options", "DENY")
 	a.mux.ServeHTTP(w, r)
+}
+
+// info tells the crew app it runs on a vehicle (the hub has no such route).
+func (a *API) info(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"mode": "vehicle", "vehicle": a.p.Vehicle})
+}
+
+// report queues a crew report for the hub (text and position; photos go
+// to the hub from the phone when it reaches the hub).
+func (a *API) report(w http.ResponseWriter, r *http.Request, name string) {
+	var req mailbox.Report
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 32<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "bad_request", "want {\"client_id\",\"title\",\"text\",\"action\",\"lat\",\"lon\"}")
+		return
+	}
+	req.By = name
+	if err := a.p.Mailbox.QueueReport(req); err != nil {
+		if errors.Is(err, mailbox.ErrReport) {
+			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
+		a.log.Error("report", "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"queued": true, "client_id": req.ClientID})
 }
 
 func (a *API) login(w http.ResponseWriter, r *http.Request) {

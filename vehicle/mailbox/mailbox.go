@@ -26,6 +26,7 @@ import (
 var (
 	ErrUnknown = errors.New("mailbox: no such instruction")
 	ErrState   = errors.New("mailbox: receipt state must be read or acknowledged")
+	ErrReport  = errors.New("mailbox: invalid report")
 )
 
 // Receipt states (as the hub spells them).
@@ -209,6 +210,34 @@ func keyOf(txn *badger.Txn, id string) ([]byte, error) {
 		return nil, err
 	}
 	return item.ValueCopy(nil)
+}
+
+// Report is a crew report written on the vehicle's LAN, for the hub.
+type Report struct {
+	ClientID string   `json:"client_id"` // the phone's id for it: sent twice, filed once
+	By       string   `json:"by"`
+	Title    string   `json:"title"`
+	Text     string   `json:"text"`
+	Action   string   `json:"action"`
+	Lat      *float64 `json:"lat,omitempty"`
+	Lon      *float64 `json:"lon,omitempty"`
+}
+
+// QueueReport queues a crew report for the hub.
+func (m *Mailbox) QueueReport(r Report) error {
+	if r.ClientID == "" || len(r.ClientID) > 128 {
+		return fmt.Errorf("%w: client_id of 1 to 128 bytes", ErrReport)
+	}
+	if strings.TrimSpace(r.Title) == "" && strings.TrimSpace(r.Text) == "" {
+		return fmt.Errorf("%w: write what was seen", ErrReport)
+	}
+	if len(r.Title)+len(r.Text)+len(r.Action) > protocol.MaxMessageBody-1024 {
+		return fmt.Errorf("%w: too long", ErrReport)
+	}
+	if _, err := m.out.Enqueue(hubAddress, protocol.MsgReport, r); err != nil {
+		return fmt.Errorf("mailbox: %w", err)
+	}
+	return nil
 }
 
 // Backlog is how many receipts and reports wait for the hub.
