@@ -7,6 +7,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"fieldwatch/internal/mailpump"
 	"fieldwatch/protocol"
 )
 
@@ -34,12 +35,12 @@ type conn struct {
 	closeOnce sync.Once
 	done      chan struct{} // closed by close
 
-	acks chan uint64 // the vehicle's message acks, for the mail loop
+	pump *mailpump.Pump // sends the vehicle its messages; nil without Mail
 }
 
 func newConn(ws *websocket.Conn, vehicle, remote string, now func() time.Time) *conn {
 	ws.SetReadLimit(protocol.MaxMessageSize)
-	return &conn{ws: ws, vehicle: vehicle, remote: remote, now: now, done: make(chan struct{}), acks: make(chan uint64, 1)}
+	return &conn{ws: ws, vehicle: vehicle, remote: remote, now: now, done: make(chan struct{})}
 }
 
 // send writes one message.

@@ -2,8 +2,8 @@ package control
 
 import (
 	"log/slog"
-	"time"
 
+	"fieldwatch/internal/mailpump"
 	"fieldwatch/protocol"
 )
 
@@ -21,53 +21,17 @@ type Mail interface {
 	Receive(vehicle string, m protocol.Message) (protocol.MessageAck, error)
 }
 
-// resendAfter: messages sent but not acknowledged this long go again.
-const resendAfter = 3 * time.Second
-
-// mailWindow bounds the messages in flight on one connection.
-const mailWindow = 64
-
-// mailLoop sends the vehicle its pending messages (go-back-N): all of
-// them on connect, new ones when woken, and again from the first
-// unacknowledged one when an ack shows a gap or nothing is acknowledged
-// for resendAfter.
+// mailLoop runs the connection's mail pump until c closes.
 func (s *Server) mailLoop(c *conn, log *slog.Logger) {
-	mail := s.p.Mail
-	var sentUpTo uint64
-	timer := time.NewTimer(resendAfter)
-	defer timer.Stop()
-	for {
-		pending, err := mail.Pending(c.vehicle, mailWindow)
-		if err != nil {
-			log.Error("control: pending messages", "err", err)
-		}
-		for _, m := range pending {
-			if m.Seq <= sentUpTo {
-				continue
-			}
-			if err := c.send(protocol.KindMessage, m); err != nil {
-				return // the read loop sees the broken connection
-			}
-			sentUpTo = m.Seq
-		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(resendAfter)
-		select {
-		case <-c.done:
-			return
-		case <-mail.Wake(c.vehicle):
-		case ack := <-c.acks:
-			if ack < sentUpTo && len(pending) > 0 && pending[0].Seq <= ack+1 {
-				// The vehicle is missing something after ack: go back.
-				sentUpTo = ack
-			}
-		case <-timer.C:
-			sentUpTo = 0 // nothing acknowledged for a while: send everything again
-		}
+	c.pump.Run(c.done)
+}
+
+// newPump builds a connection's mail pump.
+func (s *Server) newPump(c *conn, log *slog.Logger) *mailpump.Pump {
+	return &mailpump.Pump{
+		Pending: func(limit int) ([]protocol.Message, error) { return s.p.Mail.Pending(c.vehicle, limit) },
+		Send:    func(m protocol.Message) error { return c.send(protocol.KindMessage, m) },
+		Wake:    s.p.Mail.Wake(c.vehicle),
+		OnError: func(err error) { log.Error("control: pending messages", "err", err) },
 	}
 }

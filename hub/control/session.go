@@ -48,6 +48,7 @@ func (s *Server) serve(c *conn) {
 			s.pingLoop(c, log)
 		}()
 		if s.p.Mail != nil {
+			c.pump = s.newPump(c, log)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -192,9 +193,8 @@ func (s *Server) handleMail(c *conn, env protocol.Envelope, log *slog.Logger) er
 			c.sendError("bad_message", err.Error())
 			return nil
 		}
-		select {
-		case c.acks <- ack.Seq:
-		default:
+		if c.pump != nil {
+			c.pump.Acked(ack.Seq)
 		}
 		return nil
 	}

@@ -221,6 +221,9 @@ func (h *Hub) bootstrapAdmin(password string) error {
 // Auth gives the account service (demo seeding, admin tools).
 func (h *Hub) Auth() *auth.Service { return h.auth }
 
+// ControlOnline reports whether a vehicle's control channel is up.
+func (h *Hub) ControlOnline(vehicle string) bool { return h.control.Status(vehicle).Online }
+
 // Units gives the unit tree (demo seeding, admin tools).
 func (h *Hub) Units() *units.Tree { return h.units }
 

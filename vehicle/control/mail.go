@@ -1,8 +1,7 @@
 package control
 
 import (
-	"time"
-
+	"fieldwatch/internal/mailpump"
 	"fieldwatch/protocol"
 )
 
@@ -20,51 +19,14 @@ type Mail interface {
 	Receive(m protocol.Message) (protocol.MessageAck, error)
 }
 
-const (
-	resendAfter = 3 * time.Second // unacknowledged this long: send again
-	mailWindow  = 64              // messages in flight
-)
-
-// mailLoop sends the hub the vehicle's pending messages, go-back-N: all on
-// connect, new ones when woken, again from the first unacknowledged one
-// after an ack that shows a gap or after resendAfter without progress.
-func (s *session) mailLoop(stop <-chan struct{}) {
+// newPump builds the session's mail pump.
+func (s *session) newPump() *mailpump.Pump {
 	mail := s.c.p.Mail
-	var sentUpTo uint64
-	timer := time.NewTimer(resendAfter)
-	defer timer.Stop()
-	for {
-		pending, err := mail.Pending(mailWindow)
-		if err != nil {
-			s.c.log.Error("control: pending messages", "err", err)
-		}
-		for _, m := range pending {
-			if m.Seq <= sentUpTo {
-				continue
-			}
-			if err := s.send(protocol.KindMessage, m); err != nil {
-				return // the read loop sees the broken connection
-			}
-			sentUpTo = m.Seq
-		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(resendAfter)
-		select {
-		case <-stop:
-			return
-		case <-mail.Wake():
-		case ack := <-s.acks:
-			if ack < sentUpTo && len(pending) > 0 && pending[0].Seq <= ack+1 {
-				sentUpTo = ack
-			}
-		case <-timer.C:
-			sentUpTo = 0
-		}
+	return &mailpump.Pump{
+		Pending: mail.Pending,
+		Send:    func(m protocol.Message) error { return s.send(protocol.KindMessage, m) },
+		Wake:    mail.Wake(),
+		OnError: func(err error) { s.c.log.Error("control: pending messages", "err", err) },
 	}
 }
 
@@ -83,9 +45,8 @@ func (s *session) handleMail(env protocol.Envelope) error {
 			s.c.log.Warn("control: bad message ack from the hub", "err", err)
 			return nil
 		}
-		select {
-		case s.acks <- ack.Seq:
-		default:
+		if s.pump != nil {
+			s.pump.Acked(ack.Seq)
 		}
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"fieldwatch/internal/mailpump"
 	"fieldwatch/protocol"
 )
 
@@ -34,7 +35,7 @@ type session struct {
 	pmu     sync.Mutex           // guards pending
 	pending map[uint64]time.Time // heartbeat seq -> when sent (monotonic)
 
-	acks chan uint64 // the hub's message acks, for the mail loop
+	pump *mailpump.Pump // sends the vehicle's messages; nil without Mail
 }
 
 // session dials, says hello and runs the connection until it fails or ctx
@@ -47,7 +48,7 @@ func (c *Client) session(ctx context.Context) (welcomed bool, err error) {
 		return false, dialError(resp, err)
 	}
 	ws.SetReadLimit(protocol.MaxMessageSize)
-	s := &session{c: c, ws: ws, pending: map[uint64]time.Time{}, acks: make(chan uint64, 1)}
+	s := &session{c: c, ws: ws, pending: map[uint64]time.Time{}}
 
 	// Closing the socket is the one way to stop a blocked read or write.
 	stop := make(chan struct{})
@@ -72,17 +73,20 @@ func (c *Client) session(ctx context.Context) (welcomed bool, err error) {
 	}
 	c.setUp()
 	c.log.Info("control: connected to hub", "url", c.p.URL, "heartbeat", hb)
+	if c.p.Mail != nil {
+		s.pump = s.newPump() // before the reader, which passes it acks
+	}
 	errc := make(chan error, 1)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		errc <- s.readLoop()
 	}()
-	if c.p.Mail != nil {
+	if s.pump != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.mailLoop(stop)
+			s.pump.Run(stop)
 		}()
 	}
 	return true, s.writeLoop(ctx, hb, errc)
