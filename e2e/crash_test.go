@@ -109,7 +109,7 @@ func TestKillNineConverges(t *testing.T) {
 	hubCfg := filepath.Join(dir, "hub.yaml")
 	os.WriteFile(hubCfg, fmt.Appendf(nil, `name: hub-test
 data_dir: %s
-http: {addr: "127.0.0.1:%d"}
+http: {addr: "127.0.0.1:%d", tls: "off"}
 webrtc: {loopback_only: true}
 vehicles:
   - {id: xe-01, name: Xe 01, unit: cc-huu-nghi, token: %s, cameras: [{id: cam1, name: Camera 1}]}

@@ -58,7 +58,7 @@ func TestInstructionsSurviveFlapsAndKills(t *testing.T) {
 	hubCfg := filepath.Join(dir, "hub.yaml")
 	os.WriteFile(hubCfg, fmt.Appendf(nil, `name: hub-test
 data_dir: %s
-http: {addr: "127.0.0.1:%d"}
+http: {addr: "127.0.0.1:%d", tls: "off"}
 webrtc: {loopback_only: true}
 units:
   tree:

@@ -97,6 +97,7 @@ func BenchmarkSyncLoopback(b *testing.B) {
 	cfg := server.DefaultConfig()
 	cfg.DataDir = filepath.Join(dir, "hub")
 	cfg.HTTP.Addr = "127.0.0.1:0"
+	cfg.HTTP.TLS = "off" // measured against raw loopback TCP
 	cfg.WebRTC.LoopbackOnly = true
 	vc := server.VehicleConfig{ID: "xe-01", Name: "Xe 01", Unit: "u", Token: token}
 	for i := range 512 {
@@ -141,7 +142,7 @@ func BenchmarkSyncLoopback(b *testing.B) {
 			src.pending = append(src.pending, recorder.Segment{Manifest: m, Path: filepath.Join(dir, fmt.Sprintf("s%d.mp4", i)), State: recorder.StateLocal})
 		}
 		sctx, scancel := context.WithCancel(ctx)
-		s := syncer.New(syncer.Params{Hub: hubURL, Vehicle: "xe-01", Token: token, HTTP: syncer.HTTPClient(nil), Recorder: src,
+		s := syncer.New(syncer.Params{Hub: hubURL, Vehicle: "xe-01", Token: token, HTTP: syncer.HTTPClient(nil, nil), Recorder: src,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		go s.Run(sctx)
 		select {

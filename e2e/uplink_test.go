@@ -25,6 +25,7 @@ func startHub(t *testing.T, grace time.Duration) (base string, userToken string)
 	cfg := server.DefaultConfig()
 	cfg.DataDir = t.TempDir()
 	cfg.HTTP.Addr = "127.0.0.1:0"
+	cfg.HTTP.TLS = "off"
 	cfg.WebRTC.LoopbackOnly = true
 	cfg.Relay.PublisherDisconnected, cfg.Relay.PublisherFailed, cfg.Relay.PublisherGrace = time.Second, 3*time.Second, grace
 	cfg.Units.Tree = []server.UnitConfig{{ID: "u", Name: "Chi cục"}}

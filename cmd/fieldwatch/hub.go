@@ -28,7 +28,11 @@ func runHub(ctx context.Context, args []string) error {
 		h.Close()
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "hub %s serving on %s\n", cfg.Name, ln.Addr())
+	scheme := "https"
+	if !h.TLS() {
+		scheme = "http"
+	}
+	fmt.Fprintf(os.Stderr, "hub %s serving on %s://%s\n", cfg.Name, scheme, ln.Addr())
 	serveErr := h.Serve(ctx, ln)
 	if err := h.Close(); serveErr == nil {
 		serveErr = err

@@ -52,7 +52,7 @@ func (h *Hub) handleLogin(w http.ResponseWriter, r *http.Request) {
 	h.audit(r, u, "auth.login", u.Username, r.UserAgent())
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", Expires: sess.Expires,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.cfg.HTTP.TLSCert != "",
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.TLS(),
 	})
 	writeJSON(w, http.StatusOK, map[string]any{"token": token, "user": u, "expires": sess.Expires.Format(time.RFC3339)})
 }

@@ -33,9 +33,16 @@ type Config struct {
 // HTTPConfig is the web listener.
 type HTTPConfig struct {
 	Addr string `yaml:"addr"`
-	// TLSCert and TLSKey enable HTTPS when both are set.
+	// TLS is "auto" (HTTPS: the configured certificate, or a self-signed
+	// one made on first start in <data_dir>/tls) or "off" (plain HTTP, for
+	// the demo or behind a TLS-terminating proxy).
+	TLS string `yaml:"tls"`
+	// TLSCert and TLSKey are a certificate and key (PEM) to use instead of the self-signed one.
 	TLSCert string `yaml:"tls_cert"`
 	TLSKey  string `yaml:"tls_key"`
+	// TLSHosts are extra names and addresses the self-signed certificate
+	// covers (the hub's DNS name, its public address); localhost always.
+	TLSHosts []string `yaml:"tls_hosts"`
 }
 
 // WebRTC is the media transport.
@@ -125,7 +132,7 @@ func DefaultConfig() Config {
 	return Config{
 		Name:    "hub",
 		DataDir: "data/hub",
-		HTTP:    HTTPConfig{Addr: ":8080"},
+		HTTP:    HTTPConfig{Addr: ":8080", TLS: "auto", TLSHosts: []string{}},
 		Relay: Relay{
 			ViewerQueue:    512,
 			MaxViewers:     64,
@@ -168,6 +175,9 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 		return fmt.Errorf("http.addr: %q is not host:port", c.HTTP.Addr)
+	}
+	if c.HTTP.TLS != "auto" && c.HTTP.TLS != "off" {
+		return fmt.Errorf("http.tls: %q must be auto or off", c.HTTP.TLS)
 	}
 	if (c.HTTP.TLSCert == "") != (c.HTTP.TLSKey == "") {
 		return errors.New("http: tls_cert and tls_key go together")

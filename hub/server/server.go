@@ -28,6 +28,7 @@ import (
 	"fieldwatch/hub/relay"
 	"fieldwatch/hub/reports"
 	"fieldwatch/hub/store"
+	"fieldwatch/hub/tlscert"
 	"fieldwatch/hub/units"
 )
 
@@ -253,15 +254,19 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	h.mu.Lock()
 	h.srv = srv
 	h.mu.Unlock()
+	cert, key, err := h.certificate()
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() {
-		if h.cfg.HTTP.TLSCert != "" {
-			errc <- srv.ServeTLS(ln, h.cfg.HTTP.TLSCert, h.cfg.HTTP.TLSKey)
+		if cert != "" {
+			errc <- srv.ServeTLS(ln, cert, key)
 		} else {
 			errc <- srv.Serve(ln)
 		}
 	}()
-	h.log.Info("hub serving", "addr", ln.Addr().String(), "tls", h.cfg.HTTP.TLSCert != "")
+	h.log.Info("hub serving", "addr", ln.Addr().String(), "tls", cert != "")
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	sweepDone := make(chan struct{})
 	go func() {
@@ -281,11 +286,32 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err := srv.Shutdown(shutdown)
+	err = srv.Shutdown(shutdown)
 	if e := <-errc; e != nil && !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}
 	return err
+}
+
+// TLS reports whether the hub serves HTTPS.
+func (h *Hub) TLS() bool { return h.cfg.HTTP.TLS != "off" }
+
+// certificate returns the certificate and key to serve with ("" for plain
+// HTTP), making the self-signed pair on first use.
+func (h *Hub) certificate() (string, string, error) {
+	switch {
+	case h.cfg.HTTP.TLS == "off":
+		return "", "", nil
+	case h.cfg.HTTP.TLSCert != "":
+		return h.cfg.HTTP.TLSCert, h.cfg.HTTP.TLSKey, nil
+	}
+	cert, key, created, err := tlscert.Ensure(filepath.Join(h.cfg.DataDir, "tls"), h.cfg.HTTP.TLSHosts, time.Now())
+	if err != nil {
+		return "", "", fmt.Errorf("hub: %w", err)
+	}
+	fp, _ := tlscert.Fingerprint(cert)
+	h.log.Info("hub TLS certificate", "file", cert, "sha256", fp, "new", created)
+	return cert, key, nil
 }
 
 // Close releases everything; call after Serve returns.

@@ -49,9 +49,9 @@ const (
 // first use: an ECDSA P-256 key (file mode 0600) and a self-signed X.509
 // certificate valid for 825 days, with SANs for every name in hosts (DNS
 // names or IP addresses; "localhost", 127.0.0.1 and ::1 are always added),
-// key usage digital signature (and certificate signing, as it is its own CA),
-// extended key usage server auth, and IsCA true so clients can pin it as
-// their trust root.
+// key usage digital signature, extended key usage server auth, and not a
+// CA: Firefox refuses a CA certificate used as a server's, while Go clients
+// (vehicles) and browsers alike accept a leaf they were told to trust.
 //
 // An existing pair is reused if it parses, matches, and has more than 30 days
 // left at now; otherwise it is replaced, the old files renamed with a .old
@@ -120,13 +120,10 @@ func generate(hosts []string, now time.Time) (certPEM, keyPEM []byte, err error)
 		Subject:      pkix.Name{Organization: []string{"fieldwatch"}, CommonName: "fieldwatch hub"},
 		NotBefore:    now.Add(-backdate),
 		NotAfter:     now.Add(Validity),
-		// KeyCertSign with IsCA: RFC 5280 Sec. 4.2.1.3 lets a key verify a
-		// certificate signature, here its own, only with this bit, and
-		// OpenSSL does not take the certificate as self-signed without it.
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
-		IsCA:                  true,
+		IsCA:                  false,
 	}
 	tmpl.DNSNames, tmpl.IPAddresses = sans(hosts)
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)

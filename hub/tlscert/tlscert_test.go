@@ -94,8 +94,8 @@ func TestCertificateContents(t *testing.T) {
 	if leaf.NotBefore.After(t0) {
 		t.Errorf("NotBefore = %s, after issue time", leaf.NotBefore)
 	}
-	if !leaf.IsCA || !leaf.BasicConstraintsValid {
-		t.Error("IsCA not set")
+	if leaf.IsCA || !leaf.BasicConstraintsValid {
+		t.Error("a CA certificate (Firefox refuses it for a server)")
 	}
 	if leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
 		t.Errorf("KeyUsage = %b, no digital signature", leaf.KeyUsage)
@@ -113,7 +113,7 @@ func TestCertificateContents(t *testing.T) {
 	if want := []string{"127.0.0.1", "::1", "10.0.0.5", "fe80::1"}; !slices.Equal(ips, want) {
 		t.Errorf("IPAddresses = %q, want %q", ips, want)
 	}
-	if err := leaf.CheckSignatureFrom(leaf); err != nil {
+	if err := leaf.CheckSignature(leaf.SignatureAlgorithm, leaf.RawTBSCertificate, leaf.Signature); err != nil {
 		t.Errorf("not self-signed: %v", err)
 	}
 }

@@ -135,6 +135,7 @@ func (d *Demo) start(ctx context.Context, opts Options) error {
 	cfg.Name = "trung-tam-demo"
 	cfg.DataDir = filepath.Join(opts.DataDir, "hub")
 	cfg.HTTP.Addr = opts.HTTPAddr
+	cfg.HTTP.TLS = "off" // the demo runs on one machine: plain HTTP, as its printed URL says
 	cfg.WebRTC.LoopbackOnly = true
 	tokens := map[string]string{}
 	for i := 1; i <= opts.Vehicles; i++ {

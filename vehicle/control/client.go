@@ -8,6 +8,7 @@ package control
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -27,6 +28,8 @@ type Params struct {
 	Token string
 	// Dial carries the connection (a simulated link in the demo); nil = net.Dialer.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// TLS configures wss:// connections (the hub's certificate to trust); nil = system roots.
+	TLS *tls.Config
 	// Hello is sent first on every connection.
 	Hello protocol.Hello
 	// Telemetry samples the vehicle's state; nil sends a bare report.

@@ -42,7 +42,7 @@ type session struct {
 // ends; welcomed says whether the hub accepted the Hello. Every goroutine
 // it starts has ended when it returns.
 func (c *Client) session(ctx context.Context) (welcomed bool, err error) {
-	dialer := websocket.Dialer{HandshakeTimeout: handshakeTimeout, NetDialContext: c.p.Dial}
+	dialer := websocket.Dialer{HandshakeTimeout: handshakeTimeout, NetDialContext: c.p.Dial, TLSClientConfig: c.p.TLS}
 	ws, resp, err := dialer.DialContext(ctx, c.p.URL, http.Header{"Authorization": {"Bearer " + c.p.Token}})
 	if err != nil {
 		return false, dialError(resp, err)

@@ -20,6 +20,9 @@ type Config struct {
 	Hub string `yaml:"hub"`
 	// Token is the vehicle's device token, issued by the hub's administrator.
 	Token string `yaml:"token"`
+	// HubCA is a PEM file with the hub's certificate to trust (the hub's
+	// self-signed <data_dir>/tls/hub.crt); "" = the system's roots.
+	HubCA string `yaml:"hub_ca"`
 	// DataDir holds the node's state (and, later, its recordings).
 	DataDir string `yaml:"data_dir"`
 	// LoopbackOnly keeps WebRTC on loopback (hub on the same machine).

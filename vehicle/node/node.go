@@ -5,6 +5,8 @@ package node
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
@@ -79,10 +81,13 @@ func New(p Params) (*Node, error) {
 		log = slog.Default()
 	}
 	log = log.With("vehicle", cfg.ID)
-	httpClient := &http.Client{Timeout: 15 * time.Second}
-	if p.Dial != nil {
-		httpClient.Transport = &http.Transport{DialContext: p.Dial, ForceAttemptHTTP2: false, MaxIdleConnsPerHost: 4}
+	tlsConfig, err := hubTLS(cfg.HubCA)
+	if err != nil {
+		return nil, err
 	}
+	httpClient := &http.Client{Timeout: 15 * time.Second,
+		Transport: &http.Transport{DialContext: p.Dial, TLSClientConfig: tlsConfig, ForceAttemptHTTP2: false, MaxIdleConnsPerHost: 4,
+			Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 15 * time.Second}}
 	hub := strings.TrimRight(cfg.Hub, "/")
 	n := &Node{p: p, log: log, sampler: telemetry.NewSampler(cfg.DataDir)}
 	rec, err := openRecorder(cfg, log)
@@ -123,6 +128,7 @@ func New(p Params) (*Node, error) {
 		URL:               wsURL(hub) + "/control/v1/ws",
 		Token:             cfg.Token,
 		Dial:              p.Dial,
+		TLS:               tlsConfig,
 		Hello:             hello,
 		Telemetry:         n.Telemetry,
 		TelemetryInterval: cfg.TelemetryInterval,
@@ -138,9 +144,26 @@ func New(p Params) (*Node, error) {
 			return st.RTT, st.RTTAt
 		},
 	})
-	n.sync = syncer.New(syncer.Params{Hub: hub, Vehicle: cfg.ID, Token: cfg.Token, HTTP: syncer.HTTPClient(p.Dial), Recorder: rec,
+	n.sync = syncer.New(syncer.Params{Hub: hub, Vehicle: cfg.ID, Token: cfg.Token, HTTP: syncer.HTTPClient(p.Dial, tlsConfig), Recorder: rec,
 		Pace: n.pace, Logger: log.With("component", "sync")})
 	return n, nil
+}
+
+// hubTLS trusts the hub's certificate in caFile (PEM: its self-signed
+// hub.crt, or the CA that signed it); "" = the system's roots.
+func hubTLS(caFile string) (*tls.Config, error) {
+	if caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("vehicle: hub_ca: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("vehicle: hub_ca: no certificate in %s", caFile)
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
 }
 
 // openRecorder opens the recorder in <data_dir>/recordings.

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -559,8 +560,9 @@ func (w *rateWindow) kbps(now time.Time) float64 {
 
 // HTTPClient is the client uploads should use: no overall timeout (the
 // agent detects stalls), big write buffers, dial through dial if not nil.
-func HTTPClient(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
+func HTTPClient(dial func(ctx context.Context, network, addr string) (net.Conn, error), tlsConfig *tls.Config) *http.Client {
 	tr := &http.Transport{
+		TLSClientConfig: tlsConfig,
 		Proxy: http.ProxyFromEnvironment, DialContext: dial, MaxIdleConnsPerHost: 2,
 		WriteBufferSize: 8 << 10, ReadBufferSize: 16 << 10, TLSHandshakeTimeout: 15 * time.Second,
 		ResponseHeaderTimeout: 2 * time.Minute, IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: false,
