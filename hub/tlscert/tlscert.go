@@ -116,10 +116,10 @@ func generate(hosts []string, now time.Time) (certPEM, keyPEM []byte, err error)
 		return nil, nil, fmt.Errorf("tlscert: serial: %w", err)
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{Organization: []string{"fieldwatch"}, CommonName: "fieldwatch hub"},
-		NotBefore:    now.Add(-backdate),
-		NotAfter:     now.Add(Validity),
+		SerialNumber:          serial,
+		Subject:               pkix.Name{Organization: []string{"fieldwatch"}, CommonName: "fieldwatch hub"},
+		NotBefore:             now.Add(-backdate),
+		NotAfter:              now.Add(Validity),
 		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,

@@ -563,7 +563,7 @@ func (w *rateWindow) kbps(now time.Time) float64 {
 func HTTPClient(dial func(ctx context.Context, network, addr string) (net.Conn, error), tlsConfig *tls.Config) *http.Client {
 	tr := &http.Transport{
 		TLSClientConfig: tlsConfig,
-		Proxy: http.ProxyFromEnvironment, DialContext: dial, MaxIdleConnsPerHost: 2,
+		Proxy:           http.ProxyFromEnvironment, DialContext: dial, MaxIdleConnsPerHost: 2,
 		WriteBufferSize: 8 << 10, ReadBufferSize: 16 << 10, TLSHandshakeTimeout: 15 * time.Second,
 		ResponseHeaderTimeout: 2 * time.Minute, IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: false,
 	}
