@@ -41,6 +41,8 @@ func benchHubConfig(args []string) error {
 	}
 	cfg := server.DefaultConfig()
 	cfg.Name, cfg.DataDir, cfg.HTTP.Addr = "bench-hub", *data, *addr
+	cfg.HTTP.TLS = "off" // signalling in plain HTTP, as the servers it is compared with are run
+	cfg.Units.Tree = []server.UnitConfig{{ID: "bench", Name: "Bench"}}
 	cfg.WebRTC.LoopbackOnly = strings.HasPrefix(*addr, "127.") || strings.HasPrefix(*addr, "localhost")
 	for i := 1; i <= *streams; i++ {
 		cfg.Vehicles = append(cfg.Vehicles, server.VehicleConfig{

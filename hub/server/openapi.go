@@ -35,8 +35,17 @@ func (h *Hub) openAPI() map[string]any {
 		default:
 			op["security"] = []any{}
 		}
-		if rt.method == http.MethodPost {
+		switch {
+		case rt.pattern == "/api/v1/photos":
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"image/jpeg": map[string]any{}, "image/png": map[string]any{}, "image/webp": map[string]any{}}}
+		case strings.HasPrefix(rt.pattern, "/api/v1/sync/{"):
+			op["requestBody"] = map[string]any{"content": map[string]any{"application/offset+octet-stream": map[string]any{}}}
+		case rt.method == http.MethodPost || rt.method == http.MethodPut:
 			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+		}
+		if rt.action != "" {
+			op["x-fieldwatch-action"] = string(rt.action)
 		}
 		item, _ := paths[rt.pattern].(map[string]any)
 		if item == nil {
