@@ -27,9 +27,11 @@ const (
 	StateAcknowledged = "acknowledged" // acknowledged by a crew member
 )
 
-// Recipient is one vehicle an instruction goes to, with its progress.
+// Recipient is one vehicle (its crew) or one officer an instruction goes
+// to, with its progress.
 type Recipient struct {
-	Vehicle      string    `json:"vehicle"`
+	Vehicle      string    `json:"vehicle,omitempty"`
+	User         string    `json:"user,omitempty"` // an officer or crew member, reading at the hub`
 	Unit         string    `json:"unit"`
 	State        string    `json:"state"`
 	Sent         time.Time `json:"sent"`
@@ -37,7 +39,7 @@ type Recipient struct {
 	Read         time.Time `json:"read,omitzero"`
 	Acknowledged time.Time `json:"acknowledged,omitzero"`
 	AckedBy      string    `json:"acked_by,omitempty"`
-	// Seq is the instruction's place in the hub>vehicle stream.
+	// Seq is the instruction's place in the hub>vehicle stream (0 for a user).
 	Seq uint64 `json:"seq"`
 }
 

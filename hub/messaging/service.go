@@ -85,11 +85,15 @@ func New(db *store.DB, p Params) (*Service, error) {
 	return s, s.requeue()
 }
 
-// Target is a vehicle an instruction is addressed to.
+// Target is a vehicle or a user an instruction is addressed to, with the
+// unit it belongs to.
 type Target struct {
 	Vehicle string
+	User    string
 	Unit    string
 }
+
+func (t Target) key() string { return t.Vehicle + "|" + t.User }
 
 // Sender is who sends an instruction.
 type Sender struct {
@@ -128,9 +132,9 @@ func (s *Service) Send(from Sender, clientID, text string, urgent bool, to []Tar
 		Urgent: urgent, Created: now, Due: now.Add(due)}
 	seen := map[string]bool{}
 	for _, t := range to {
-		if !seen[t.Vehicle] {
-			seen[t.Vehicle] = true
-			in.To = append(in.To, Recipient{Vehicle: t.Vehicle, Unit: t.Unit, State: StateSent, Sent: now})
+		if !seen[t.key()] {
+			seen[t.key()] = true
+			in.To = append(in.To, Recipient{Vehicle: t.Vehicle, User: t.User, Unit: t.Unit, State: StateSent, Sent: now})
 		}
 	}
 	if err := s.db.Put(recPrefix+in.ID, in, 0); err != nil {
@@ -152,8 +156,8 @@ func (s *Service) queue(in *Instruction) error {
 	body := Body{ID: in.ID, From: in.From, FromName: in.FromName, Text: in.Text, Urgent: in.Urgent, Created: in.Created, Due: in.Due}
 	for i := range in.To {
 		r := &in.To[i]
-		if r.Seq != 0 {
-			continue
+		if r.Seq != 0 || r.Vehicle == "" {
+			continue // queued already, or a user reading at the hub
 		}
 		m, err := s.out.Enqueue(r.Vehicle, protocol.MsgInstruction, body)
 		if err != nil {
@@ -235,9 +239,9 @@ func (s *Service) update(id string, fn func(*Instruction) bool) error {
 	return nil
 }
 
-// Acknowledge records a crew member's receipt given at the hub (the crew
-// app on a phone) for the instruction's recipient vehicle.
-func (s *Service) Acknowledge(id, vehicle, state, by string) (Instruction, error) {
+// Acknowledge records a receipt given at the hub: by a crew member (the
+// phone app) for a recipient vehicle, or by a recipient user (vehicle "").
+func (s *Service) Acknowledge(id, vehicle, user, state, by string) (Instruction, error) {
 	if state != StateRead && state != StateAcknowledged {
 		return Instruction{}, fmt.Errorf("%w: receipt state %q", ErrInvalid, state)
 	}
@@ -245,7 +249,7 @@ func (s *Service) Acknowledge(id, vehicle, state, by string) (Instruction, error
 	err := s.update(id, func(in *Instruction) bool {
 		changed := false
 		for i := range in.To {
-			if in.To[i].Vehicle == vehicle {
+			if vehicle != "" && in.To[i].Vehicle == vehicle || vehicle == "" && in.To[i].User == user {
 				found = true
 				changed = in.To[i].advance(state, s.p.Now(), by) || changed
 			}
@@ -256,9 +260,34 @@ func (s *Service) Acknowledge(id, vehicle, state, by string) (Instruction, error
 		return Instruction{}, err
 	}
 	if !found {
-		return Instruction{}, fmt.Errorf("%w: %s is not addressed to %s", ErrUnknown, id, vehicle)
+		return Instruction{}, fmt.Errorf("%w: %s is not addressed to %s%s", ErrUnknown, id, vehicle, user)
 	}
 	return s.Get(id)
+}
+
+// Fetched marks the instructions addressed to user delivered: the user's
+// console or phone has them.
+func (s *Service) Fetched(user string, list []Instruction) {
+	now := s.p.Now()
+	for _, in := range list {
+		for _, r := range in.To {
+			if r.User != user || r.State != StateSent {
+				continue
+			}
+			err := s.update(in.ID, func(x *Instruction) bool {
+				changed := false
+				for i := range x.To {
+					if x.To[i].User == user {
+						changed = x.To[i].advance(StateDelivered, now, "") || changed
+					}
+				}
+				return changed
+			})
+			if err != nil {
+				s.log.Warn("mark delivered", "instruction", in.ID, "err", err)
+			}
+		}
+	}
 }
 
 func clientKey(user, clientID string) string { return "insc/" + user + "/" + clientID }

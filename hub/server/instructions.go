@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"fieldwatch/hub/access"
@@ -20,6 +21,8 @@ type instructionRequest struct {
 	Text     string   `json:"text"`
 	Urgent   bool     `json:"urgent"`
 	Vehicles []string `json:"vehicles"`
+	// Users sends to officers or crew members by account (read at the hub).
+	Users []string `json:"users"`
 	// Unit sends to every vehicle of a unit's subtree.
 	Unit string `json:"unit"`
 	// ClientID makes a retried request send once.
@@ -41,6 +44,22 @@ func (h *Hub) handleSendInstruction(w http.ResponseWriter, r *http.Request, u au
 		}
 		v, _ := h.fleet.Get(id)
 		to = append(to, messaging.Target{Vehicle: v.ID, Unit: v.Unit})
+	}
+	for _, name := range req.Users {
+		acct, err := h.auth.User(name)
+		if err != nil {
+			writeError(w, r, h.log, err)
+			return
+		}
+		if acct.Retired {
+			writeError(w, r, h.log, fmt.Errorf("%w: account %s is retired", errBadRequest, name))
+			return
+		}
+		if err := access.AllowIn(h.units, u.Subject(), access.InstructionSend, acct.Unit); err != nil {
+			h.deny(w, r, u, err)
+			return
+		}
+		to = append(to, messaging.Target{User: acct.Username, Unit: acct.Unit})
 	}
 	if req.Unit != "" {
 		if err := access.AllowIn(h.units, u.Subject(), access.InstructionSend, req.Unit); err != nil {
@@ -67,15 +86,15 @@ func (h *Hub) handleSendInstruction(w http.ResponseWriter, r *http.Request, u au
 	writeJSON(w, http.StatusCreated, instructionView{Instruction: in})
 }
 
-// visible reports whether u may see an instruction: one of its vehicles
-// is in u's scope, or it was escalated to u.
+// visible reports whether u may see an instruction: it is addressed to u,
+// one of its recipients is in u's scope, or it was escalated to u.
 func (h *Hub) visible(u auth.User, in *messaging.Instruction) bool {
 	for _, r := range in.To {
-		if access.Sees(h.units, u.Subject(), r.Unit) {
+		if r.User == u.Username || access.Sees(h.units, u.Subject(), r.Unit) {
 			return true
 		}
 	}
-	return false
+	return slices.Contains(in.EscalatedTo, u.Username)
 }
 
 func (h *Hub) handleInstructions(w http.ResponseWriter, r *http.Request, u auth.User) {
@@ -84,6 +103,7 @@ func (h *Hub) handleInstructions(w http.ResponseWriter, r *http.Request, u auth.
 		writeError(w, r, h.log, err)
 		return
 	}
+	h.messages.Fetched(u.Username, list)
 	now := time.Now()
 	out := make([]instructionView, len(list))
 	for i := range list {
@@ -106,22 +126,27 @@ func (h *Hub) handleInstruction(w http.ResponseWriter, r *http.Request, u auth.U
 }
 
 type receiptRequest struct {
+	// Vehicle whose crew the caller acknowledges for; "" = the caller as a recipient.
 	Vehicle string `json:"vehicle"`
 	State   string `json:"state"` // read or acknowledged
 }
 
-// handleReceipt records a crew member's read or acknowledgement given on a
-// phone through the hub.
+// handleReceipt records a read or an acknowledgement given through the
+// hub: a crew member's on a phone for a vehicle, or a recipient officer's.
 func (h *Hub) handleReceipt(w http.ResponseWriter, r *http.Request, u auth.User) {
 	var req receiptRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		writeError(w, r, h.log, err)
 		return
 	}
-	if !h.allowVehicle(w, r, u, access.InstructionAck, req.Vehicle) {
+	if req.Vehicle != "" && !h.allowVehicle(w, r, u, access.InstructionAck, req.Vehicle) {
 		return
 	}
-	in, err := h.messages.Acknowledge(r.PathValue("id"), req.Vehicle, req.State, u.Name)
+	by := u.Name
+	if by == "" {
+		by = u.Username
+	}
+	in, err := h.messages.Acknowledge(r.PathValue("id"), req.Vehicle, u.Username, req.State, by)
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
