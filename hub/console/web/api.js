@@ -24,5 +24,6 @@ export const api = {
   simLink: (vehicle, up) => call('POST', '/api/v1/sim/link', { vehicle, up }),
   get: (path) => call('GET', path),
   post: (path, body) => call('POST', path, body),
+  put: (path, body) => call('PUT', path, body),
   del: (path) => call('DELETE', path),
 };

@@ -1,5 +1,8 @@
-// The console: login, then the vehicles grid, one camera, or the map,
-// refreshed every 2 seconds from the hub's API.
+// The console: login (and the forced password change of a new account),
+// then the vehicles grid, one camera, the map, the archive, transfers,
+// instructions, the audit log and administration, refreshed every 2
+// seconds from the hub's API. Pages an account's roles keep out are not
+// in its menu; if the hub still says no, the page says so.
 import { api, APIError } from './api.js';
 import { h } from './dom.js';
 import { t, setLang, getLang, translate, formatTime } from './i18n.js';
@@ -8,36 +11,87 @@ import { CameraView } from './camera.js';
 import { MapView } from './map.js';
 import { ArchiveView } from './archive.js';
 import { TransfersView } from './transfers.js';
+import { InstructionsView } from './instructions.js';
+import { AuditView } from './audit.js';
+import { AdminView } from './admin.js';
+import { PasswordView } from './password.js';
+import { forbiddenPage, hasRole } from './ui.js';
 
 const app = document.getElementById('app');
+const menuBtn = document.getElementById('usermenu');
+const menu = document.getElementById('usermenu-list');
 let view = null;
 let info = { demo: false };
+let me = null;
 let timer = null;
+// mode is what the console shows: the login form, the forced password
+// change, or the pages (console).
+let mode = 'login';
+
+// Pages only some roles may open (the hub enforces it anyway).
+const PAGE_ROLES = { audit: ['admin'], admin: ['admin'] };
+
+function chrome(on) {
+  document.getElementById('nav').hidden = !on;
+  menuBtn.hidden = !on;
+  closeMenu();
+  if (!on) document.getElementById('who').textContent = '';
+}
 
 function showLogin(message = '') {
   stopView();
-  document.getElementById('nav').hidden = true;
-  document.getElementById('logout').hidden = true;
-  document.getElementById('who').textContent = '';
+  me = null;
+  mode = 'login';
+  chrome(false);
   const err = h('p', { class: 'error', role: 'alert', 'data-testid': 'login-error' }, message);
   const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true, 'data-testid': 'username' });
   const pass = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, 'data-testid': 'password' });
+  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'login-submit' }, t('login.submit'));
   const form = h('form', { class: 'login', 'data-testid': 'login-form' },
     h('h1', {}, t('login.title')),
     h('label', { for: 'username' }, t('login.user')), user,
     h('label', { for: 'password' }, t('login.password')), pass,
-    h('button', { type: 'submit', class: 'primary', 'data-testid': 'login-submit' }, t('login.submit')), err);
+    submit, err);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    submit.disabled = true;
     try {
-      await api.login(user.value.trim(), pass.value);
-      await start();
+      const res = await api.login(user.value.trim(), pass.value);
+      if (res.user?.must_change) showPasswordChange(res.user);
+      else await start();
     } catch (e) {
-      err.textContent = e.code === 'bad_credentials' ? t('login.bad') : e.code === 'locked' ? t('login.locked') : t('login.error', e.message);
+      err.textContent = loginError(e);
+    } finally {
+      submit.disabled = false;
     }
   });
   app.replaceChildren(form);
   user.focus();
+}
+
+function loginError(e) {
+  switch (e.code) {
+    case 'bad_credentials': return t('login.bad');
+    case 'locked': return t('login.locked');
+    case 'disabled': return t('login.disabled');
+    case 'initial_password_expired': return t('login.initialExpired');
+    case 'retired': return t('login.retired');
+    default: return t('login.error', e.message);
+  }
+}
+
+// showPasswordChange is all a user whose password must change can do.
+function showPasswordChange(user) {
+  stopView();
+  me = user;
+  mode = 'forced';
+  chrome(false);
+  view = new PasswordView(app, { me: user, forced: true, onDone: start, onLogout: logout });
+}
+
+async function logout() {
+  await api.logout().catch(() => {});
+  showLogin();
 }
 
 function stopView() {
@@ -47,24 +101,49 @@ function stopView() {
   view = null;
 }
 
+// refresh asks the page for fresh data: its own (refresh) or the vehicles
+// (update). A session gone or a password to change is the console's
+// business; other answers of the hub are the page's (fail).
 async function refresh() {
+  const v = view;
   try {
-    const vehicles = await api.vehicles();
-    view?.update(vehicles);
+    if (v?.refresh) await v.refresh();
+    else {
+      const vehicles = await api.vehicles();
+      v?.update(vehicles);
+    }
     document.getElementById('netbanner').hidden = true;
   } catch (e) {
-    if (e instanceof APIError && e.status === 401) { showLogin(t('login.expired')); return; }
-    document.getElementById('netbanner').hidden = false;
+    if (!(e instanceof APIError)) { document.getElementById('netbanner').hidden = false; return; }
+    document.getElementById('netbanner').hidden = true;
+    if (e.status === 401) showLogin(t('login.expired'));
+    else if (e.code === 'password_change_required') showPasswordChange(me);
+    else if (v === view) v?.fail?.(e);
+  }
+}
+
+function markNav(page) {
+  for (const a of document.querySelectorAll('#nav a')) {
+    const target = a.getAttribute('href').slice(2);
+    if (target === (page || '')) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
   }
 }
 
 function route() {
   stopView();
+  closeMenu();
   const [path, query = ''] = location.hash.split('?');
   const [, page, vehicle, camera] = path.split('/');
   const params = new URLSearchParams(query);
+  markNav(page);
+  if (PAGE_ROLES[page] && !hasRole(me, ...PAGE_ROLES[page])) { app.replaceChildren(forbiddenPage()); return; }
   if (page === 'archive') view = new ArchiveView(app, params);
   else if (page === 'transfers') view = new TransfersView(app, params);
+  else if (page === 'instructions') view = new InstructionsView(app, { me });
+  else if (page === 'audit') view = new AuditView(app, params);
+  else if (page === 'admin') view = new AdminView(app, vehicle, params, me);
+  else if (page === 'password') { view = new PasswordView(app, { me }); return; }
   else if (page === 'camera' && vehicle && camera) view = new CameraView(app, decodeURIComponent(vehicle), decodeURIComponent(camera));
   else if (page === 'map') { const m = new MapView(); app.replaceChildren(m.el); view = m; }
   else {
@@ -79,18 +158,39 @@ function route() {
 }
 
 async function start() {
-  let me;
   try {
     me = await api.me();
   } catch {
     showLogin();
     return;
   }
+  if (me.must_change) { showPasswordChange(me); return; }
   info = await api.info().catch(() => info);
-  document.getElementById('nav').hidden = false;
-  document.getElementById('logout').hidden = false;
+  mode = 'console';
+  chrome(true);
+  for (const a of document.querySelectorAll('#nav a[data-roles]')) a.hidden = !hasRole(me, ...a.dataset.roles.split(' '));
   document.getElementById('who').textContent = `${me.name || me.username} · ${me.unit}`;
+  menuBtn.setAttribute('aria-label', t('nav.userMenu', me.name || me.username));
   route();
+}
+
+// The user menu: a disclosure button; Esc or a click elsewhere closes it.
+function closeMenu() {
+  menu.hidden = true;
+  menuBtn.setAttribute('aria-expanded', 'false');
+}
+
+function initMenu() {
+  menuBtn.addEventListener('click', () => {
+    const open = menu.hidden;
+    menu.hidden = !open;
+    menuBtn.setAttribute('aria-expanded', String(open));
+    if (open) menu.querySelector('a, button')?.focus();
+  });
+  menu.addEventListener('keydown', (e) => { if (e.key === 'Escape') { closeMenu(); menuBtn.focus(); } });
+  document.addEventListener('click', (e) => { if (!menu.hidden && !menu.contains(e.target) && !menuBtn.contains(e.target)) closeMenu(); });
+  menu.querySelector('a').addEventListener('click', () => { closeMenu(); if (location.hash === '#/password') route(); });
+  document.getElementById('logout').addEventListener('click', () => { closeMenu(); logout(); });
 }
 
 function tick() { document.getElementById('clock').textContent = formatTime(new Date().toISOString(), true); }
@@ -107,12 +207,15 @@ function init() {
   langBtn.addEventListener('click', () => {
     setLang(getLang() === 'vi' ? 'en' : 'vi');
     labelLang();
-    if (timer) route(); else showLogin();
+    if (me) menuBtn.setAttribute('aria-label', t('nav.userMenu', me.name || me.username));
+    if (mode === 'console') route();
+    else if (mode === 'forced') showPasswordChange(me);
+    else showLogin();
   });
   // Polling pauses while the tab is hidden; catch up at once when it shows.
   document.addEventListener('visibilitychange', () => { if (!document.hidden && timer) refresh(); });
-  document.getElementById('logout').addEventListener('click', async () => { await api.logout().catch(() => {}); showLogin(); });
-  window.addEventListener('hashchange', () => { if (timer) route(); });
+  initMenu();
+  window.addEventListener('hashchange', () => { if (mode === 'console') route(); });
   translate(document);
   tick();
   setInterval(tick, 1000);
