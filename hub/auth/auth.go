@@ -167,7 +167,7 @@ func (s *Service) PutUser(u User, password string) error {
 	switch {
 	case password != "":
 		if len(password) > maxPassword {
-			return fmt.Errorf("%w: at most %d bytes", ErrWeakPassword, maxPassword)
+			return weak(WeakTooLong, "at most %d bytes", maxPassword)
 		}
 		h, err := bcrypt.GenerateFromPassword([]byte(password), s.p.BcryptCost)
 		if err != nil {

@@ -22,20 +22,45 @@ const LockInitialPassword = "initial_password_expired"
 // common are passwords refused whatever their length.
 var common = []string{"123456789012", "password1234", "matkhau12345", "qwertyuiop12", "111111111111", "abc123456789", "haiquan12345"}
 
+// Reasons a password is refused (stable codes for clients).
+const (
+	WeakTooShort    = "too_short"
+	WeakTooLong     = "too_long"
+	WeakHasUsername = "contains_username"
+	WeakCommon      = "common"
+	WeakRepeated    = "repeated"
+	WeakSame        = "same_as_old"
+)
+
+// WeakPasswordError says why a password was refused; it is ErrWeakPassword.
+type WeakPasswordError struct {
+	Reason string
+	Detail string
+}
+
+func (e *WeakPasswordError) Error() string { return ErrWeakPassword.Error() + ": " + e.Detail }
+
+// Is makes errors.Is(err, ErrWeakPassword) true.
+func (e *WeakPasswordError) Is(target error) bool { return target == ErrWeakPassword }
+
+func weak(reason, format string, a ...any) error {
+	return &WeakPasswordError{Reason: reason, Detail: fmt.Sprintf(format, a...)}
+}
+
 // CheckPassword tells whether a password may be chosen by username.
 func CheckPassword(username, password string) error {
 	n := utf8.RuneCountInString(password)
 	switch {
 	case n < minPassword:
-		return fmt.Errorf("%w: at least %d characters", ErrWeakPassword, minPassword)
+		return weak(WeakTooShort, "at least %d characters", minPassword)
 	case len(password) > maxPassword:
-		return fmt.Errorf("%w: at most %d bytes", ErrWeakPassword, maxPassword)
+		return weak(WeakTooLong, "at most %d bytes", maxPassword)
 	case username != "" && strings.Contains(strings.ToLower(password), strings.ToLower(username)):
-		return fmt.Errorf("%w: must not contain the username", ErrWeakPassword)
+		return weak(WeakHasUsername, "must not contain the username")
 	case slices.Contains(common, strings.ToLower(password)):
-		return fmt.Errorf("%w: too common", ErrWeakPassword)
+		return weak(WeakCommon, "too common")
 	case strings.Count(password, password[:1]) == len(password):
-		return fmt.Errorf("%w: one repeated character", ErrWeakPassword)
+		return weak(WeakRepeated, "one repeated character")
 	}
 	return nil
 }
@@ -53,7 +78,7 @@ func (s *Service) ChangePassword(username, oldPassword, newPassword, keepSession
 		return ErrBadCredentials
 	}
 	if oldPassword == newPassword {
-		return fmt.Errorf("%w: the new password must differ from the old one", ErrWeakPassword)
+		return weak(WeakSame, "the new password must differ from the old one")
 	}
 	if err := s.setPassword(username, newPassword, false); err != nil {
 		return err

@@ -29,7 +29,7 @@ func TestNewAccountMustChangePasswordFirst(t *testing.T) {
 	do(t, "POST", srv.URL+"/api/v1/auth/login", "", "application/json", `{"username":"trucban","password":"sai mat khau roi"}`)
 	status, body := do(t, "POST", srv.URL+"/api/v1/users", admin, "application/json",
 		`{"username":"moi","name":"Cán bộ mới","unit":"cc-a","roles":["duty"],"password":"ngan"}`)
-	if status != 400 || !strings.Contains(body, "weak_password") {
+	if status != 400 || !strings.Contains(body, "weak_password") || !strings.Contains(body, `"reason":"too_short"`) {
 		t.Fatalf("weak initial password: %d %s", status, body)
 	}
 	status, body = do(t, "POST", srv.URL+"/api/v1/users", admin, "application/json",

@@ -230,13 +230,26 @@ func (h *Hub) handleAlerts(w http.ResponseWriter, r *http.Request, u auth.User) 
 
 func (h *Hub) handleAudit(w http.ResponseWriter, r *http.Request, u auth.User) {
 	q := audit.Query{User: r.URL.Query().Get("user"), Action: r.URL.Query().Get("action"), Object: r.URL.Query().Get("object")}
-	if s := r.URL.Query().Get("from"); s != "" {
-		t, err := parseTime(s, "from")
-		if err != nil {
-			writeError(w, r, h.log, err)
+	for _, b := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &q.From}, {"to", &q.To}} {
+		if s := r.URL.Query().Get(b.name); s != "" {
+			t, err := parseTime(s, b.name)
+			if err != nil {
+				writeError(w, r, h.log, err)
+				return
+			}
+			*b.dst = t
+		}
+	}
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 5000 {
+			writeError(w, r, h.log, fmt.Errorf("%w: limit must be 1 to 5000", errBadRequest))
 			return
 		}
-		q.From = t
+		q.Limit = n
 	}
 	recs, err := h.auditLog.Search(q)
 	if err != nil {

@@ -139,7 +139,12 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		lvl = slog.LevelError
 	}
 	log.Log(r.Context(), lvl, "request failed", "method", r.Method, "path", r.URL.Path, "status", e.status, "err", err)
-	writeJSON(w, e.status, map[string]any{"error": map[string]string{"code": e.code, "message": e.message}})
+	body := map[string]string{"code": e.code, "message": e.message}
+	var wp *auth.WeakPasswordError
+	if errors.As(err, &wp) {
+		body["reason"] = wp.Reason // a stable code for why the password was refused
+	}
+	writeJSON(w, e.status, map[string]any{"error": body})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
