@@ -3,11 +3,11 @@ export class APIError extends Error {
   constructor(status, code, message) { super(message); this.status = status; this.code = code; }
 }
 
-async function call(method, path, body) {
+async function call(method, path, body, type = 'application/json') {
   const init = { method, credentials: 'same-origin', headers: {} };
   if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    init.headers['Content-Type'] = type;
+    init.body = type === 'application/json' ? JSON.stringify(body) : body;
   }
   const resp = await fetch(path, init);
   const data = await resp.json().catch(() => ({}));
@@ -26,4 +26,6 @@ export const api = {
   post: (path, body) => call('POST', path, body),
   put: (path, body) => call('PUT', path, body),
   del: (path) => call('DELETE', path),
+  // upload sends raw bytes (a photo) with their type.
+  upload: (path, blob, type) => call('POST', path, blob, type),
 };

@@ -1,8 +1,10 @@
 // The console: login (and the forced password change of a new account),
 // then the vehicles grid, one camera, the map, the archive, transfers,
-// instructions, the audit log and administration, refreshed every 2
-// seconds from the hub's API. Pages an account's roles keep out are not
-// in its menu; if the hub still says no, the page says so.
+// instructions, suspicious-sign reports, the audit log and administration,
+// refreshed every 2 seconds from the hub's API (or as often as a page
+// asks). Pages an account's roles keep out are not in its menu; if the
+// hub still says no, the page says so. A leader's menu counts the reports
+// awaiting a decision.
 import { api, APIError } from './api.js';
 import { h } from './dom.js';
 import { t, setLang, getLang, translate, formatTime } from './i18n.js';
@@ -12,6 +14,7 @@ import { MapView } from './map.js';
 import { ArchiveView } from './archive.js';
 import { TransfersView } from './transfers.js';
 import { InstructionsView } from './instructions.js';
+import { ReportsView, REPORT_ROLES, REFRESH as REPORTS_REFRESH, pendingCount } from './reports.js';
 import { AuditView } from './audit.js';
 import { AdminView } from './admin.js';
 import { PasswordView } from './password.js';
@@ -24,12 +27,13 @@ let view = null;
 let info = { demo: false };
 let me = null;
 let timer = null;
+let badgeTimer = null;
 // mode is what the console shows: the login form, the forced password
 // change, or the pages (console).
 let mode = 'login';
 
 // Pages only some roles may open (the hub enforces it anyway).
-const PAGE_ROLES = { audit: ['admin'], admin: ['admin'] };
+const PAGE_ROLES = { audit: ['admin'], admin: ['admin'], reports: REPORT_ROLES };
 
 function chrome(on) {
   document.getElementById('nav').hidden = !on;
@@ -40,6 +44,7 @@ function chrome(on) {
 
 function showLogin(message = '') {
   stopView();
+  stopBadge();
   me = null;
   mode = 'login';
   chrome(false);
@@ -83,6 +88,7 @@ function loginError(e) {
 // showPasswordChange is all a user whose password must change can do.
 function showPasswordChange(user) {
   stopView();
+  stopBadge();
   me = user;
   mode = 'forced';
   chrome(false);
@@ -144,8 +150,9 @@ function route() {
   else if (page === 'audit') view = new AuditView(app, params);
   else if (page === 'admin') view = new AdminView(app, vehicle, params, me);
   else if (page === 'password') { view = new PasswordView(app, { me }); return; }
-  else if (page === 'camera' && vehicle && camera) view = new CameraView(app, decodeURIComponent(vehicle), decodeURIComponent(camera));
-  else if (page === 'map') { const m = new MapView(); app.replaceChildren(m.el); view = m; }
+  else if (page === 'reports') view = new ReportsView(app, { me, id: vehicle ? decodeURIComponent(vehicle) : '', onPending: showBadge });
+  else if (page === 'camera' && vehicle && camera) view = new CameraView(app, decodeURIComponent(vehicle), decodeURIComponent(camera), { me });
+  else if (page === 'map') { const m = new MapView({ pin: pinOf(params) }); app.replaceChildren(m.el); view = m; }
   else {
     view = new GridView(app, {
       demo: info.demo,
@@ -154,7 +161,48 @@ function route() {
     });
   }
   refresh();
-  timer = setInterval(() => { if (!document.hidden) refresh(); }, 2000);
+  timer = setInterval(() => { if (!document.hidden) refresh(); }, view?.every ?? 2000);
+}
+
+// pinOf reads a place to mark on the map from the address (#/map?lat=&lon=).
+function pinOf(params) {
+  const lat = Number(params.get('lat')), lon = Number(params.get('lon'));
+  const ok = params.has('lat') && params.has('lon') && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
+  return ok ? { lat, lon } : null;
+}
+
+// The leader's count of reports awaiting a decision, next to the menu entry.
+function showBadge(n) {
+  const b = document.getElementById('reports-count');
+  b.hidden = !n;
+  b.textContent = String(n);
+  b.dataset.count = String(n);
+  b.title = t('nav.reportsPending', n);
+  const a = b.closest('a');
+  if (n) a.setAttribute('aria-label', `${t('nav.reports')} (${t('nav.reportsPending', n)})`);
+  else a.removeAttribute('aria-label');
+}
+
+async function pollBadge() {
+  if (document.hidden || view instanceof ReportsView) return; // the page counts them itself
+  try {
+    showBadge(await pendingCount());
+  } catch {
+    // The pages' own refresh says what is wrong with the hub or the session.
+  }
+}
+
+function startBadge() {
+  stopBadge();
+  if (!hasRole(me, 'leader')) return;
+  pollBadge();
+  badgeTimer = setInterval(pollBadge, REPORTS_REFRESH);
+}
+
+function stopBadge() {
+  clearInterval(badgeTimer);
+  badgeTimer = null;
+  showBadge(0);
 }
 
 async function start() {
@@ -171,6 +219,7 @@ async function start() {
   for (const a of document.querySelectorAll('#nav a[data-roles]')) a.hidden = !hasRole(me, ...a.dataset.roles.split(' '));
   document.getElementById('who').textContent = `${me.name || me.username} · ${me.unit}`;
   menuBtn.setAttribute('aria-label', t('nav.userMenu', me.name || me.username));
+  startBadge();
   route();
 }
 
@@ -213,7 +262,11 @@ function init() {
     else showLogin();
   });
   // Polling pauses while the tab is hidden; catch up at once when it shows.
-  document.addEventListener('visibilitychange', () => { if (!document.hidden && timer) refresh(); });
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) return;
+    if (timer) refresh();
+    if (badgeTimer) pollBadge();
+  });
   initMenu();
   window.addEventListener('hashchange', () => { if (mode === 'console') route(); });
   translate(document);

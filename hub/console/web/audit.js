@@ -17,6 +17,8 @@ export const ACTION = {
   'instruction.send': 'act.insSend', 'instruction.read': 'act.insRead', 'instruction.acknowledged': 'act.insAck',
   'archive.play': 'act.archPlay', 'archive.export': 'act.archExport', 'archive.hold': 'act.archHold', 'archive.unhold': 'act.archUnhold',
   'audit.export': 'act.auditExport',
+  'report.create': 'act.repCreate', 'report.approve': 'act.repApprove', 'report.reject': 'act.repReject', 'report.reply': 'act.repReply',
+  'report.done': 'act.repDone',
 };
 
 const HEAD = ['aud.seq', 'aud.time', 'aud.user', 'aud.unit', 'aud.action', 'aud.object', 'aud.detail', 'aud.from', 'aud.hash'];

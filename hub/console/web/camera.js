@@ -1,10 +1,16 @@
-// The full view of one camera, with statistics from the browser and the hub.
+// The full view of one camera, with statistics from the browser and the
+// hub. Those who raise suspicious-sign reports take a snapshot of the
+// frame on screen, dated with its capture time when the stream's stamps
+// give it, to file with a report.
 import { h, num } from './dom.js';
 import { t } from './i18n.js';
 import { WhepPlayer, stateText } from './whep.js';
+import { Status } from './ui.js';
+import { canReport } from './reports.js';
+import { jpegOf, openReportForm, uploadPhoto } from './reportform.js';
 
 export class CameraView {
-  constructor(root, vehicle, camera) {
+  constructor(root, vehicle, camera, { me } = {}) {
     this.vehicle = vehicle;
     this.camera = camera;
     this.video = h('video', { muted: true, autoplay: true, playsinline: true, controls: true, 'data-testid': 'camera-video' });
@@ -13,8 +19,14 @@ export class CameraView {
     this.state = 'connecting';
     this.stateEl = h('span', { class: 'badge', 'data-testid': 'camera-state' }, t('cam.connecting'));
     this.stats = h('dl', { class: 'stats', 'data-testid': 'camera-stats' });
+    this.snapBtn = canReport(me)
+      ? h('button', { type: 'button', class: 'primary snap', title: t('cam.snapshotHelp'), 'data-testid': 'camera-snapshot', onclick: () => this.snapshot() }, t('cam.snapshot'))
+      : null;
+    this.snapStatus = new Status('camera-snapshot-status');
     root.replaceChildren(h('div', { class: 'camera-layout' },
-      h('div', { class: 'camera-main' }, h('div', { class: 'camera-head' }, h('a', { href: '#/', class: 'back' }, t('view.back')), this.title, this.stateEl), this.video),
+      h('div', { class: 'camera-main' },
+        h('div', { class: 'camera-head' }, h('a', { href: '#/', class: 'back' }, t('view.back')), this.title, this.stateEl, this.snapBtn),
+        this.video, this.snapBtn ? this.snapStatus.el : null),
       h('aside', { class: 'side' }, h('h3', {}, t('view.stats')), this.stats)));
     this.player = new WhepPlayer(this.video, vehicle, camera, {
       measure: true,
@@ -78,6 +90,36 @@ export class CameraView {
     );
     this.stats.dataset.framesDecoded = String(inbound?.framesDecoded ?? 0);
     this.stats.dataset.latencyOnScreen = String(this.player.latencyOnScreen);
+  }
+
+  // snapshot grabs the frame on screen as a JPEG, stores it at the hub and
+  // opens the report form with it: which camera, and when the frame was
+  // captured (or, without stamps, when it was taken here).
+  async snapshot() {
+    const v = this.video;
+    if (!v.videoWidth || !v.videoHeight) { this.snapStatus.show('bad', t('cam.noFrame')); return; }
+    const captured = this.player.captureTime();
+    const time = new Date(captured ?? Date.now()).toISOString();
+    this.snapBtn.disabled = true;
+    this.snapStatus.show('loading', t('cam.snapshotting'));
+    let blob;
+    try {
+      blob = await jpegOf(v, v.videoWidth, v.videoHeight, 0.9);
+    } catch (e) {
+      this.snapStatus.show('bad', t('cam.snapshotFailed', e.message));
+      this.snapBtn.disabled = false;
+      return;
+    }
+    try {
+      const id = await uploadPhoto(blob);
+      this.snapStatus.clear();
+      openReportForm({ vehicle: this.vehicle, photos: [{ id, url: URL.createObjectURL(blob),
+        snapshot: { vehicle: this.vehicle, camera: this.camera, time, captured: captured !== null } }] });
+    } catch (e) {
+      this.snapStatus.fail(e);
+    } finally {
+      this.snapBtn.disabled = false;
+    }
   }
 
   destroy() { clearInterval(this.timer); this.player.stop(); }

@@ -25,8 +25,11 @@ function niceStep(span) {
 }
 
 export class MapView {
-  constructor({ compact = false } = {}) {
+  // pin, when given ({lat, lon}), is a place to show with the vehicles:
+  // where a report was made.
+  constructor({ compact = false, pin = null } = {}) {
     this.compact = compact;
+    this.pin = pin;
     this.w = compact ? 360 : 960;
     this.hgt = compact ? 300 : 600;
     this.svg = s('svg', { viewBox: `0 0 ${this.w} ${this.hgt}`, class: 'map', role: 'img', 'aria-label': t('map.title'), 'data-testid': 'map' });
@@ -51,9 +54,10 @@ export class MapView {
       trails.set(v.id, tr);
     }
     this.svg.replaceChildren();
-    if (!fixed.length) { this.note.textContent = t('map.noFix'); return; }
+    if (!fixed.length && !this.pin) { this.note.textContent = t('map.noFix'); return; }
     this.note.textContent = `${t('map.updated')}: ${formatTime(new Date().toISOString())}`;
     const pts = fixed.flatMap((v) => trails.get(v.id));
+    if (this.pin) pts.push([this.pin.lat, this.pin.lon]);
     let [minLat, maxLat, minLon, maxLon] = [90, -90, 180, -180];
     for (const [la, lo] of pts) { minLat = Math.min(minLat, la); maxLat = Math.max(maxLat, la); minLon = Math.min(minLon, lo); maxLon = Math.max(maxLon, lo); }
     // Equirectangular, equal scale in metres on both axes, fitted to the
@@ -90,6 +94,12 @@ export class MapView {
         title,
         s('path', { d: 'M0,-11 L6,6 L0,2 L-6,6 Z', transform: `rotate(${g.heading.toFixed(0)})` }),
         s('text', { x: 10, y: 4 }, v.name)));
+    }
+    if (this.pin) {
+      const title = s('title');
+      title.textContent = `${t('map.pin')}: ${this.pin.lat.toFixed(5)}, ${this.pin.lon.toFixed(5)}`;
+      this.svg.append(s('g', { class: 'pin', transform: `translate(${x(this.pin.lon).toFixed(1)},${y(this.pin.lat).toFixed(1)})`, 'data-testid': 'map-pin' },
+        title, s('circle', { r: 9 }), s('circle', { r: 3, class: 'dot' }), s('text', { x: 12, y: -8 }, t('map.pin'))));
     }
   }
 }

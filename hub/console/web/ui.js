@@ -93,6 +93,27 @@ export function dialog({ title, body = '', ok, danger = false, input = null }) {
   });
 }
 
+// modal shows content (a form with its own buttons) in a modal <dialog>
+// titled title (keyboard: Tab stays inside, Esc closes). It returns the
+// function that closes it; onClose runs once when it goes.
+export function modal({ title, testid, content, wide = false, onClose = () => {} }) {
+  const titleID = `${testid}-title`;
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    el.close();
+    el.remove();
+    onClose();
+  };
+  const el = h('dialog', { class: wide ? 'dialog wide' : 'dialog', 'aria-labelledby': titleID, 'data-testid': testid,
+    oncancel: (e) => { e.preventDefault(); close(); } },
+  h('h2', { id: titleID }, title), content);
+  document.body.append(el);
+  el.showModal();
+  return close;
+}
+
 // unitTree orders units depth first under their parents, by name, with
 // their depth; a unit whose parent is not visible is a root.
 export function unitTree(units) {

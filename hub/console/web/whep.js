@@ -17,6 +17,8 @@ export class WhepPlayer {
     this.latencyOnScreen = false;
     this.stamps = new Map(); // RTP timestamp -> capture time (Unix ms), last few frames
     this.lastFrameAt = 0; // performance.now() of the last presented frame
+    this.shownCapture = null; // capture time (Unix ms) of the frame on screen, when known
+    this.lastStamp = null; // {rtp, captured} of the last presented frame with a stamp
     this.pc = null;
     this.location = null;
   }
@@ -46,10 +48,26 @@ export class WhepPlayer {
       if (captured !== undefined) {
         this.latencyMs = performance.timeOrigin + meta.expectedDisplayTime - captured;
         this.latencyOnScreen = true;
+        this.lastStamp = { rtp: meta.rtpTimestamp, captured };
       }
+      this.shownCapture = captured ?? this.sinceStamp(meta.rtpTimestamp);
       this.video.requestVideoFrameCallback(onFrame);
     };
     this.video.requestVideoFrameCallback(onFrame);
+  }
+
+  // sinceStamp dates an unstamped frame from the last stamped one by their
+  // RTP timestamps (90 kHz for video, RFC 6184 Sec. 8.2.1), within 5 s.
+  sinceStamp(rtp) {
+    if (!this.lastStamp || rtp === undefined) return null;
+    const ticks = (rtp - this.lastStamp.rtp) >>> 0;
+    return ticks <= 5 * 90000 ? this.lastStamp.captured + ticks / 90 : null;
+  }
+
+  // captureTime is when the frame now on screen was captured (Unix ms), or
+  // null when the stream carries no stamps or the browser cannot read them.
+  captureTime() {
+    return this.shownCapture;
   }
 
   stop() {
@@ -79,6 +97,8 @@ export class WhepPlayer {
   async connect() {
     if (this.stopped) return;
     this.onState('connecting');
+    this.lastStamp = null; // a new stream starts its own RTP timestamps
+    this.shownCapture = null;
     const pc = new RTCPeerConnection(this.measure ? { encodedInsertableStreams: true } : {});
     this.pc = pc;
     pc.addTransceiver('video', { direction: 'recvonly' });
