@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"fieldwatch/hub/access"
@@ -221,7 +222,7 @@ func (h *Hub) handlePhoto(w http.ResponseWriter, r *http.Request, u auth.User) {
 		writeError(w, r, h.log, err)
 		return
 	}
-	if err := access.AllowIn(h.units, u.Subject(), access.ReportRead, p.Unit); err != nil {
+	if err := access.AllowIn(h.units, u.Subject(), access.ReportRead, p.Unit); err != nil && !h.photoInVisibleReport(u, p.ID) {
 		h.deny(w, r, u, err)
 		return
 	}
@@ -272,4 +273,14 @@ func (h *Hub) vehicleReport(vehicle string, body json.RawMessage) error {
 		h.log.Error("audit", "err", err)
 	}
 	return nil
+}
+
+// photoInVisibleReport reports whether a report u may read carries the
+// photo (a photo belongs to its uploader's unit; a report may belong to a
+// unit below it, whose leaders must see its photos).
+func (h *Hub) photoInVisibleReport(u auth.User, id string) bool {
+	list, err := h.reports.List(func(rep *reports.Report) bool {
+		return slices.Contains(rep.Photos, id) && access.Sees(h.units, u.Subject(), rep.Unit)
+	}, 1)
+	return err == nil && len(list) > 0
 }

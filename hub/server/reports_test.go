@@ -58,6 +58,18 @@ func TestReportNeedsLeaderApproval(t *testing.T) {
 	if status, _ := do(t, "GET", srv.URL+"/api/v1/photos/"+photo.ID, leaderB, "", ""); status != 403 {
 		t.Errorf("sibling leader reads the photo: %d", status)
 	}
+	// A photo uploaded by a department officer, on a report about a branch's vehicle: the branch's leader sees it.
+	dept := loginAs(t, h, "trucban", password)
+	_, body = do(t, "POST", srv.URL+"/api/v1/photos", dept, "image/png", tinyPNG+"x")
+	var deptPhoto struct{ ID string }
+	json.Unmarshal([]byte(body), &deptPhoto)
+	if status, body := do(t, "POST", srv.URL+"/api/v1/reports", dept, "application/json",
+		`{"title":"Từ Cục","vehicle":"xe-01","photos":["`+deptPhoto.ID+`"]}`); status != 201 {
+		t.Fatalf("department report: %d %s", status, body)
+	}
+	if status, _ := do(t, "GET", srv.URL+"/api/v1/photos/"+deptPhoto.ID, leaderA, "", ""); status != 200 {
+		t.Errorf("the branch leader cannot see the photo of a report on its vehicle: %d", status)
+	}
 	if status, body := do(t, "POST", srv.URL+"/api/v1/reports/"+rep.ID+"/done", crew, "application/json", `{"note":"làm luôn"}`); status != 409 || !strings.Contains(body, "not_approved") {
 		t.Fatalf("done before approval: %d %s", status, body)
 	}
