@@ -1,0 +1,45 @@
+// The crew app's service worker: it keeps a copy of the app's own files
+// so that the app opens, and shows what waits in its outbox, in a dead
+// zone. Network first (a new version shows as soon as the server answers),
+// the copy when there is no answer within a few seconds. It handles only
+// the app's files under /m/; the API, WHIP and WHEP go to the network as
+// always. (Browsers run service workers only over HTTPS or on localhost.)
+const CACHE = 'fieldwatch-crew-1';
+const SHELL = [
+  '/m/', '/m/api.js', '/m/crew.css', '/m/crew.js', '/m/dom.js', '/m/i18n.js', '/m/icon.svg', '/m/instructions.js', '/m/login.js',
+  '/m/manifest.json', '/m/outbox.js', '/m/photo.js', '/m/publish.js', '/m/queue.js', '/m/reports.js', '/m/vehicles.js', '/m/whep.js', '/m/whip.js',
+];
+const WAIT_MS = 4000;
+
+self.addEventListener('install', (ev) => {
+  ev.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (ev) => {
+  ev.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith('fieldwatch-crew-') && k !== CACHE).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener('fetch', (ev) => {
+  const url = new URL(ev.request.url);
+  if (ev.request.method !== 'GET' || url.origin !== self.location.origin || !url.pathname.startsWith('/m/')) return;
+  ev.respondWith(networkFirst(ev.request, url));
+});
+
+async function networkFirst(request, url) {
+  const cache = await caches.open(CACHE);
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), WAIT_MS);
+  try {
+    const resp = await fetch(request, { signal: ctl.signal });
+    if (resp.ok && resp.type === 'basic') await cache.put(request, resp.clone());
+    return resp;
+  } catch {
+    const page = request.mode === 'navigate' || url.pathname === '/m/index.html';
+    const hit = await cache.match(page ? '/m/' : request, { ignoreSearch: true });
+    return hit ?? Response.error();
+  } finally {
+    clearTimeout(timer);
+  }
+}
