@@ -415,7 +415,7 @@ func TestCrewAppOnVehicle(t *testing.T) {
 	})
 	crewScreenshot(t, b, "v1-acknowledged")
 
-	// The vehicle loses the hub: the report's text waits in the vehicle, the photo on the phone.
+	// The vehicle loses the hub: the report and its photo wait in the vehicle.
 	if err := d.SetLink(vehicleID, false); err != nil {
 		t.Fatal(err)
 	}
@@ -429,12 +429,11 @@ func TestCrewAppOnVehicle(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(testid("report-text")), "Hai người đi xe máy dừng lại chụp ảnh cổng kiểm soát."),
 		chromedp.SetUploadFiles(chromedp.CSS(testid("report-photos")), []string{crewPhoto(t)}),
 	)
-	waitJS(t, b, 15*time.Second, "the photo ready, with the note that the vehicle takes no photos",
+	waitJS(t, b, 15*time.Second, "the photo ready, with the note that the vehicle forwards it",
 		q("report-photo-count")+`.dataset.count === '1' && `+q("report-photo-count")+`.dataset.busy === '0' && !`+q("report-vehicle-photos")+`.hidden`)
 	crewScreenshot(t, b, "v2-report-form")
 	run(t, b, 10*time.Second, chromedp.Click(chromedp.CSS(testid("report-submit"))))
 	waitJS(t, b, 10*time.Second, "the report handed to the vehicle", `document.querySelector('[data-testid^="report-sent-"]') !== null && `+q("queue-indicator")+`.dataset.count === '0'`)
-	waitJS(t, b, 5*time.Second, "the photo kept on the phone", `document.querySelectorAll('[data-testid^="held-"] img').length === 1`)
 	crewScreenshot(t, b, "v3-report-queued")
 	var reports []crewAppReport
 	if err := getAt(base, leader, "api/v1/reports", &reports); err != nil || len(reports) != 0 {
@@ -447,9 +446,20 @@ func TestCrewAppOnVehicle(t *testing.T) {
 		reports = nil
 		return getAt(base, leader, "api/v1/reports", &reports) == nil && len(reports) > 0
 	})
-	if len(reports) != 1 || reports[0].Title != title || reports[0].Via != "vehicle" || reports[0].ByName != crewName || reports[0].Vehicle != vehicleID {
-		t.Errorf("reports at the hub: %+v", reports)
+	if len(reports) != 1 || reports[0].Title != title || reports[0].Via != "vehicle" || reports[0].ByName != crewName ||
+		reports[0].Vehicle != vehicleID || len(reports[0].Photos) != 1 {
+		t.Fatalf("reports at the hub: %+v", reports)
 	}
+	eventually(t, 20*time.Second, "the report's photo forwarded by the vehicle", func() bool {
+		req, _ := http.NewRequest(http.MethodGet, base+"api/v1/photos/"+reports[0].Photos[0], nil)
+		req.Header.Set("Authorization", "Bearer "+leader)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200 && resp.Header.Get("Content-Type") == "image/jpeg"
+	})
 	waitJS(t, b, 15*time.Second, "the app shows the vehicle linked again", q("vehicle-link")+`?.dataset.online === 'true'`)
 }
 

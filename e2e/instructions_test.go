@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -163,7 +165,7 @@ crew: {addr: "127.0.0.1:%d", passcode: %s}
 	}()
 
 	// The leader sends 100 instructions, retrying (with the same client id) through the hub's restart.
-	lastID := ""
+	lastID, photoID := "", ""
 	for i := range 100 {
 		switch i {
 		case 30:
@@ -184,10 +186,11 @@ crew: {addr: "127.0.0.1:%d", passcode: %s}
 			if st, err := postAt(crew, "", "/api/v1/crew/login", map[string]string{"name": "Nguyễn Văn Tổ", "passcode": passcode}, &out); err != nil || st != 200 {
 				t.Fatalf("crew login: %d %v", st, err)
 			}
+			photoID = uploadCrewPhoto(t, crew, out.Token)
 			for range 2 {
 				if st, err := postAt(crew, out.Token, "/api/v1/crew/reports", map[string]any{"client_id": "bao-cao-1",
 					"title": "Xe tải nghi vấn", "text": "Container không niêm phong tại km 12", "action": "Dừng xe kiểm tra",
-					"lat": 21.85, "lon": 106.76}, nil); err != nil || st != 202 {
+					"lat": 21.85, "lon": 106.76, "photos": []string{photoID}}, nil); err != nil || st != 202 {
 					t.Fatalf("crew report: %d %v", st, err)
 				}
 			}
@@ -274,10 +277,24 @@ crew: {addr: "127.0.0.1:%d", passcode: %s}
 			t.Errorf("%s acknowledged by %q", in.ID, in.To[0].AckedBy)
 		}
 	}
-	// The report written during the outage reached the leader, once.
-	eventually(t, 30*time.Second, "the crew's report at the hub", func() bool {
-		var reps []struct{ Title, Via, State string }
-		return getAt(base, leader, "/api/v1/reports", &reps) == nil && len(reps) == 1 && reps[0].Via == "vehicle" && reps[0].State == "pending"
+	// The report written during the outage reached the leader, once, and its photo followed.
+	eventually(t, 30*time.Second, "the crew's report and its photo at the hub", func() bool {
+		var reps []struct {
+			Title, Via, State string
+			Photos            []string
+		}
+		if getAt(base, leader, "/api/v1/reports", &reps) != nil || len(reps) != 1 || reps[0].Via != "vehicle" ||
+			reps[0].State != "pending" || len(reps[0].Photos) != 1 || reps[0].Photos[0] != photoID {
+			return false
+		}
+		req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/photos/"+photoID, nil)
+		req.Header.Set("Authorization", "Bearer "+leader)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
 	})
 	// On the vehicle: each once, in the order sent.
 	var list []crewInstruction
@@ -293,4 +310,30 @@ crew: {addr: "127.0.0.1:%d", passcode: %s}
 			t.Fatalf("vehicle's instruction %d is #%d %q, want #%d %q", i, in.Order, in.Text, i+1, want)
 		}
 	}
+}
+
+// uploadCrewPhoto uploads a small JPEG to the vehicle's crew API and returns its id.
+func uploadCrewPhoto(t *testing.T, crew, token string) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, crew+"/api/v1/crew/photos", &buf)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "image/jpeg")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ ID string }
+	if resp.StatusCode != 201 || json.NewDecoder(resp.Body).Decode(&out) != nil || len(out.ID) != 64 {
+		t.Fatalf("crew photo: %s", resp.Status)
+	}
+	return out.ID
 }

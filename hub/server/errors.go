@@ -20,13 +20,14 @@ import (
 
 // Errors of the HTTP layer.
 var (
-	errForbidden   = errors.New("not allowed for this account")
-	errBadRequest  = errors.New("bad request")
-	errTooLarge    = errors.New("request body too large")
-	errNotFound    = errors.New("not found")
-	errUnsupported = errors.New("unsupported media type")
-	errDemoOnly    = errors.New("only in demo mode")
-	errConflict    = errors.New("conflict")
+	errForbidden     = errors.New("not allowed for this account")
+	errBadRequest    = errors.New("bad request")
+	errTooLarge      = errors.New("request body too large")
+	errNotFound      = errors.New("not found")
+	errUnsupported   = errors.New("unsupported media type")
+	errDemoOnly      = errors.New("only in demo mode")
+	errConflict      = errors.New("conflict")
+	errUnprocessable = errors.New("unprocessable")
 )
 
 // timeFormat is how times are written in JSON built by hand.
@@ -63,6 +64,8 @@ func classify(err error) apiError {
 		return apiError{http.StatusNotFound, "unknown_user", err.Error()}
 	case errors.Is(err, auth.ErrBadUser), errors.Is(err, units.ErrInvalid), errors.Is(err, units.ErrUnknown):
 		return apiError{http.StatusBadRequest, "invalid", err.Error()}
+	case errors.Is(err, errUnprocessable):
+		return apiError{http.StatusUnprocessableEntity, "rejected", err.Error()}
 	case errors.Is(err, units.ErrInUse), errors.Is(err, errConflict):
 		return apiError{http.StatusConflict, "conflict", err.Error()}
 	case errors.Is(err, messaging.ErrInvalid):

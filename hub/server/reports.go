@@ -250,13 +250,16 @@ func (h *Hub) vehicleReport(vehicle string, body json.RawMessage) error {
 		Action   string   `json:"action"`
 		Lat      *float64 `json:"lat"`
 		Lon      *float64 `json:"lon"`
+		Photos   []string `json:"photos"`
 	}
 	v, err := h.fleet.Get(vehicle)
 	if err != nil || json.Unmarshal(body, &in) != nil || in.ClientID == "" {
 		h.log.Warn("unreadable crew report from a vehicle, dropped", "vehicle", vehicle, "err", err)
 		return nil
 	}
-	rep := reports.Report{Unit: v.Unit, Vehicle: vehicle, Title: in.Title, Text: in.Text, Action: in.Action, Via: "vehicle"}
+	// The photos follow by HTTP (PUT /api/v1/sync/{vehicle}/photos/{id}) and may arrive after the report.
+	rep := reports.Report{Unit: v.Unit, Vehicle: vehicle, Title: in.Title, Text: in.Text, Action: in.Action, Via: "vehicle",
+		Photos: in.Photos}
 	if in.Lat != nil && in.Lon != nil {
 		rep.Position = &reports.Position{Lat: *in.Lat, Lon: *in.Lon}
 	}

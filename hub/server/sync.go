@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"fieldwatch/hub/archive"
+	"fieldwatch/hub/photos"
 	"fieldwatch/protocol/evidence"
 )
 
@@ -152,4 +153,30 @@ func (h *Hub) handleSyncLost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// handleSyncPhoto: PUT /api/v1/sync/{vehicle}/photos/{id}, a vehicle
+// forwards a photo its crew attached to a report on the vehicle's LAN.
+// The id is the photo's SHA-256; sending it again is a no-op.
+func (h *Hub) handleSyncPhoto(w http.ResponseWriter, r *http.Request) {
+	id, err := h.syncVehicle(r)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	v, err := h.fleet.Get(id)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	p, err := h.photos.Put(http.MaxBytesReader(w, r.Body, photos.MaxSize+1), "vehicle:"+id, v.Unit)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	if p.ID != r.PathValue("id") {
+		writeError(w, r, h.log, fmt.Errorf("%w: photo %s arrived with SHA-256 %s", errUnprocessable, r.PathValue("id"), p.ID))
+		return
+	}
+	writeJSON(w, http.StatusCreated, p)
 }

@@ -111,6 +111,7 @@ export const vehicle = {
   instructions: () => call('GET', '/api/v1/crew/instructions'),
   receipt: (id, state) => call('POST', `/api/v1/crew/instructions/${encodeURIComponent(id)}/receipt`, { json: { state } }),
   report: (r) => call('POST', '/api/v1/crew/reports', { json: r }),
+  uploadPhoto: (blob) => call('POST', '/api/v1/crew/photos', { body: blob, type: 'image/jpeg', timeout: 120000 }),
 };
 
 // cache keeps the last good answer of a list on the phone, so the app

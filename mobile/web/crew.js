@@ -58,7 +58,13 @@ async function send(item, save) {
       await hub.done(item.payload.id, item.payload.note);
       break;
     case 'vreport':
-      await vehicle.report(item.payload);
+      for (let i = 0; i < (item.photos?.length ?? 0); i++) {
+        if (item.photoIds[i]) continue;
+        const p = await vehicle.uploadPhoto(item.photos[i]);
+        item.photoIds[i] = p.id;
+        await save();
+      }
+      await vehicle.report(item.photos?.length ? { ...item.payload, photos: item.photoIds } : item.payload);
       rememberSent(item);
       break;
     case 'vreceipt':

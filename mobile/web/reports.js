@@ -2,8 +2,8 @@
 // leader, act only with the leader's approval). The form takes a title,
 // what was seen, the proposed action, the vehicle, the GPS position and
 // photos from the phone camera; the report goes to the outbox and from
-// there to the hub (with its photos) or to the vehicle (text only: the
-// vehicle takes no photos, they stay on the phone). The list shows each
+// there to the hub or to the vehicle (which forwards text and photos to
+// the hub when linked). The list shows each
 // report's state and the leader's decision, and lets the crew report an
 // approved action done.
 import { hub, owner } from './api.js';
@@ -51,10 +51,8 @@ class ReportForm {
     });
     this.thumbs = h('div', { class: 'thumbs', 'data-testid': 'report-thumbs' });
     this.count = h('p', { class: 'muted', 'data-testid': 'report-photo-count', dataset: { count: '0', busy: '0' } }, t('rep.photoCount', 0));
-    this.keep = vehicleMode ? h('input', { id: 'report-keep-photos', type: 'checkbox', checked: true, 'data-testid': 'report-keep-photos' }) : null;
     this.vehicleNote = vehicleMode ? h('div', { class: 'notice', hidden: true, 'data-testid': 'report-vehicle-photos' },
-      h('p', {}, t('rep.vehicleNoPhotos')),
-      h('div', { class: 'check' }, this.keep, h('label', { for: 'report-keep-photos' }, t('rep.keepPhotos')))) : null;
+      h('p', {}, t('rep.vehicleNoPhotos'))) : null;
     this.err = h('p', { class: 'error', role: 'alert', 'data-testid': 'report-error' });
     this.submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'report-submit' }, t('rep.submit'));
     this.el = h('form', { class: 'card form report-form', 'data-testid': 'report-form', novalidate: true, onsubmit: (ev) => this.save(ev) },
@@ -73,8 +71,8 @@ class ReportForm {
         this.submit),
       this.err);
     if (prev) {
-      for (const k of ['title', 'text', 'action', 'vehicle', 'keep']) {
-        if (this[k] && prev[k]) this[k][k === 'keep' ? 'checked' : 'value'] = prev[k][k === 'keep' ? 'checked' : 'value'];
+      for (const k of ['title', 'text', 'action', 'vehicle']) {
+        if (this[k] && prev[k]) this[k].value = prev[k].value;
       }
       this.showPhotos();
     }
@@ -148,10 +146,7 @@ class ReportForm {
       if (this.app.mode.mode === 'vehicle') {
         const payload = { client_id: clientID, title, text, action };
         if (this.position) Object.assign(payload, { lat: this.position.lat, lon: this.position.lon });
-        await this.app.outbox.add('vreport', { label, payload });
-        if (blobs.length && this.keep?.checked) {
-          await this.app.outbox.add('held', { label, state: 'held', payload: { client_id: clientID, title, text, action }, photos: blobs });
-        }
+        await this.app.outbox.add('vreport', { label, payload, photos: blobs });
       } else {
         const payload = { client_id: clientID, title, text, action, vehicle: this.vehicle?.value ?? '', via: 'phone' };
         if (this.position) payload.position = { lat: this.position.lat, lon: this.position.lon };

@@ -36,6 +36,8 @@ type Params struct {
 	Passcode string
 	Mailbox  *mailbox.Mailbox
 	Status   func() Status
+	// Position is the vehicle's GPS, put on reports written without one. Optional.
+	Position func() (lat, lon float64, ok bool)
 	Logger   *slog.Logger
 	// SessionTTL: default 12 h.
 	SessionTTL time.Duration
@@ -72,6 +74,7 @@ func New(p Params) *API {
 	a.mux.HandleFunc("GET /api/v1/crew/info", a.info)
 	a.mux.HandleFunc("POST /api/v1/crew/login", a.login)
 	a.mux.HandleFunc("POST /api/v1/crew/reports", a.auth(a.report))
+	a.mux.HandleFunc("POST /api/v1/crew/photos", a.auth(a.photo))
 	a.mux.HandleFunc("GET /api/v1/crew/status", a.auth(a.status))
 	a.mux.HandleFunc("GET /api/v1/crew/instructions", a.auth(a.instructions))
 	a.mux.HandleFunc("POST /api/v1/crew/instructions/{id}/receipt", a.auth(a.receipt))
@@ -92,17 +95,22 @@ func (a *API) info(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"mode": "vehicle", "vehicle": a.p.Vehicle})
 }
 
-// report queues a crew report for the hub (text and position; photos go
-// to the hub from the phone when it reaches the hub).
+// report queues a crew report for the hub: text, position (the vehicle's
+// when the phone gives none) and photos uploaded to the vehicle first.
 func (a *API) report(w http.ResponseWriter, r *http.Request, name string) {
 	var req mailbox.Report
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 32<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", "want {\"client_id\",\"title\",\"text\",\"action\",\"lat\",\"lon\"}")
+		writeError(w, http.StatusBadRequest, "bad_request", "want {\"client_id\",\"title\",\"text\",\"action\",\"lat\",\"lon\",\"photos\"}")
 		return
 	}
 	req.By = name
+	if req.Lat == nil && a.p.Position != nil {
+		if lat, lon, ok := a.p.Position(); ok {
+			req.Lat, req.Lon = &lat, &lon
+		}
+	}
 	if err := a.p.Mailbox.QueueReport(req); err != nil {
 		if errors.Is(err, mailbox.ErrReport) {
 			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
@@ -113,6 +121,21 @@ func (a *API) report(w http.ResponseWriter, r *http.Request, name string) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"queued": true, "client_id": req.ClientID})
+}
+
+// photo keeps a photo (the raw image body) on the vehicle until it is
+// uploaded to the hub; the answer's id goes in the report's photos.
+func (a *API) photo(w http.ResponseWriter, r *http.Request, _ string) {
+	id, err := a.p.Mailbox.PutPhoto(http.MaxBytesReader(w, r.Body, mailbox.MaxPhoto+1))
+	switch {
+	case errors.Is(err, mailbox.ErrPhoto):
+		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", err.Error())
+	case err != nil:
+		a.log.Error("photo", "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+	default:
+		writeJSON(w, http.StatusCreated, map[string]any{"id": id})
+	}
 }
 
 func (a *API) login(w http.ResponseWriter, r *http.Request) {

@@ -60,6 +60,7 @@ type Instruction struct {
 // Mailbox is the vehicle's instructions and outgoing receipts.
 type Mailbox struct {
 	db      *badger.DB
+	dir     string
 	out     *outbox.Outbox
 	in      *outbox.Inbox
 	vehicle string
@@ -87,7 +88,7 @@ func Open(dir, vehicle string, log *slog.Logger) (*Mailbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mailbox: open %s: %w", dir, err)
 	}
-	m := &Mailbox{db: db, vehicle: vehicle, now: time.Now, log: log.With("component", "mailbox"), changed: make(chan struct{})}
+	m := &Mailbox{db: db, dir: dir, vehicle: vehicle, now: time.Now, log: log.With("component", "mailbox"), changed: make(chan struct{})}
 	if m.out, err = outbox.Open(db, "mq/out/", vehicle, nil); err == nil {
 		m.in, err = outbox.OpenInbox(db, "mq/in/")
 	}
@@ -221,6 +222,8 @@ type Report struct {
 	Action   string   `json:"action"`
 	Lat      *float64 `json:"lat,omitempty"`
 	Lon      *float64 `json:"lon,omitempty"`
+	// Photos are ids from PutPhoto; the vehicle uploads them to the hub.
+	Photos []string `json:"photos,omitempty"`
 }
 
 // QueueReport queues a crew report for the hub.
@@ -231,8 +234,13 @@ func (m *Mailbox) QueueReport(r Report) error {
 	if strings.TrimSpace(r.Title) == "" && strings.TrimSpace(r.Text) == "" {
 		return fmt.Errorf("%w: write what was seen", ErrReport)
 	}
-	if len(r.Title)+len(r.Text)+len(r.Action) > protocol.MaxMessageBody-1024 {
-		return fmt.Errorf("%w: too long", ErrReport)
+	if len(r.Title)+len(r.Text)+len(r.Action) > protocol.MaxMessageBody-4096 || len(r.Photos) > 20 {
+		return fmt.Errorf("%w: too long, or more than 20 photos", ErrReport)
+	}
+	for _, id := range r.Photos {
+		if !photoIDRE.MatchString(id) {
+			return fmt.Errorf("%w: photo %q was not uploaded to the vehicle", ErrReport, id)
+		}
 	}
 	if _, err := m.out.Enqueue(hubAddress, protocol.MsgReport, r); err != nil {
 		return fmt.Errorf("mailbox: %w", err)

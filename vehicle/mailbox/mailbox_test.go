@@ -2,6 +2,8 @@ package mailbox
 
 import (
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,5 +76,37 @@ func TestMailboxAppliesOnceAndQueuesReceipts(t *testing.T) {
 	list, _ = m.Instructions()
 	if list[0].Order != 4 || list[2].ID != "i-2" || list[2].Acknowledged.IsZero() {
 		t.Fatalf("after restart %+v", list)
+	}
+}
+
+// Photos are kept content-addressed until uploaded; non-images are refused.
+func TestMailboxPhotos(t *testing.T) {
+	m, err := Open(t.TempDir(), "xe-01", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if _, err := m.PutPhoto(strings.NewReader("not an image")); !errors.Is(err, ErrPhoto) {
+		t.Fatalf("text accepted as a photo: %v", err)
+	}
+	png := "\x89PNG\r\n\x1a\n" + strings.Repeat("x", 100)
+	a, err := m.PutPhoto(strings.NewReader(png))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := m.PutPhoto(strings.NewReader(png)); b != a {
+		t.Fatal("the same photo got two ids")
+	}
+	if p, _ := m.PendingPhotos(); len(p) != 1 || p[0] != a || !m.HasPhoto(a) {
+		t.Fatalf("pending %v", p)
+	}
+	if err := m.QueueReport(Report{ClientID: "c", Text: "x", Photos: []string{"../etc"}}); !errors.Is(err, ErrReport) {
+		t.Fatalf("a bad photo id queued: %v", err)
+	}
+	if err := m.PhotoUploaded(a); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := m.PendingPhotos(); len(p) != 0 || m.HasPhoto(a) {
+		t.Fatalf("after upload: %v", p)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"fieldwatch/vehicle/control"
 	"fieldwatch/vehicle/crewapi"
 	"fieldwatch/vehicle/mailbox"
+	"fieldwatch/vehicle/photosync"
 	"fieldwatch/vehicle/recorder"
 	"fieldwatch/vehicle/syncer"
 	"fieldwatch/vehicle/telemetry"
@@ -54,9 +55,11 @@ type Node struct {
 	sampler *telemetry.Sampler
 	rec     *recorder.Recorder
 	mail    *mailbox.Mailbox
-	sync    *syncer.Syncer
-	pace    *syncer.Pacer
-	live    liveRate
+	// syncHTTP carries uploads to the hub (segments, photos).
+	syncHTTP *http.Client
+	sync     *syncer.Syncer
+	pace     *syncer.Pacer
+	live     liveRate
 }
 
 type camera struct {
@@ -144,7 +147,8 @@ func New(p Params) (*Node, error) {
 			return st.RTT, st.RTTAt
 		},
 	})
-	n.sync = syncer.New(syncer.Params{Hub: hub, Vehicle: cfg.ID, Token: cfg.Token, HTTP: syncer.HTTPClient(p.Dial, tlsConfig), Recorder: rec,
+	n.syncHTTP = syncer.HTTPClient(p.Dial, tlsConfig)
+	n.sync = syncer.New(syncer.Params{Hub: hub, Vehicle: cfg.ID, Token: cfg.Token, HTTP: n.syncHTTP, Recorder: rec,
 		Pace: n.pace, Logger: log.With("component", "sync")})
 	return n, nil
 }
@@ -276,6 +280,10 @@ func (n *Node) Run(ctx context.Context) error {
 	if addr := n.p.Config.Crew.Addr; addr != "" {
 		run("crew app", n.serveCrew)
 	}
+	run("photo sync", func(ctx context.Context) error {
+		return photosync.Run(ctx, photosync.Params{Hub: strings.TrimRight(n.p.Config.Hub, "/"), Vehicle: n.p.Config.ID,
+			Token: n.p.Config.Token, HTTP: n.syncHTTP, Store: n.mail, Logger: n.log.With("component", "photosync")})
+	})
 	<-ctx.Done()
 	wg.Wait()
 	if err := n.rec.Close(); err != nil {
@@ -292,6 +300,15 @@ func (n *Node) Run(ctx context.Context) error {
 func (n *Node) serveCrew(ctx context.Context) error {
 	cfg := n.p.Config
 	api := crewapi.New(crewapi.Params{Vehicle: cfg.ID, Passcode: cfg.Crew.Passcode, Mailbox: n.mail, Logger: n.log,
+		Position: func() (float64, float64, bool) {
+			if n.p.GPS == nil {
+				return 0, 0, false
+			}
+			if fix := n.p.GPS(time.Now()); fix != nil {
+				return fix.Lat, fix.Lon, true
+			}
+			return 0, 0, false
+		},
 		Status: func() crewapi.Status {
 			return crewapi.Status{Vehicle: cfg.ID, Online: n.ctl.Connected(), Backlog: n.mail.Backlog()}
 		}})
