@@ -126,6 +126,8 @@ func (h *Hub) routes() []route {
 		h.user("POST", "/api/v1/archive/holds", access.HoldPlace, "", "Archive: place a legal hold on a range (leader, duty)", h.handleAddHold),
 		h.user("DELETE", "/api/v1/archive/holds/{id}", access.HoldLift, "", "Archive: lift a legal hold (leader)", h.handleRemoveHold),
 		h.user("GET", "/api/v1/archive/transfers", access.TransfersView, "", "Archive: per-vehicle transfer statistics of a day (Decision 3035, Appendix I)", h.handleTransfers),
+		h.user("GET", "/api/v1/services", access.AlertsView, "", "Service monitoring: every service of the hub and of the vehicles one sees, running / stopped / error (Decision 3035, Appendix II)", h.handleServices),
+		h.user("GET", "/api/v1/services/history", access.AlertsView, "", "Service monitoring history: state changes in [from, to), newest first (?host=&limit=)", h.handleServiceHistory),
 		h.user("GET", "/api/v1/alerts", access.AlertsView, "", "Alerts: tampering, storage, lost recordings", h.handleAlerts),
 		h.user("GET", "/api/v1/audit", access.AuditRead, "", "Audit log search (administrator)", h.handleAudit),
 		h.user("GET", "/api/v1/audit/export", access.AuditRead, "", "Audit log export as JSON lines, with the chain's check (administrator)", h.handleAuditExport),

@@ -24,12 +24,14 @@ import (
 	"fieldwatch/hub/control"
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/messaging"
+	"fieldwatch/hub/monitor"
 	"fieldwatch/hub/photos"
 	"fieldwatch/hub/relay"
 	"fieldwatch/hub/reports"
 	"fieldwatch/hub/store"
 	"fieldwatch/hub/tlscert"
 	"fieldwatch/hub/units"
+	"fieldwatch/protocol"
 )
 
 // Version is the software version reported by the API.
@@ -70,6 +72,7 @@ type Hub struct {
 	started time.Time
 
 	messages *messaging.Service
+	monitor  *monitor.Monitor
 	reports  *reports.Store
 	photos   *photos.Store
 	archive  *archive.Archive
@@ -130,6 +133,7 @@ func New(opts Options) (*Hub, error) {
 		return nil, err
 	}
 	h.reports = reports.New(db, nil)
+	h.monitor = monitor.New(db, cfg.Archive.Retention)
 	if h.photos, err = photos.New(filepath.Join(cfg.DataDir, "photos"), db); err != nil {
 		db.Close()
 		return nil, err
@@ -172,8 +176,12 @@ func New(opts Options) (*Hub, error) {
 		OfflineAfter:      cfg.Control.OfflineAfter,
 		OnChange: func(vehicle string, online bool) {
 			log.Info("vehicle link", "vehicle", vehicle, "online", online)
+			h.vehicleLink(vehicle, online)
 		},
-		OnTelemetry: h.storageAlarm,
+		OnTelemetry: func(vehicle string, t *protocol.Telemetry) {
+			h.storageAlarm(vehicle, t)
+			h.vehicleServices(vehicle, t)
+		},
 		Mail:        h.messages,
 	})
 	h.metrics = prometheus.NewRegistry()
@@ -267,6 +275,8 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 	h.log.Info("hub serving", "addr", ln.Addr().String(), "tls", cert != "")
+	h.hubServices(monitor.Running, ln.Addr().String(), "")
+	defer h.hubServices(monitor.Stopped, ln.Addr().String(), "hub shut down")
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	sweepDone := make(chan struct{})
 	go func() {

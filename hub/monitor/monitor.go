@@ -1,0 +1,136 @@
+// Package monitor keeps the state of every service of the hub and of its
+// vehicles (Decision 3035, Appendix II): camera ingest, uplink, recorder,
+// sync, storage and control channel on each vehicle; relay, archive,
+// control server and scheduler on the hub. Each is running (green),
+// stopped (yellow) or in error (red), with its unit, address, name, time
+// and message; every change is kept as history.
+package monitor
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"fieldwatch/hub/store"
+)
+
+// States.
+const (
+	Running = "running" // green
+	Stopped = "stopped" // yellow
+	Error   = "error"   // red
+)
+
+// Service is one service's current state.
+type Service struct {
+	Host    string    `json:"host"` // "hub" or a vehicle id
+	Name    string    `json:"name"` // e.g. "camera cam1", "recorder"
+	Unit    string    `json:"unit"`
+	Address string    `json:"address"`
+	State   string    `json:"state"`
+	Message string    `json:"message"`
+	Since   time.Time `json:"since"` // when State last changed
+	Seen    time.Time `json:"seen"`  // last report
+}
+
+// Event is one change in the history.
+type Event struct {
+	Time    time.Time `json:"time"`
+	Host    string    `json:"host"`
+	Name    string    `json:"name"`
+	Unit    string    `json:"unit"`
+	Address string    `json:"address"`
+	State   string    `json:"state"`
+	Was     string    `json:"was"`
+	Message string    `json:"message"`
+}
+
+// Monitor holds the current states and writes changes to the history.
+type Monitor struct {
+	db        *store.DB
+	retention time.Duration
+
+	mu      sync.Mutex
+	current map[string]*Service
+	seq     uint64
+}
+
+// New returns a monitor; history older than retention expires (0 = 1 year).
+func New(db *store.DB, retention time.Duration) *Monitor {
+	if retention <= 0 {
+		retention = 366 * 24 * time.Hour
+	}
+	return &Monitor{db: db, retention: retention, current: map[string]*Service{}}
+}
+
+func key(host, name string) string { return host + "\x00" + name }
+
+// Report records a service's state now. A change of state or message goes
+// to the history; the same state again only refreshes Seen.
+func (m *Monitor) Report(s Service, now time.Time) error {
+	switch s.State {
+	case Running, Stopped, Error:
+	default:
+		return fmt.Errorf("monitor: state %q", s.State)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := key(s.Host, s.Name)
+	old := m.current[k]
+	s.Seen = now
+	if old != nil && old.State == s.State && old.Message == s.Message {
+		old.Seen, old.Address, old.Unit = now, s.Address, s.Unit
+		return nil
+	}
+	was := ""
+	s.Since = now
+	if old != nil {
+		was = old.State
+		if old.State == s.State {
+			s.Since = old.Since
+		}
+	}
+	m.current[k] = &s
+	m.seq++
+	ev := Event{Time: now, Host: s.Host, Name: s.Name, Unit: s.Unit, Address: s.Address, State: s.State, Was: was, Message: s.Message}
+	return m.db.Put(fmt.Sprintf("svc/%020d/%06d", now.UnixNano(), m.seq%1000000), ev, m.retention)
+}
+
+// Current returns every service's state, hub first, then by host and name.
+func (m *Monitor) Current() []Service {
+	m.mu.Lock()
+	out := make([]Service, 0, len(m.current))
+	for _, s := range m.current {
+		out = append(out, *s)
+	}
+	m.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if (a.Host == "hub") != (b.Host == "hub") {
+			return a.Host == "hub"
+		}
+		if a.Host != b.Host {
+			return a.Host < b.Host
+		}
+		return a.Name < b.Name
+	})
+	return out
+}
+
+// History returns the changes keep selects in [from, to), newest first, at most limit.
+func (m *Monitor) History(from, to time.Time, keep func(*Event) bool, limit int) ([]Event, error) {
+	var out []Event
+	all, err := store.List[Event](m.db, "svc/")
+	if err != nil {
+		return nil, fmt.Errorf("monitor: %w", err)
+	}
+	for i := len(all) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
+		e := all[i]
+		if (!from.IsZero() && e.Time.Before(from)) || (!to.IsZero() && !e.Time.Before(to)) || !keep(&e) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
