@@ -182,7 +182,7 @@ func New(opts Options) (*Hub, error) {
 			h.storageAlarm(vehicle, t)
 			h.vehicleServices(vehicle, t)
 		},
-		Mail:        h.messages,
+		Mail: h.messages,
 	})
 	h.metrics = prometheus.NewRegistry()
 	h.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

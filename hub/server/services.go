@@ -150,4 +150,3 @@ func (h *Hub) handleServiceHistory(w http.ResponseWriter, r *http.Request, u aut
 	}
 	writeJSON(w, http.StatusOK, list)
 }
-
