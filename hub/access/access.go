@@ -43,6 +43,8 @@ const (
 	ReportDecide    Action = "report.decide"    // approve, reject, reply
 	LiveCrewPublish Action = "live.publish"     // a crew phone publishing its camera
 	SimLink         Action = "sim.link"         // demo: cut a simulated link
+	DutyLogRead     Action = "dutylog.read"     // read a unit's duty log, handovers, daily report
+	DutyLogWrite    Action = "dutylog.write"    // write the duty log, hand over and take over a shift
 )
 
 // Role names (DESIGN.md).
@@ -85,6 +87,8 @@ var grants = map[Action][]string{
 	ReportDecide:    {Leader},
 	LiveCrewPublish: {Crew},
 	SimLink:         {Admin, Leader, Duty},
+	DutyLogRead:     {Leader, Duty, Surveillance},
+	DutyLogWrite:    {Leader, Duty, Surveillance},
 }
 
 // Known reports whether the policy has a rule for a.

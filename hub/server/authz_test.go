@@ -30,14 +30,14 @@ var mayDo = map[string][]access.Action{
 	access.Leader: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.ArchiveExport, access.HoldPlace, access.HoldLift, access.TransfersView, access.AlertsView,
 		access.UsersView, access.InstructionSend, access.InstructionRead, access.InstructionAck,
-		access.ReportRead, access.ReportDecide, access.SimLink},
+		access.ReportRead, access.ReportDecide, access.SimLink, access.DutyLogRead, access.DutyLogWrite},
 	access.Duty: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.ArchiveExport, access.HoldPlace, access.TransfersView, access.AlertsView, access.UsersView,
 		access.InstructionSend, access.InstructionRead, access.InstructionAck, access.ReportCreate,
-		access.ReportRead, access.SimLink},
+		access.ReportRead, access.SimLink, access.DutyLogRead, access.DutyLogWrite},
 	access.Surveillance: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.TransfersView, access.AlertsView, access.InstructionRead, access.InstructionAck,
-		access.ReportCreate, access.ReportRead},
+		access.ReportCreate, access.ReportRead, access.DutyLogRead, access.DutyLogWrite},
 	access.Crew: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.InstructionRead,
 		access.InstructionAck, access.ReportCreate, access.ReportRead, access.LiveCrewPublish},
 }
@@ -122,11 +122,15 @@ func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
 		"POST /api/v1/reports": {ctype: json, bodyScoped: true, body: func() string {
 			return `{"title":"Xe nghi vấn","text":"Container chưa niêm phong","vehicle":"xe-01","action":"Kiểm tra thực tế"}`
 		}},
-		"GET /api/v1/reports/{id}":           {bodyScoped: true, params: atReport, prepare: newReport},
-		"POST /api/v1/reports/{id}/decision": {bodyScoped: true, params: atReport, prepare: newReport, ctype: json, body: func() string { return `{"decision":"approve","note":"Đồng ý"}` }},
-		"POST /api/v1/reports/{id}/reply":    {bodyScoped: true, params: atReport, prepare: newReport, ctype: json, body: func() string { return `{"text":"Giữ nguyên hiện trường"}` }},
-		"POST /api/v1/reports/{id}/done":     {bodyScoped: true, params: atReport, prepare: newReport, ctype: json, body: func() string { return `{"note":"Đã kiểm tra"}` }},
-		"POST /api/v1/photos":                {ctype: "image/png", body: func() string { return tinyPNG }},
+		"GET /api/v1/reports/{id}":                  {bodyScoped: true, params: atReport, prepare: newReport},
+		"POST /api/v1/reports/{id}/decision":        {bodyScoped: true, params: atReport, prepare: newReport, ctype: json, body: func() string { return `{"decision":"approve","note":"Đồng ý"}` }},
+		"POST /api/v1/reports/{id}/reply":           {bodyScoped: true, params: atReport, prepare: newReport, ctype: json, body: func() string { return `{"text":"Giữ nguyên hiện trường"}` }},
+		"POST /api/v1/reports/{id}/done":            {bodyScoped: true, params: atReport, prepare: newReport, ctype: json, body: func() string { return `{"note":"Đã kiểm tra"}` }},
+		"POST /api/v1/dutylog":                      {ctype: json, body: func() string { return `{"kind":"event","text":"Xe qua cổng"}` }},
+		"POST /api/v1/dutylog/{unit}/{id}/close":    {bodyScoped: true, params: map[string]string{"unit": "cc-a", "id": "nope"}, ctype: json, body: func() string { return `{}` }},
+		"POST /api/v1/handovers":                    {ctype: json, body: func() string { return `{"summary":"Ca trực bình thường"}` }},
+		"POST /api/v1/handovers/{unit}/{id}/accept": {bodyScoped: true, params: map[string]string{"unit": "cc-a", "id": "nope"}, ctype: json, body: func() string { return `{"note":"Đã nhận"}` }},
+		"POST /api/v1/photos":                       {ctype: "image/png", body: func() string { return tinyPNG }},
 	}
 }
 

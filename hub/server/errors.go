@@ -10,6 +10,7 @@ import (
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/archive"
 	"fieldwatch/hub/auth"
+	"fieldwatch/hub/dutylog"
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/photos"
@@ -84,6 +85,12 @@ func classify(err error) apiError {
 		return apiError{http.StatusUnsupportedMediaType, "unsupported_media_type", err.Error()}
 	case errors.Is(err, photos.ErrTooBig):
 		return apiError{http.StatusRequestEntityTooLarge, "too_large", err.Error()}
+	case errors.Is(err, dutylog.ErrInvalid):
+		return apiError{http.StatusBadRequest, "invalid", err.Error()}
+	case errors.Is(err, dutylog.ErrUnknown):
+		return apiError{http.StatusNotFound, "not_found", err.Error()}
+	case errors.Is(err, dutylog.ErrHandover):
+		return apiError{http.StatusConflict, "conflict", err.Error()}
 	case errors.Is(err, access.ErrDenied):
 		return apiError{http.StatusForbidden, "forbidden", err.Error()}
 	case errors.Is(err, auth.ErrNoSession):

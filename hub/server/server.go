@@ -22,6 +22,7 @@ import (
 	"fieldwatch/hub/audit"
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/control"
+	"fieldwatch/hub/dutylog"
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/monitor"
@@ -73,6 +74,7 @@ type Hub struct {
 
 	messages *messaging.Service
 	monitor  *monitor.Monitor
+	dutylog  *dutylog.Log
 	reports  *reports.Store
 	photos   *photos.Store
 	archive  *archive.Archive
@@ -134,6 +136,7 @@ func New(opts Options) (*Hub, error) {
 	}
 	h.reports = reports.New(db, nil)
 	h.monitor = monitor.New(db, cfg.Archive.Retention)
+	h.dutylog = dutylog.New(db, nil)
 	if h.photos, err = photos.New(filepath.Join(cfg.DataDir, "photos"), db); err != nil {
 		db.Close()
 		return nil, err
