@@ -45,6 +45,8 @@ const (
 	SimLink         Action = "sim.link"         // demo: cut a simulated link
 	DutyLogRead     Action = "dutylog.read"     // read a unit's duty log, handovers, daily report
 	DutyLogWrite    Action = "dutylog.write"    // write the duty log, hand over and take over a shift
+	IncidentRead    Action = "incident.read"    // camera and transmission faults
+	IncidentWrite   Action = "incident.write"   // open, assign, update, gate log, close
 )
 
 // Role names (DESIGN.md).
@@ -89,6 +91,8 @@ var grants = map[Action][]string{
 	SimLink:         {Admin, Leader, Duty},
 	DutyLogRead:     {Leader, Duty, Surveillance},
 	DutyLogWrite:    {Leader, Duty, Surveillance},
+	IncidentRead:    {Admin, Leader, Duty, Surveillance},
+	IncidentWrite:   {Leader, Duty, Surveillance},
 }
 
 // Known reports whether the policy has a rule for a.

@@ -20,6 +20,7 @@ const (
 	KindUnsyncedEvicted    = "unsynced_evicted"    // a vehicle overwrote recordings the hub never received
 	KindHubStorage         = "hub_storage"         // the hub could not store a segment (disk full, I/O error)
 	KindInstructionOverdue = "instruction_overdue" // an urgent instruction was not acknowledged in time
+	KindIncidentOverdue    = "incident_overdue"    // a camera or transmission fault not fixed by its deadline
 )
 
 // Alert is one alert.

@@ -12,6 +12,7 @@ import (
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/archive"
 	"fieldwatch/hub/auth"
+	"fieldwatch/hub/incidents"
 	"fieldwatch/hub/reports"
 	"fieldwatch/hub/units"
 )
@@ -26,18 +27,18 @@ var tinyPNG = string([]byte{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 var mayDo = map[string][]access.Action{
 	access.Admin: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.TransfersView, access.AlertsView, access.AuditRead, access.UnitsAdmin, access.UsersView,
-		access.UsersAdmin, access.VehiclesAdmin, access.InstructionRead, access.SimLink},
+		access.UsersAdmin, access.VehiclesAdmin, access.InstructionRead, access.SimLink, access.IncidentRead},
 	access.Leader: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.ArchiveExport, access.HoldPlace, access.HoldLift, access.TransfersView, access.AlertsView,
 		access.UsersView, access.InstructionSend, access.InstructionRead, access.InstructionAck,
-		access.ReportRead, access.ReportDecide, access.SimLink, access.DutyLogRead, access.DutyLogWrite},
+		access.ReportRead, access.ReportDecide, access.SimLink, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite},
 	access.Duty: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.ArchiveExport, access.HoldPlace, access.TransfersView, access.AlertsView, access.UsersView,
 		access.InstructionSend, access.InstructionRead, access.InstructionAck, access.ReportCreate,
-		access.ReportRead, access.SimLink, access.DutyLogRead, access.DutyLogWrite},
+		access.ReportRead, access.SimLink, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite},
 	access.Surveillance: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.TransfersView, access.AlertsView, access.InstructionRead, access.InstructionAck,
-		access.ReportCreate, access.ReportRead, access.DutyLogRead, access.DutyLogWrite},
+		access.ReportCreate, access.ReportRead, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite},
 	access.Crew: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.InstructionRead,
 		access.InstructionAck, access.ReportCreate, access.ReportRead, access.LiveCrewPublish},
 }
@@ -81,6 +82,18 @@ func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
 		reportID = r.ID
 	}
 	atReport := map[string]string{"id": "@report"}
+	incidentID := ""
+	newIncident := func(h *Hub) {
+		in, err := h.incidents.Open(incidents.Incident{Kind: incidents.KindCamera, Unit: "cc-a", Vehicle: "xe-01", Camera: "cam1", Title: "Camera hỏng"}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		incidentID = in.ID
+	}
+	atIncident := map[string]string{"id": "@incident"}
+	incidentOp := func(body string) routeFixture {
+		return routeFixture{bodyScoped: true, params: atIncident, prepare: newIncident, ctype: json, body: func() string { return body }}
+	}
 	return map[string]routeFixture{
 		"POST /api/v1/auth/login":      {ctype: json, body: func() string { return `{"username":"dang.nhap","password":"` + password + `"}` }},
 		"POST /api/v1/me/password":     {ctype: json, body: func() string { return `{"old":"x","new":"short"}` }},
@@ -119,6 +132,15 @@ func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
 		"POST /api/v1/sim/link": {ctype: json, bodyScoped: true, body: func() string { return `{"vehicle":"xe-01","up":false}` }},
 		"@hold":                 {body: func() string { return holdID }},
 		"@report":               {body: func() string { return reportID }},
+		"@incident":             {body: func() string { return incidentID }},
+		"POST /api/v1/incidents": {ctype: json, bodyScoped: true, body: func() string {
+			return `{"kind":"camera","vehicle":"xe-01","camera":"cam1","title":"Camera cổng 2 hỏng"}`
+		}},
+		"GET /api/v1/incidents/{id}":         {bodyScoped: true, params: atIncident, prepare: newIncident},
+		"POST /api/v1/incidents/{id}/assign": incidentOp(`{"assignee":"dich"}`),
+		"POST /api/v1/incidents/{id}/update": incidentOp(`{"text":"Đã báo nhà thầu"}`),
+		"POST /api/v1/incidents/{id}/gate":   incidentOp(`{"plate":"29C-123.45","in":"2026-11-22T08:00:00+07:00"}`),
+		"POST /api/v1/incidents/{id}/close":  incidentOp(`{"cause":"Hỏng nguồn","fix":"Thay nguồn"}`),
 		"POST /api/v1/reports": {ctype: json, bodyScoped: true, body: func() string {
 			return `{"title":"Xe nghi vấn","text":"Container chưa niêm phong","vehicle":"xe-01","action":"Kiểm tra thực tế"}`
 		}},

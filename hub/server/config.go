@@ -26,6 +26,7 @@ type Config struct {
 	Archive    ArchiveConfig `yaml:"archive"`
 	Units      UnitsConfig   `yaml:"units"`
 	Messaging  Messaging     `yaml:"messaging"`
+	Incidents  Incidents     `yaml:"incidents"`
 	// Vehicles registered at start (more can be added through the API later).
 	Vehicles []VehicleConfig `yaml:"vehicles"`
 }
@@ -97,6 +98,12 @@ type Messaging struct {
 	UrgentDue time.Duration `yaml:"urgent_due"`
 }
 
+// Incidents are camera and transmission faults (Decision 247).
+type Incidents struct {
+	// AutoAfter: a camera or a vehicle link down this long opens an incident by itself.
+	AutoAfter time.Duration `yaml:"auto_after"`
+}
+
 // UnitsConfig is the organisation tree.
 type UnitsConfig struct {
 	// Levels name the tree's depths, root first; deeper units repeat the last name.
@@ -147,6 +154,7 @@ func DefaultConfig() Config {
 		SessionTTL: 12 * time.Hour,
 		Archive:    ArchiveConfig{Retention: 366 * 24 * time.Hour, SweepInterval: time.Hour},
 		Messaging:  Messaging{Due: 30 * time.Minute, UrgentDue: 5 * time.Minute},
+		Incidents:  Incidents{AutoAfter: 10 * time.Minute},
 		Units:      UnitsConfig{Levels: []string{"Tổng cục", "Cục", "Chi cục", "Đội"}, Tree: []UnitConfig{}},
 		Vehicles:   []VehicleConfig{},
 		WebRTC:     WebRTC{NAT1To1IPs: []string{}},

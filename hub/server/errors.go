@@ -12,6 +12,7 @@ import (
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/dutylog"
 	"fieldwatch/hub/fleet"
+	"fieldwatch/hub/incidents"
 	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/photos"
 	"fieldwatch/hub/relay"
@@ -85,6 +86,12 @@ func classify(err error) apiError {
 		return apiError{http.StatusUnsupportedMediaType, "unsupported_media_type", err.Error()}
 	case errors.Is(err, photos.ErrTooBig):
 		return apiError{http.StatusRequestEntityTooLarge, "too_large", err.Error()}
+	case errors.Is(err, incidents.ErrInvalid):
+		return apiError{http.StatusBadRequest, "invalid", err.Error()}
+	case errors.Is(err, incidents.ErrUnknown):
+		return apiError{http.StatusNotFound, "not_found", err.Error()}
+	case errors.Is(err, incidents.ErrClosed):
+		return apiError{http.StatusConflict, "conflict", err.Error()}
 	case errors.Is(err, dutylog.ErrInvalid):
 		return apiError{http.StatusBadRequest, "invalid", err.Error()}
 	case errors.Is(err, dutylog.ErrUnknown):

@@ -25,6 +25,7 @@ func (h *Hub) runEscalation(ctx context.Context) {
 		case <-t.C:
 		}
 		h.escalate()
+		h.watchIncidents()
 	}
 }
 

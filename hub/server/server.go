@@ -24,6 +24,7 @@ import (
 	"fieldwatch/hub/control"
 	"fieldwatch/hub/dutylog"
 	"fieldwatch/hub/fleet"
+	"fieldwatch/hub/incidents"
 	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/monitor"
 	"fieldwatch/hub/photos"
@@ -72,16 +73,18 @@ type Hub struct {
 	metrics *prometheus.Registry
 	started time.Time
 
-	messages *messaging.Service
-	monitor  *monitor.Monitor
-	dutylog  *dutylog.Log
-	reports  *reports.Store
-	photos   *photos.Store
-	archive  *archive.Archive
-	alerts   *alerts.Store
-	auditLog *audit.Log
-	alarmMu  sync.Mutex
-	alarms   map[string]string // vehicle -> last storage alarm
+	messages  *messaging.Service
+	monitor   *monitor.Monitor
+	dutylog   *dutylog.Log
+	incidents *incidents.Store
+	workdays  incidents.WorkingDays
+	reports   *reports.Store
+	photos    *photos.Store
+	archive   *archive.Archive
+	alerts    *alerts.Store
+	auditLog  *audit.Log
+	alarmMu   sync.Mutex
+	alarms    map[string]string // vehicle -> last storage alarm
 
 	mu  sync.Mutex
 	srv *http.Server
@@ -137,6 +140,8 @@ func New(opts Options) (*Hub, error) {
 	h.reports = reports.New(db, nil)
 	h.monitor = monitor.New(db, cfg.Archive.Retention)
 	h.dutylog = dutylog.New(db, nil)
+	h.workdays = incidents.Weekdays{Zone: archive.Zone}
+	h.incidents = incidents.New(db, h.workdays, nil)
 	if h.photos, err = photos.New(filepath.Join(cfg.DataDir, "photos"), db); err != nil {
 		db.Close()
 		return nil, err
