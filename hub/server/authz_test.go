@@ -129,10 +129,12 @@ func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
 		"POST /api/v1/instructions":                     {ctype: json, bodyScoped: true, body: func() string { return `{"text":"Kiểm tra xe 29C-123.45","vehicles":["xe-01"]}` }},
 		"POST /api/v1/instructions/{id}/receipt": {ctype: json, bodyScoped: true, params: map[string]string{"id": "nope"},
 			body: func() string { return `{"vehicle":"xe-01","state":"acknowledged"}` }},
-		"POST /api/v1/sim/link": {ctype: json, bodyScoped: true, body: func() string { return `{"vehicle":"xe-01","up":false}` }},
-		"@hold":                 {body: func() string { return holdID }},
-		"@report":               {body: func() string { return reportID }},
-		"@incident":             {body: func() string { return incidentID }},
+		"POST /api/v1/sim/link":          {ctype: json, bodyScoped: true, body: func() string { return `{"vehicle":"xe-01","up":false}` }},
+		"@hold":                          {body: func() string { return holdID }},
+		"@report":                        {body: func() string { return reportID }},
+		"PUT /api/v1/calendar/{date}":    {params: map[string]string{"date": "2027-02-01"}, ctype: json, body: func() string { return `{"off":true,"name":"Nghỉ bù"}` }},
+		"DELETE /api/v1/calendar/{date}": {params: map[string]string{"date": "2027-02-01"}},
+		"@incident":                      {body: func() string { return incidentID }},
 		"POST /api/v1/incidents": {ctype: json, bodyScoped: true, body: func() string {
 			return `{"kind":"camera","vehicle":"xe-01","camera":"cam1","title":"Camera cổng 2 hỏng"}`
 		}},

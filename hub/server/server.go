@@ -21,6 +21,7 @@ import (
 	"fieldwatch/hub/archive"
 	"fieldwatch/hub/audit"
 	"fieldwatch/hub/auth"
+	"fieldwatch/hub/calendar"
 	"fieldwatch/hub/control"
 	"fieldwatch/hub/dutylog"
 	"fieldwatch/hub/fleet"
@@ -78,6 +79,7 @@ type Hub struct {
 	dutylog   *dutylog.Log
 	incidents *incidents.Store
 	workdays  incidents.WorkingDays
+	calendar  *calendar.Calendar
 	reports   *reports.Store
 	photos    *photos.Store
 	archive   *archive.Archive
@@ -140,7 +142,11 @@ func New(opts Options) (*Hub, error) {
 	h.reports = reports.New(db, nil)
 	h.monitor = monitor.New(db, cfg.Archive.Retention)
 	h.dutylog = dutylog.New(db, nil)
-	h.workdays = incidents.Weekdays{Zone: archive.Zone}
+	if h.calendar, err = calendar.New(calendar.DBStore{DB: db}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	h.workdays = h.calendar
 	h.incidents = incidents.New(db, h.workdays, nil)
 	if h.photos, err = photos.New(filepath.Join(cfg.DataDir, "photos"), db); err != nil {
 		db.Close()
