@@ -45,6 +45,9 @@ const (
 	SimLink         Action = "sim.link"         // demo: cut a simulated link
 	DutyLogRead     Action = "dutylog.read"     // read a unit's duty log, handovers, daily report
 	DutyLogWrite    Action = "dutylog.write"    // write the duty log, hand over and take over a shift
+	RosterRead      Action = "roster.read"      // duty rosters
+	RosterWrite     Action = "roster.write"     // generate a roster, propose overrides and swaps
+	RosterApprove   Action = "roster.approve"   // approve or reject overrides, publish a roster
 	IncidentRead    Action = "incident.read"    // camera and transmission faults
 	IncidentWrite   Action = "incident.write"   // open, assign, update, gate log, close
 )
@@ -91,6 +94,9 @@ var grants = map[Action][]string{
 	SimLink:         {Admin, Leader, Duty},
 	DutyLogRead:     {Leader, Duty, Surveillance},
 	DutyLogWrite:    {Leader, Duty, Surveillance},
+	RosterRead:      {Admin, Leader, Duty, Surveillance, Crew},
+	RosterWrite:     {Leader, Duty},
+	RosterApprove:   {Leader},
 	IncidentRead:    {Admin, Leader, Duty, Surveillance},
 	IncidentWrite:   {Leader, Duty, Surveillance},
 }

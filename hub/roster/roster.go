@@ -131,9 +131,20 @@ type Roster struct {
 	Unfilled    []Unfilled      `json:"unfilled"`
 	Load        map[string]Load `json:"load"`
 	Published   bool            `json:"published"`
-	officers    map[string]Officer
-	rules       Rules
-	zone        *time.Location
+	// Officers and Rules are what it was made with, for checking overrides.
+	Officers map[string]Officer `json:"officers"`
+	Rules    Rules              `json:"rules"`
+	zone     *time.Location
+}
+
+// Zone is the default time zone (Vietnam).
+var Zone = time.FixedZone("ICT", 7*3600)
+
+func (r *Roster) tz() *time.Location {
+	if r.zone == nil {
+		return Zone
+	}
+	return r.zone
 }
 
 // Reasons a candidate is refused.
@@ -159,7 +170,7 @@ func night(p Period, zone *time.Location) bool {
 // Generate fills every slot of every shift of the period it can.
 func Generate(req Request) (*Roster, error) {
 	if req.Zone == nil {
-		req.Zone = time.FixedZone("ICT", 7*3600)
+		req.Zone = Zone
 	}
 	if req.Days == nil || !req.From.Before(req.To) || len(req.Templates) == 0 {
 		return nil, fmt.Errorf("%w: a period, templates and a calendar are required", ErrInvalid)
@@ -176,9 +187,9 @@ func Generate(req Request) (*Roster, error) {
 			return nil, fmt.Errorf("%w: template %q times", ErrInvalid, t.Name)
 		}
 	}
-	r := &Roster{Load: map[string]Load{}, officers: map[string]Officer{}, rules: req.Rules, zone: req.Zone}
+	r := &Roster{Load: map[string]Load{}, Officers: map[string]Officer{}, Rules: req.Rules, zone: req.Zone}
 	for _, o := range req.Officers {
-		r.officers[o.ID] = o
+		r.Officers[o.ID] = o
 		r.Load[o.ID] = Load{}
 	}
 	rng := rand.New(rand.NewPCG(req.Seed, req.Seed^0x9e3779b97f4a7c15))
@@ -264,11 +275,11 @@ func (r *Roster) refuse(o Officer, a Assignment, role, dept string, prior []Assi
 		if p.Start.After(a.Start) {
 			gap = p.Start.Sub(a.End)
 		}
-		if gap < r.rules.MinRest {
+		if gap < r.Rules.MinRest {
 			return whyRest
 		}
 	}
-	if r.rules.MaxPerWeek > 0 && inWeek >= r.rules.MaxPerWeek {
+	if r.Rules.MaxPerWeek > 0 && inWeek >= r.Rules.MaxPerWeek {
 		return whyWeek
 	}
 	return ""
@@ -345,10 +356,10 @@ func (r *Roster) ByOfficer(id string) []Assignment {
 
 // OnDay returns the assignments of shifts starting on day (in the roster's zone).
 func (r *Roster) OnDay(day time.Time) []Assignment {
-	d := day.In(r.zone).Format(time.DateOnly)
+	d := day.In(r.tz()).Format(time.DateOnly)
 	var out []Assignment
 	for _, a := range r.Assignments {
-		if a.Start.In(r.zone).Format(time.DateOnly) == d {
+		if a.Start.In(r.tz()).Format(time.DateOnly) == d {
 			out = append(out, a)
 		}
 	}
@@ -372,7 +383,7 @@ type Override struct {
 // rest, weekly cap). Unapproved and rejected overrides change nothing.
 func (r *Roster) Apply(overrides []Override) (*Roster, error) {
 	out := &Roster{Assignments: slices.Clone(r.Assignments), Unfilled: r.Unfilled, Load: map[string]Load{},
-		Published: r.Published, officers: r.officers, rules: r.rules, zone: r.zone}
+		Published: r.Published, Officers: r.Officers, Rules: r.Rules, zone: r.zone}
 	for k, v := range r.Load {
 		out.Load[k] = v
 	}
@@ -384,9 +395,9 @@ func (r *Roster) Apply(overrides []Override) (*Roster, error) {
 			return a.Shift == ov.Shift && a.Start.Equal(ov.Start) && a.Role == ov.Role && a.Officer == ov.From
 		})
 		if i < 0 {
-			return nil, fmt.Errorf("%w: %s is not on %s %s as %s", ErrOverride, ov.From, ov.Shift, ov.Start.In(r.zone).Format("02/01 15:04"), ov.Role)
+			return nil, fmt.Errorf("%w: %s is not on %s %s as %s", ErrOverride, ov.From, ov.Shift, ov.Start.In(r.tz()).Format("02/01 15:04"), ov.Role)
 		}
-		to, ok := out.officers[ov.To]
+		to, ok := out.Officers[ov.To]
 		if !ok {
 			return nil, fmt.Errorf("%w: unknown officer %q", ErrOverride, ov.To)
 		}
@@ -403,7 +414,7 @@ func (r *Roster) Apply(overrides []Override) (*Roster, error) {
 			}
 		}
 		if why := out.refuse(to, a, a.Role, "", prior, inWeek); why != "" {
-			return nil, fmt.Errorf("%w: %s cannot take %s %s: %s", ErrOverride, ov.To, ov.Shift, a.Start.In(r.zone).Format("02/01 15:04"), why)
+			return nil, fmt.Errorf("%w: %s cannot take %s %s: %s", ErrOverride, ov.To, ov.Shift, a.Start.In(r.tz()).Format("02/01 15:04"), why)
 		}
 		out.count(a, -1)
 		a.Officer = ov.To

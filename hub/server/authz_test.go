@@ -14,6 +14,7 @@ import (
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/incidents"
 	"fieldwatch/hub/reports"
+	"fieldwatch/hub/roster"
 	"fieldwatch/hub/units"
 )
 
@@ -27,20 +28,23 @@ var tinyPNG = string([]byte{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 var mayDo = map[string][]access.Action{
 	access.Admin: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.TransfersView, access.AlertsView, access.AuditRead, access.UnitsAdmin, access.UsersView,
-		access.UsersAdmin, access.VehiclesAdmin, access.InstructionRead, access.SimLink, access.IncidentRead},
+		access.UsersAdmin, access.VehiclesAdmin, access.InstructionRead, access.SimLink, access.IncidentRead, access.RosterRead},
 	access.Leader: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.ArchiveExport, access.HoldPlace, access.HoldLift, access.TransfersView, access.AlertsView,
 		access.UsersView, access.InstructionSend, access.InstructionRead, access.InstructionAck,
-		access.ReportRead, access.ReportDecide, access.SimLink, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite},
+		access.ReportRead, access.ReportDecide, access.SimLink, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite,
+		access.RosterRead, access.RosterWrite, access.RosterApprove},
 	access.Duty: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.ArchiveExport, access.HoldPlace, access.TransfersView, access.AlertsView, access.UsersView,
 		access.InstructionSend, access.InstructionRead, access.InstructionAck, access.ReportCreate,
-		access.ReportRead, access.SimLink, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite},
+		access.ReportRead, access.SimLink, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite,
+		access.RosterRead, access.RosterWrite},
 	access.Surveillance: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.TransfersView, access.AlertsView, access.InstructionRead, access.InstructionAck,
-		access.ReportCreate, access.ReportRead, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite},
+		access.ReportCreate, access.ReportRead, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite,
+		access.RosterRead},
 	access.Crew: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.InstructionRead,
-		access.InstructionAck, access.ReportCreate, access.ReportRead, access.LiveCrewPublish},
+		access.InstructionAck, access.ReportCreate, access.ReportRead, access.LiveCrewPublish, access.RosterRead},
 }
 
 // principal is one caller of the matrix.
@@ -129,9 +133,18 @@ func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
 		"POST /api/v1/instructions":                     {ctype: json, bodyScoped: true, body: func() string { return `{"text":"Kiểm tra xe 29C-123.45","vehicles":["xe-01"]}` }},
 		"POST /api/v1/instructions/{id}/receipt": {ctype: json, bodyScoped: true, params: map[string]string{"id": "nope"},
 			body: func() string { return `{"vehicle":"xe-01","state":"acknowledged"}` }},
-		"POST /api/v1/sim/link":          {ctype: json, bodyScoped: true, body: func() string { return `{"vehicle":"xe-01","up":false}` }},
-		"@hold":                          {body: func() string { return holdID }},
-		"@report":                        {body: func() string { return reportID }},
+		"POST /api/v1/sim/link":             {ctype: json, bodyScoped: true, body: func() string { return `{"vehicle":"xe-01","up":false}` }},
+		"@hold":                             {body: func() string { return holdID }},
+		"@report":                           {body: func() string { return reportID }},
+		"POST /api/v1/rosters":              {ctype: json, bodyScoped: true, body: func() string { return `{"unit":"cc-a","from":"2027-01-01","to":"2027-01-08"}` }},
+		"GET /api/v1/rosters/{id}":          {bodyScoped: true, params: map[string]string{"id": "lt-test"}, prepare: testRoster(t)},
+		"POST /api/v1/rosters/{id}/publish": {bodyScoped: true, params: map[string]string{"id": "lt-test"}, prepare: testRoster(t), body: func() string { return "" }},
+		"POST /api/v1/rosters/{id}/overrides": {bodyScoped: true, params: map[string]string{"id": "lt-test"}, prepare: testRoster(t), ctype: json,
+			body: func() string {
+				return `{"shift":"x","start":"2027-01-01T08:00:00+07:00","role":"office","from":"a","to":"b"}`
+			}},
+		"POST /api/v1/rosters/{id}/overrides/{n}/decision": {bodyScoped: true, params: map[string]string{"id": "lt-test", "n": "1"},
+			prepare: testRoster(t), ctype: json, body: func() string { return `{"approve":true}` }},
 		"PUT /api/v1/calendar/{date}":    {params: map[string]string{"date": "2027-02-01"}, ctype: json, body: func() string { return `{"off":true,"name":"Nghỉ bù"}` }},
 		"DELETE /api/v1/calendar/{date}": {params: map[string]string{"date": "2027-02-01"}},
 		"@incident":                      {body: func() string { return incidentID }},
@@ -296,3 +309,17 @@ func expect(rt route, f routeFixture, p *principal) bool {
 }
 
 func unitOf(id, parent string) units.Unit { return units.Unit{ID: id, Name: id, Parent: parent} }
+
+// testRoster stores an empty roster "lt-test" of unit cc-a.
+func testRoster(t *testing.T) func(h *Hub) {
+	return func(h *Hub) {
+		gen, err := roster.Generate(roster.Request{From: time.Date(2027, 1, 1, 0, 0, 0, 0, roster.Zone), To: time.Date(2027, 1, 3, 0, 0, 0, 0, roster.Zone),
+			Templates: defaultTemplates, Days: h.calendar})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.db.Put(rosterKey("lt-test"), storedRoster{ID: "lt-test", Unit: "cc-a", Roster: gen, Overrides: []storedOverride{}}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"fieldwatch/hub/auth"
+	"fieldwatch/hub/roster"
+)
+
+// A swap has no effect until a leader approves it; a rejected one never
+// does; only a leader publishes.
+func TestRosterSwapNeedsApproval(t *testing.T) {
+	h, srv := newTestHub(t)
+	users := []auth.User{{Username: "lanhdao.a", Name: "LĐ A", Unit: "cc-a", Roles: []string{auth.RoleLeader}},
+		{Username: "lanhdao.a2", Name: "LĐ A2", Unit: "cc-a", Roles: []string{auth.RoleLeader}}}
+	for i := 1; i <= 3; i++ {
+		users = append(users, auth.User{Username: fmt.Sprintf("trucban.a%d", i), Name: "TB", Unit: "cc-a", Roles: []string{auth.RoleDuty}},
+			auth.User{Username: fmt.Sprintf("giamsat.a%d", i), Name: "GS", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}})
+	}
+	for _, u := range users {
+		if err := h.auth.PutUser(u, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leader, duty := loginAs(t, h, "lanhdao.a", password), loginAs(t, h, "trucban.a1", password)
+	status, body := do(t, "POST", srv.URL+"/api/v1/rosters", duty, "application/json", `{"unit":"cc-a","from":"2027-03-01","to":"2027-03-08"}`)
+	var v struct {
+		ID        string
+		Roster    *roster.Roster
+		Effective *roster.Roster
+	}
+	if status != 201 || json.Unmarshal([]byte(body), &v) != nil || len(v.Roster.Unfilled) != 0 {
+		t.Fatalf("generate: %d %.400s", status, body)
+	}
+	day0 := time.Date(2027, 3, 1, 0, 0, 0, 0, roster.Zone)
+	office := func(r *roster.Roster, d time.Time) roster.Assignment {
+		for _, a := range r.OnDay(d) {
+			if a.Role == "office" {
+				return a
+			}
+		}
+		t.Fatalf("no office slot on %s", d)
+		return roster.Assignment{}
+	}
+	a, sub := office(v.Roster, day0), office(v.Roster, day0.AddDate(0, 0, 2)).Officer
+	propose := fmt.Sprintf(`{"shift":%q,"start":%q,"role":"office","from":%q,"to":%q,"note":"việc gia đình"}`, a.Shift, a.Start.Format(time.RFC3339), a.Officer, sub)
+	effective := func() string {
+		_, body := do(t, "GET", srv.URL+"/api/v1/rosters/"+v.ID, duty, "", "")
+		json.Unmarshal([]byte(body), &v)
+		return office(v.Effective, day0).Officer
+	}
+	if status, body := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides", duty, "application/json", propose); status != 201 {
+		t.Fatalf("propose: %d %s", status, body)
+	}
+	if got := effective(); got != a.Officer {
+		t.Fatalf("a pending swap took effect: %s", got)
+	}
+	if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides/1/decision", duty, "application/json", `{"approve":true}`); status != 403 {
+		t.Fatalf("a duty officer approved: %d", status)
+	}
+	do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides/1/decision", leader, "application/json", `{"approve":false,"note":"không"}`)
+	if got := effective(); got != a.Officer {
+		t.Fatalf("a rejected swap took effect: %s", got)
+	}
+	do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides", duty, "application/json", propose)
+	if status, body := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides/2/decision", leader, "application/json", `{"approve":true}`); status != 200 {
+		t.Fatalf("approve: %d %s", status, body)
+	}
+	if got := effective(); got != sub {
+		t.Fatalf("the approved swap did not apply: %s, want %s", got, sub)
+	}
+	// A swap that breaks the rest rule is refused at once.
+	bad := fmt.Sprintf(`{"shift":%q,"start":%q,"role":"office","from":%q,"to":%q}`, a.Shift, a.Start.Format(time.RFC3339), sub, office(v.Roster, day0.AddDate(0, 0, 1)).Officer)
+	if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides", duty, "application/json", bad); status != 409 {
+		t.Fatalf("a swap against the rest rule: %d", status)
+	}
+	// Drafts are for leaders and duty officers; surveillance officers see it once published.
+	obs := loginAs(t, h, "giamsat.a1", password)
+	if status, _ := do(t, "GET", srv.URL+"/api/v1/rosters/"+v.ID, obs, "", ""); status != 404 {
+		t.Fatalf("a draft shown to a surveillance officer: %d", status)
+	}
+	if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/publish", leader, "", ""); status != 200 {
+		t.Fatalf("publish: %d", status)
+	}
+	if status, _ := do(t, "GET", srv.URL+"/api/v1/rosters/"+v.ID, obs, "", ""); status != 200 {
+		t.Fatalf("the published roster: %d", status)
+	}
+}
