@@ -66,8 +66,8 @@ func New(db *store.DB, retention time.Duration) *Monitor {
 
 func key(host, name string) string { return host + "\x00" + name }
 
-// Report records a service's state now. A change of state or message goes
-// to the history; the same state again only refreshes Seen.
+// Report records a service's state now. A change of state goes to the
+// history; the same state again only refreshes Seen and the message.
 func (m *Monitor) Report(s Service, now time.Time) error {
 	switch s.State {
 	case Running, Stopped, Error:
@@ -79,8 +79,10 @@ func (m *Monitor) Report(s Service, now time.Time) error {
 	k := key(s.Host, s.Name)
 	old := m.current[k]
 	s.Seen = now
-	if old != nil && old.State == s.State && old.Message == s.Message {
-		old.Seen, old.Address, old.Unit = now, s.Address, s.Unit
+	if old != nil && old.State == s.State {
+		// Same state: the message (a bitrate, a backlog) is refreshed,
+		// and the history keeps state changes only.
+		old.Seen, old.Address, old.Unit, old.Message = now, s.Address, s.Unit, s.Message
 		return nil
 	}
 	was := ""

@@ -1,10 +1,10 @@
 // The console: login (and the forced password change of a new account),
 // then the vehicles grid, one camera, the map, the archive, transfers,
-// instructions, suspicious-sign reports, the audit log and administration,
-// refreshed every 2 seconds from the hub's API (or as often as a page
-// asks). Pages an account's roles keep out are not in its menu; if the
-// hub still says no, the page says so. A leader's menu counts the reports
-// awaiting a decision.
+// instructions, suspicious-sign reports, service monitoring, the audit
+// log and administration, refreshed every 2 seconds from the hub's API (or
+// as often as a page asks). Pages an account's roles keep out are not in
+// its menu; if the hub still says no, the page says so. A leader's menu
+// counts the reports awaiting a decision.
 import { api, APIError } from './api.js';
 import { h } from './dom.js';
 import { t, setLang, getLang, translate, formatTime } from './i18n.js';
@@ -15,6 +15,7 @@ import { ArchiveView } from './archive.js';
 import { TransfersView } from './transfers.js';
 import { InstructionsView } from './instructions.js';
 import { ReportsView, REPORT_ROLES, REFRESH as REPORTS_REFRESH, pendingCount } from './reports.js';
+import { ServicesView, SERVICE_ROLES } from './services.js';
 import { AuditView } from './audit.js';
 import { AdminView } from './admin.js';
 import { PasswordView } from './password.js';
@@ -33,7 +34,7 @@ let badgeTimer = null;
 let mode = 'login';
 
 // Pages only some roles may open (the hub enforces it anyway).
-const PAGE_ROLES = { audit: ['admin'], admin: ['admin'], reports: REPORT_ROLES };
+const PAGE_ROLES = { audit: ['admin'], admin: ['admin'], reports: REPORT_ROLES, services: SERVICE_ROLES };
 
 function chrome(on) {
   document.getElementById('nav').hidden = !on;
@@ -147,6 +148,7 @@ function route() {
   if (page === 'archive') view = new ArchiveView(app, params);
   else if (page === 'transfers') view = new TransfersView(app, params);
   else if (page === 'instructions') view = new InstructionsView(app, { me });
+  else if (page === 'services') view = new ServicesView(app, params);
   else if (page === 'audit') view = new AuditView(app, params);
   else if (page === 'admin') view = new AdminView(app, vehicle, params, me);
   else if (page === 'password') { view = new PasswordView(app, { me }); return; }
