@@ -1,257 +1,307 @@
 package calendar
 
 import (
-	"errors"
 	"fmt"
-	"sort"
+	"log/slog"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
-// Day kinds.
-const (
-	Workday      = "workday"
-	Weekend      = "weekend"
-	Holiday      = "holiday"      // a public holiday of the Labour Code
-	Compensatory = "compensatory" // a day off for a holiday that fell on a weekend
-	DayOff       = "day_off"      // an announced day off (a bridge day, swapped for a weekend worked)
-	WorkedDay    = "worked"       // an announced working weekend day (or a day off cancelled)
-)
+// Day is what a civil day is: its kind (one of the Kind constants), the
+// holiday's or the announcement's name, and for an announced day its
+// source (the government's document, or the administrator who entered it).
+type Day struct {
+	Date   time.Time `json:"date"` // midnight, Vietnam time
+	Kind   string    `json:"kind"`
+	Name   string    `json:"name"`
+	Source string    `json:"source,omitempty"`
+}
 
-// ErrDate: a date is not YYYY-MM-DD.
-var ErrDate = errors.New("calendar: invalid date")
-
-// Override is an announced change: a day off or a working day.
+// Override is an announced change to one day: a day off (Off), such as a
+// bridge day or an extra day off, or a working day (!Off), such as a
+// Saturday worked in exchange. An administrator's Override of a date
+// replaces a built-in one; a day off on a public holiday changes nothing.
 type Override struct {
 	Date   string `json:"date"` // YYYY-MM-DD
 	Off    bool   `json:"off"`
-	Name   string `json:"name"`
-	Source string `json:"source"` // the announcement, or who set it
+	Name   string `json:"name"`   // e.g. "Nghỉ hoán đổi (làm bù thứ Bảy 04/5/2024)"
+	Source string `json:"source"` // the announcement, or who entered it
 }
 
-// Store keeps an administrator's overrides. The hub keeps it in Badger.
-type Store interface {
-	Overrides() ([]Override, error)
-	PutOverride(Override) error
-	DeleteOverride(date string) error
-}
+// maxText bounds an Override's Name and Source, in runes.
+const maxText = 300
 
-// Day is a day's kind and name.
-type Day struct {
-	Date time.Time `json:"date"`
-	Kind string    `json:"kind"`
-	Name string    `json:"name"`
-}
-
-// Calendar answers working-day questions.
+// Calendar answers working-day questions for any year: the rules of
+// statutory(), the built-in announcements and an administrator's entries,
+// which it reads from its Store a year at a time. Safe for concurrent use;
+// one lock guards the cache and orders writes to the store.
 type Calendar struct {
 	store Store
+	log   *slog.Logger
 
-	mu        sync.Mutex
-	overrides map[string]Override
-	years     map[int]map[string]Day // statutory days off of a year, by date
+	mu    sync.Mutex
+	years map[int]*yearDays
 }
 
-// builtins are the government's announced breaks and swaps for civil
-// servants in years already announced (2026's match the Labour Code's
-// rules and need none); what they do not say follows the rules. An
-// administrator enters later years' announcements with Set.
-var builtins = []Override{
-	// 2024 (as announced for civil servants): Tết 8–14 Feb; 29 Apr off, worked Sat 4 May.
-	{Date: "2024-02-08", Off: true, Name: "Nghỉ Tết Nguyên đán (hoán đổi)", Source: "Thông báo lịch nghỉ năm 2024"},
-	{Date: "2024-02-15", Off: false, Name: "Làm việc (Tết kết thúc 14/2)", Source: "Thông báo lịch nghỉ năm 2024"},
-	{Date: "2024-04-29", Off: true, Name: "Nghỉ hoán đổi 30/4", Source: "Thông báo lịch nghỉ năm 2024"},
-	{Date: "2024-05-04", Off: false, Name: "Làm bù cho ngày 29/4", Source: "Thông báo lịch nghỉ năm 2024"},
-	// 2025 (as announced for civil servants): Tết 25 Jan – 2 Feb with 27 Jan swapped for Sat 8 Feb;
-	// 2 May swapped for Sat 26 Apr.
-	{Date: "2025-01-27", Off: true, Name: "Nghỉ Tết Nguyên đán (hoán đổi)", Source: "Thông báo lịch nghỉ năm 2025"},
-	{Date: "2025-02-03", Off: false, Name: "Làm việc (Tết kết thúc 2/2)", Source: "Thông báo lịch nghỉ năm 2025"},
-	{Date: "2025-02-08", Off: false, Name: "Làm bù cho ngày 27/1", Source: "Thông báo lịch nghỉ năm 2025"},
-	{Date: "2025-05-02", Off: true, Name: "Nghỉ hoán đổi 30/4 – 1/5", Source: "Thông báo lịch nghỉ năm 2025"},
-	{Date: "2025-04-26", Off: false, Name: "Làm bù cho ngày 2/5", Source: "Thông báo lịch nghỉ năm 2025"},
+// yearDays is a Gregorian year as loaded: its statutory days and the
+// administrator's entries, by day number.
+type yearDays struct {
+	statutory map[int]Day
+	admin     map[int]Override
 }
 
-// New returns a calendar with the built-in announcements and the
-// store's overrides (store may be nil).
-func New(store Store) (*Calendar, error) {
-	c := &Calendar{store: store, overrides: map[string]Override{}, years: map[int]map[string]Day{}}
-	for _, o := range builtins {
-		c.overrides[o.Date] = o
-	}
-	if store != nil {
-		list, err := store.Overrides()
-		if err != nil {
-			return nil, fmt.Errorf("calendar: %w", err)
+// Option configures New.
+type Option func(*Calendar)
+
+// WithLogger sets the logger for store failures met while answering (the
+// calendar then answers from the rules and built-in announcements alone).
+// The default (and nil) is slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Calendar) {
+		if l != nil {
+			c.log = l
 		}
-		for _, o := range list {
-			c.overrides[o.Date] = o
+	}
+}
+
+// New returns a calendar keeping an administrator's entries in store (a
+// MemStore when nil). It reads the years around now at once, so that an
+// unreadable store fails here rather than on a deadline.
+func New(store Store, opts ...Option) (*Calendar, error) {
+	if store == nil {
+		store = &MemStore{}
+	}
+	c := &Calendar{store: store, log: slog.Default(), years: map[int]*yearDays{}}
+	for _, o := range opts {
+		o(c)
+	}
+	c.log = c.log.With("component", "calendar")
+	now := time.Now().In(Zone).Year()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for y := now - 1; y <= now+1; y++ {
+		if _, err := c.yearLocked(y); err != nil {
+			return nil, err
 		}
 	}
 	return c, nil
 }
 
-// Set records an override (an administrator entering an announcement).
+// Set enters an announced day off or working day (an administrator
+// entering the government's announcement, or an extra day off). It
+// replaces the date's previous entry, built-in or not.
 func (c *Calendar) Set(o Override) error {
-	if _, err := time.ParseInLocation(time.DateOnly, o.Date, Zone); err != nil {
-		return fmt.Errorf("%w: %q", ErrDate, o.Date)
+	jdn, err := parseDate(o.Date)
+	if err != nil {
+		return err
 	}
-	if c.store != nil {
-		if err := c.store.PutOverride(o); err != nil {
-			return fmt.Errorf("calendar: %w", err)
-		}
+	if utf8.RuneCountInString(o.Name) > maxText || utf8.RuneCountInString(o.Source) > maxText {
+		return ErrName
 	}
+	o.Date = dayOf(jdn).Format(time.DateOnly)
 	c.mu.Lock()
-	c.overrides[o.Date] = o
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if err := c.store.Put(o); err != nil {
+		return fmt.Errorf("calendar: store %s: %w", o.Date, err)
+	}
+	if yd, ok := c.years[dayOf(jdn).Year()]; ok {
+		yd.admin[jdn] = o
+	}
 	return nil
 }
 
-// Unset removes an administrator's override (a built-in one comes back).
+// Unset removes an administrator's entry for date; a built-in
+// announcement of that date applies again.
 func (c *Calendar) Unset(date string) error {
-	if c.store != nil {
-		if err := c.store.DeleteOverride(date); err != nil {
-			return fmt.Errorf("calendar: %w", err)
-		}
+	jdn, err := parseDate(date)
+	if err != nil {
+		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.overrides, date)
-	for _, o := range builtins {
-		if o.Date == date {
-			c.overrides[date] = o
-		}
+	if err := c.store.Delete(dayOf(jdn).Format(time.DateOnly)); err != nil {
+		return fmt.Errorf("calendar: store %s: %w", date, err)
+	}
+	if yd, ok := c.years[dayOf(jdn).Year()]; ok {
+		delete(yd.admin, jdn)
 	}
 	return nil
 }
 
-// Kind says what a day is, and its name.
+// Kind says what t's civil day (in Vietnam) is, and its name.
 func (c *Calendar) Kind(t time.Time) Day {
-	t = t.In(Zone)
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Zone)
-	key := d.Format(time.DateOnly)
 	c.mu.Lock()
-	o, overridden := c.overrides[key]
-	statutory := c.yearLocked(d.Year())[key]
-	c.mu.Unlock()
-	switch {
-	case overridden && o.Off && statutory.Kind != "":
-		return statutory
-	case overridden && o.Off:
-		return Day{Date: d, Kind: DayOff, Name: o.Name}
-	case overridden:
-		return Day{Date: d, Kind: WorkedDay, Name: o.Name}
-	case statutory.Kind != "":
-		return statutory
-	case d.Weekday() == time.Saturday || d.Weekday() == time.Sunday:
-		return Day{Date: d, Kind: Weekend, Name: ""}
-	}
-	return Day{Date: d, Kind: Workday}
+	defer c.mu.Unlock()
+	var f failure
+	d := c.dayLocked(dayNumber(t), &f)
+	c.report(f)
+	return d
 }
 
-// IsWorkingDay reports whether t's day (Vietnam time) is a working day.
-func (c *Calendar) IsWorkingDay(t time.Time) bool {
-	k := c.Kind(t).Kind
-	return k == Workday || k == WorkedDay
-}
+// IsWorkingDay reports whether t's civil day is a working day: Monday to
+// Friday less holidays and days off, plus announced working days.
+func (c *Calendar) IsWorkingDay(t time.Time) bool { return working(c.Kind(t).Kind) }
 
-// IsHoliday reports whether t's day is a public holiday or a day off for one.
+// IsHoliday reports whether t's civil day is a public holiday, a day off
+// in compensation for one, or an announced day off.
 func (c *Calendar) IsHoliday(t time.Time) bool {
-	k := c.Kind(t).Kind
-	return k == Holiday || k == Compensatory || k == DayOff
+	switch c.Kind(t).Kind {
+	case KindHoliday, KindCompensatory, KindDayOff:
+		return true
+	}
+	return false
 }
 
-// AddWorkingDays is a deadline of n working days from t: counting starts
-// the working day after t's day (a fault reported on Monday with 3 working
-// days is due on Thursday), and the deadline is the end of that day,
-// 23:59:59 Vietnam time, as a notice "within N working days" is read.
+// AddWorkingDays is the deadline of a task given n working days at t: the
+// end of the n-th working day after t's civil day, 23:59:59 Vietnam time.
+//
+// Counting follows the Civil Code 2015 (Art. 147(2): a period in days
+// starts on the day after the day it is counted from; Art. 148: it ends
+// at 24:00 of its last day) in working days, as Decision 247 counts: the
+// day a fault is reported never counts, whatever the hour, nor does any
+// day off. So a transmission fault (3 working days) reported on a Monday
+// at 08:00 or at 23:00 is due on Thursday at 23:59:59; reported on a
+// Friday, or over a weekend, on the next Wednesday. The end of the day,
+// not the office's closing hour, because the law sets none for these
+// notices and the enterprise's repair and its report through the system
+// can come at any hour; the deadline is the last whole second before
+// 24:00.
+//
+// n ≤ 0 gives the end of t's own day when it is a working day, else of
+// the next working day (Art. 148: a period ending on a day off ends with
+// the next working day).
 func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
-	t = t.In(Zone)
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Zone)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var f failure
+	d := dayNumber(t)
+	if n <= 0 {
+		for !working(c.dayLocked(d, &f).Kind) {
+			d++
+		}
+	}
 	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if c.IsWorkingDay(d) {
+		d++
+		if working(c.dayLocked(d, &f).Kind) {
 			n--
 		}
 	}
-	return d.Add(24*time.Hour - time.Second)
+	c.report(f)
+	y, m, dd := dayOf(d).Date()
+	return time.Date(y, m, dd, 23, 59, 59, 0, Zone)
 }
 
-// WorkingDaysBetween counts the working days after a's day up to and
-// including b's day (0 when b is not after a).
+// WorkingDaysBetween counts the working days after a's civil day up to and
+// including b's, so that WorkingDaysBetween(t, AddWorkingDays(t, n)) == n
+// for n ≥ 1. It is negative when b's day is before a's (the working days
+// after b's day up to a's, counted negative) and 0 on the same day.
 func (c *Calendar) WorkingDaysBetween(a, b time.Time) int {
-	a, b = a.In(Zone), b.In(Zone)
-	d := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, Zone)
-	end := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, Zone)
+	from, to, sign := dayNumber(a), dayNumber(b), 1
+	if to < from {
+		from, to, sign = to, from, -1
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var f failure
 	n := 0
-	for d.Before(end) {
-		d = d.AddDate(0, 0, 1)
-		if c.IsWorkingDay(d) {
+	for d := from + 1; d <= to; d++ {
+		if working(c.dayLocked(d, &f).Kind) {
 			n++
 		}
 	}
-	return n
+	c.report(f)
+	return sign * n
 }
 
-// Holidays lists a year's days that are not ordinary: public holidays,
-// days off for them, announced days off and worked weekend days.
+// Holidays lists a year's days that are not ordinary, in date order:
+// public holidays, compensatory days, announced days off and announced
+// working days.
 func (c *Calendar) Holidays(year int) []Day {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var f failure
 	var out []Day
-	for d := time.Date(year, 1, 1, 0, 0, 0, 0, Zone); d.Year() == year; d = d.AddDate(0, 0, 1) {
-		if k := c.Kind(d); k.Kind != Workday && k.Kind != Weekend {
+	end := julianDayNumber(year+1, time.January, 1)
+	for d := julianDayNumber(year, time.January, 1); d < end; d++ {
+		if k := c.dayLocked(d, &f); k.Kind != KindWorkday && k.Kind != KindWeekend {
 			out = append(out, k)
 		}
 	}
+	c.report(f)
 	return out
 }
 
-// yearLocked computes the statutory days off of a year (Labour Code 2019
-// Art. 112): 1 Jan; Tết, the last day of the lunar year and the first four
-// of the new one; Hùng Kings on 10/3 lunar; 30 Apr; 1 May; 2 Sep and the
-// day next to it (1 Sep, or 3 Sep when 2 Sep is a Monday); and, per
-// Art. 111, a compensatory day off on the first working day after a
-// holiday that falls on a weekend.
-func (c *Calendar) yearLocked(year int) map[string]Day {
-	if m, ok := c.years[year]; ok {
-		return m
+// failure is the first store failure met during one call, logged once.
+type failure struct {
+	year int
+	err  error
+}
+
+func (c *Calendar) report(f failure) {
+	if f.err != nil {
+		c.log.Error("store unreadable: answering from the rules and built-in announcements", "year", f.year, "err", f.err)
 	}
-	m := map[string]Day{}
-	add := func(d time.Time, name string) { m[d.Format(time.DateOnly)] = Day{Date: d, Kind: Holiday, Name: name} }
-	add(time.Date(year, 1, 1, 0, 0, 0, 0, Zone), "Tết Dương lịch")
-	if tet, ok := Solar(LunarDate{Day: 1, Month: 1, Year: year}); ok {
-		for i := -1; i <= 3; i++ {
-			add(tet.AddDate(0, 0, i), "Tết Nguyên đán")
+}
+
+// dayLocked is what day number jdn is. A year the store cannot give is
+// answered without the administrator's entries, and read again next time.
+func (c *Calendar) dayLocked(jdn int, f *failure) Day {
+	date := dayOf(jdn)
+	yd, err := c.yearLocked(date.Year())
+	if err != nil && f.err == nil {
+		f.year, f.err = date.Year(), err
+	}
+	st, isStatutory := yd.statutory[jdn]
+	o, ok := yd.admin[jdn]
+	if !ok {
+		o, ok = builtin[jdn]
+	}
+	switch {
+	case ok && o.Off && isStatutory:
+		return st
+	case ok && o.Off:
+		return Day{Date: date, Kind: KindDayOff, Name: o.Name, Source: o.Source}
+	case ok:
+		return Day{Date: date, Kind: KindWorked, Name: o.Name, Source: o.Source}
+	case isStatutory:
+		return st
+	case weekend(jdn):
+		return Day{Date: date, Kind: KindWeekend}
+	}
+	return Day{Date: date, Kind: KindWorkday}
+}
+
+// yearLocked returns a year, loading it on first use. On a store error it
+// returns the year without entries (not cached) and the error.
+func (c *Calendar) yearLocked(year int) (*yearDays, error) {
+	if yd, ok := c.years[year]; ok {
+		return yd, nil
+	}
+	yd := &yearDays{statutory: statutory(year), admin: map[int]Override{}}
+	list, err := c.store.List(year)
+	if err != nil {
+		return yd, fmt.Errorf("calendar: read %d: %w", year, err)
+	}
+	for _, o := range list {
+		jdn, err := parseDate(o.Date)
+		if err != nil || dayOf(jdn).Year() != year {
+			c.log.Warn("ignoring a stored entry with a bad date", "date", o.Date)
+			continue
 		}
+		yd.admin[jdn] = o
 	}
-	if hung, ok := Solar(LunarDate{Day: 10, Month: 3, Year: year}); ok {
-		add(hung, "Giỗ Tổ Hùng Vương")
+	c.years[year] = yd
+	return yd, nil
+}
+
+func working(kind string) bool { return kind == KindWorkday || kind == KindWorked }
+
+// parseDate reads a YYYY-MM-DD date as a day number.
+func parseDate(s string) (int, error) {
+	t, err := time.ParseInLocation(time.DateOnly, s, Zone)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %q", ErrDate, s)
 	}
-	add(time.Date(year, 4, 30, 0, 0, 0, 0, Zone), "Ngày Chiến thắng")
-	add(time.Date(year, 5, 1, 0, 0, 0, 0, Zone), "Ngày Quốc tế Lao động")
-	national := time.Date(year, 9, 2, 0, 0, 0, 0, Zone)
-	add(national, "Quốc khánh")
-	if national.Weekday() == time.Monday {
-		add(national.AddDate(0, 0, 1), "Quốc khánh")
-	} else {
-		add(national.AddDate(0, 0, -1), "Quốc khánh")
-	}
-	var weekendHolidays []time.Time
-	for _, d := range m {
-		if wd := d.Date.Weekday(); wd == time.Saturday || wd == time.Sunday {
-			weekendHolidays = append(weekendHolidays, d.Date)
-		}
-	}
-	sort.Slice(weekendHolidays, func(i, j int) bool { return weekendHolidays[i].Before(weekendHolidays[j]) })
-	for _, h := range weekendHolidays {
-		d := h
-		for {
-			d = d.AddDate(0, 0, 1)
-			wd := d.Weekday()
-			if _, taken := m[d.Format(time.DateOnly)]; !taken && wd != time.Saturday && wd != time.Sunday {
-				break
-			}
-		}
-		m[d.Format(time.DateOnly)] = Day{Date: d, Kind: Compensatory, Name: "Nghỉ bù " + m[h.Format(time.DateOnly)].Name}
-	}
-	c.years[year] = m
-	return m
+	return julianDayNumber(t.Date()), nil
 }

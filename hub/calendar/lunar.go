@@ -2,28 +2,39 @@ package calendar
 
 import (
 	"fmt"
-	"math"
+	"sync"
 	"time"
 )
 
-// The Vietnamese lunisolar calendar, computed for the UTC+7 meridian
-// (which is why it sometimes differs from the Chinese one by a month or a
-// day): a month starts on the day of the astronomical new moon, month 11
-// holds the winter solstice, and a leap month is the first month of a
-// 13-month year with no major solar term. New moons and the sun's
-// longitude follow the classic series of Meeus, Astronomical Algorithms.
+// The Vietnamese lunisolar calendar (âm lịch), computed for the UTC+7
+// meridian as Vietnam's calendar has been since 1968 (the Chinese one is
+// computed for UTC+8, so the two part when a new moon or a solar term
+// falls between 23:00 and midnight in Vietnam: Tết 2007 was on 17 February
+// in Vietnam and the 18th in China; Tết 1985 a whole month apart through a
+// different leap month). The rules, those of the modern Chinese calendar
+// (GB/T 33661-2017) at Vietnam's meridian:
+//
+//   - a month begins on the civil day of the astronomical new moon;
+//   - month 11 is the month holding the day of the winter solstice (the
+//     sun at 270°);
+//   - when 13 months begin between two months 11, the first of them with
+//     no principal solar term (the sun at a multiple of 30°) is the leap
+//     month (tháng nhuận) and repeats the previous month's number.
+//
+// Dates before 1968 are computed with the same rules (proleptically); the
+// calendar then in use followed the UTC+8 meridian and may differ. The
+// astronomy holds for a few centuries either side of 2000; any date
+// converts, but far from it the result is only as good as ΔT's guess.
 
-// vnOffset is the calendar's meridian, in days.
-const vnOffset = 7.0 / 24
-
-const synodic = 29.530588853
-
-// LunarDate is a date of the Vietnamese lunar calendar.
+// LunarDate is a date of the Vietnamese lunar calendar. Year is the
+// Gregorian year in which the lunar year begins (Tết).
 type LunarDate struct {
 	Day, Month, Year int
 	Leap             bool // the month is the year's leap month
 }
 
+// String writes the date the Vietnamese way, e.g. "10/3/2024 âm lịch" or
+// "1/2 nhuận/2023 âm lịch".
 func (d LunarDate) String() string {
 	leap := ""
 	if d.Leap {
@@ -32,165 +43,162 @@ func (d LunarDate) String() string {
 	return fmt.Sprintf("%d/%d%s/%d âm lịch", d.Day, d.Month, leap, d.Year)
 }
 
-// julianDay is the Julian day number of a Gregorian date.
-func julianDay(y int, m time.Month, d int) int {
+// Lunar converts t's civil day in Vietnam to the lunar calendar.
+func Lunar(t time.Time) LunarDate {
+	y, m, d := t.In(Zone).Date()
+	jdn := julianDayNumber(y, m, d)
+	s := suiOf(y)
+	if jdn >= s.start[len(s.start)-1] { // on or after month 11's start in Nov/Dec
+		s = suiOf(y + 1)
+	}
+	i := len(s.start) - 2
+	for s.start[i] > jdn {
+		i--
+	}
+	out := LunarDate{Day: jdn - s.start[i] + 1, Month: s.num[i], Year: s.year, Leap: i == s.leap}
+	if out.Month >= 11 {
+		out.Year--
+	}
+	return out
+}
+
+// Solar converts a lunar date to its civil day (midnight in Vietnam);
+// ok is false for a date the calendar does not have: a month outside
+// 1–12, a leap month the year lacks, or day 30 of a 29-day month.
+func Solar(l LunarDate) (time.Time, bool) {
+	if l.Month < 1 || l.Month > 12 || l.Day < 1 || l.Day > 30 {
+		return time.Time{}, false
+	}
+	y := l.Year
+	if l.Month >= 11 {
+		y++
+	}
+	s := suiOf(y)
+	for i, n := range s.num {
+		if n != l.Month || (i == s.leap) != l.Leap {
+			continue
+		}
+		if l.Day > s.start[i+1]-s.start[i] {
+			return time.Time{}, false
+		}
+		return dayOf(s.start[i] + l.Day - 1), true
+	}
+	return time.Time{}, false
+}
+
+// LeapMonth is the leap month of the lunar year that begins in Gregorian
+// year y (0 if it has none). A leap month 11 or 12 counts for the lunar
+// year it ends, as the months 11 and 12 do.
+func LeapMonth(y int) int {
+	// Months 1–10 of year y are in sui y; months 11–12 of year y in sui y+1.
+	if s := suiOf(y); s.leap >= 0 && s.num[s.leap] <= 10 {
+		return s.num[s.leap]
+	}
+	if s := suiOf(y + 1); s.leap >= 0 && s.num[s.leap] >= 11 {
+		return s.num[s.leap]
+	}
+	return 0
+}
+
+// sui is the span (tuế) from month 11 holding the winter solstice of
+// Gregorian year year−1 up to, not including, the month 11 holding that of
+// year: months 11 and 12 of lunar year year−1 and months 1–10 of lunar
+// year year, with one leap month among them when 13 months begin.
+type sui struct {
+	year  int
+	start []int // first civil day (Julian day number) of each month, and of the next month 11
+	num   []int // each month's number
+	leap  int   // index of the leap month, or -1
+}
+
+var suiCache = struct {
+	sync.Mutex
+	m map[int]*sui
+}{m: map[int]*sui{}}
+
+// suiOf returns the sui ending at the winter solstice of Gregorian year y.
+func suiOf(y int) *sui {
+	suiCache.Lock()
+	defer suiCache.Unlock()
+	if s, ok := suiCache.m[y]; ok {
+		return s
+	}
+	s := computeSui(y)
+	suiCache.m[y] = s
+	return s
+}
+
+func computeSui(y int) *sui {
+	ws0, k0 := month11(y - 1)
+	_, k1 := month11(y)
+	n := k1 - k0 // 12 or 13 months
+	s := &sui{year: y, start: make([]int, n+1), num: make([]int, n), leap: -1}
+	for i := range s.start {
+		s.start[i] = newMoonDay(k0 + i)
+	}
+	if n == 13 {
+		// The civil days of the 12 principal terms from this solstice
+		// (270°, 300°, ..., 240°); the next solstice opens the next sui.
+		terms := make([]int, 12)
+		for j := range terms {
+			terms[j] = localDay(sunAt(norm360(270+30*float64(j)), ws0+30.44*float64(j)))
+		}
+		for i := 1; i < n && s.leap < 0; i++ {
+			has := false
+			for _, d := range terms {
+				if d >= s.start[i] && d < s.start[i+1] {
+					has = true
+					break
+				}
+			}
+			if !has {
+				s.leap = i
+			}
+		}
+	}
+	num := 11
+	for i := range s.num {
+		if i > 0 && i != s.leap {
+			num = num%12 + 1
+		}
+		s.num[i] = num
+	}
+	return s
+}
+
+// month11 finds the winter solstice of Gregorian year y (as an instant)
+// and the number k of the new moon that begins the month holding it.
+func month11(y int) (solstice float64, k int) {
+	solstice = sunAt(270, float64(julianDayNumber(y, time.December, 21))) // the JDN of 21 Dec is its noon
+	day := localDay(solstice)
+	k = newMoonIndex(solstice) // within a day or so of the right one
+	for newMoonDay(k) > day {
+		k--
+	}
+	for newMoonDay(k+1) <= day {
+		k++
+	}
+	return solstice, k
+}
+
+// julianDayNumber is the Julian day number of a Gregorian date (the
+// number of the day whose noon is that Julian Date).
+func julianDayNumber(y int, m time.Month, d int) int {
 	a := (14 - int(m)) / 12
 	yy := y + 4800 - a
 	mm := int(m) + 12*a - 3
 	return d + (153*mm+2)/5 + 365*yy + yy/4 - yy/100 + yy/400 - 32045
 }
 
-// fromJulianDay is the Gregorian date of a Julian day number, at midnight UTC.
-func fromJulianDay(jd int) time.Time {
-	a := jd + 32044
-	b := (4*a + 3) / 146097
-	c := a - 146097*b/4
-	d := (4*c + 3) / 1461
-	e := c - 1461*d/4
-	m := (5*e + 2) / 153
-	day := e - (153*m+2)/5 + 1
-	month := m + 3 - 12*(m/10)
-	year := 100*b + d - 4800 + m/10
-	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+// dayOf is the civil day with Julian day number jdn, at midnight in Vietnam.
+func dayOf(jdn int) time.Time {
+	// The Unix epoch, 1970-01-01, is day 2440588.
+	t := time.Unix(int64(jdn-2440588)*86400, 0).UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Zone)
 }
 
-func rad(deg float64) float64 { return deg * math.Pi / 180 }
-
-// newMoon is the Julian ephemeris day of the k-th new moon after 1900-01-01.
-func newMoon(k int) float64 {
-	kf := float64(k)
-	t := kf / 1236.85
-	t2, t3 := t*t, t*t*t
-	jde := 2415020.75933 + 29.53058868*kf + 0.0001178*t2 - 0.000000155*t3 +
-		0.00033*math.Sin(rad(166.56+132.87*t-0.009173*t2))
-	m := rad(359.2242 + 29.10535608*kf - 0.0000333*t2 - 0.00000347*t3)   // sun's mean anomaly
-	mp := rad(306.0253 + 385.81691806*kf + 0.0107306*t2 + 0.00001236*t3) // moon's mean anomaly
-	f := rad(21.2964 + 390.67050646*kf - 0.0016528*t2 - 0.00000239*t3)   // moon's argument of latitude
-	corr := (0.1734-0.000393*t)*math.Sin(m) + 0.0021*math.Sin(2*m) - 0.4068*math.Sin(mp) + 0.0161*math.Sin(2*mp) -
-		0.0004*math.Sin(3*mp) + 0.0104*math.Sin(2*f) - 0.0051*math.Sin(m+mp) - 0.0074*math.Sin(m-mp) +
-		0.0004*math.Sin(2*f+m) - 0.0004*math.Sin(2*f-m) - 0.0006*math.Sin(2*f+mp) + 0.0010*math.Sin(2*f-mp) +
-		0.0005*math.Sin(2*mp+m)
-	var deltaT float64 // ephemeris minus universal time, in days
-	if t < -11 {
-		deltaT = 0.001 + 0.000839*t + 0.0002261*t2 - 0.00000845*t3 - 0.000000081*t*t3
-	} else {
-		deltaT = -0.000278 + 0.000265*t + 0.000262*t2
-	}
-	return jde + corr - deltaT
-}
-
-// newMoonDay is the local day (Julian day number) of the k-th new moon.
-func newMoonDay(k int) int { return int(math.Floor(newMoon(k) + 0.5 + vnOffset)) }
-
-// sunSector is which of the 12 major solar terms the sun is in at the
-// local midnight beginning day jd (0 = longitude 0°–30°).
-func sunSector(jd int) int {
-	t := (float64(jd) - 0.5 - vnOffset - 2451545.0) / 36525
-	t2 := t * t
-	m := rad(357.52910 + 35999.05030*t - 0.0001559*t2 - 0.00000048*t*t2)
-	l0 := 280.46645 + 36000.76983*t + 0.0003032*t2
-	dl := (1.914600-0.004817*t-0.000014*t2)*math.Sin(m) + (0.019993-0.000101*t)*math.Sin(2*m) + 0.000290*math.Sin(3*m)
-	l := math.Mod(rad(l0+dl), 2*math.Pi)
-	if l < 0 {
-		l += 2 * math.Pi
-	}
-	return int(l / math.Pi * 6)
-}
-
-// month11 is the first day of lunar month 11 of year y (the month with the
-// winter solstice of Gregorian year y).
-func month11(y int) int {
-	off := julianDay(y, time.December, 31) - 2415021
-	k := int(float64(off) / synodic)
-	nm := newMoonDay(k)
-	if sunSector(nm) >= 9 {
-		nm = newMoonDay(k - 1)
-	}
-	return nm
-}
-
-// leapOffset is the index (after month 11 starting at a11) of the leap
-// month in a year of 13 months: the first month without a major term.
-func leapOffset(a11 int) int {
-	k := int(math.Floor((float64(a11)-2415021.076998695)/synodic + 0.5))
-	i := 1
-	arc := sunSector(newMoonDay(k + i))
-	for {
-		last := arc
-		i++
-		arc = sunSector(newMoonDay(k + i))
-		if arc == last || i >= 14 {
-			break
-		}
-	}
-	return i - 1
-}
-
-// Lunar converts a (Vietnam-time) day to the lunar calendar.
-func Lunar(day time.Time) LunarDate {
-	y, m, d := day.Date()
-	jd := julianDay(y, m, d)
-	k := int((float64(jd) - 2415021.076998695) / synodic)
-	start := newMoonDay(k + 1)
-	if start > jd {
-		start = newMoonDay(k)
-	}
-	a11, b11 := month11(y), 0
-	year := y
-	if a11 >= start {
-		b11, a11 = a11, month11(y-1)
-	} else {
-		year, b11 = y+1, month11(y+1)
-	}
-	out := LunarDate{Day: jd - start + 1}
-	diff := (start - a11) / 29
-	out.Month = diff + 11
-	if b11-a11 > 365 {
-		leap := leapOffset(a11)
-		if diff >= leap {
-			out.Month = diff + 10
-			out.Leap = diff == leap
-		}
-	}
-	if out.Month > 12 {
-		out.Month -= 12
-	}
-	if out.Month >= 11 && diff < 4 {
-		year--
-	}
-	out.Year = year
-	return out
-}
-
-// Solar converts a lunar date to the Gregorian day (midnight, Vietnam
-// time); ok is false for a leap month the year does not have.
-func Solar(l LunarDate) (time.Time, bool) {
-	var a11, b11 int
-	if l.Month < 11 {
-		a11, b11 = month11(l.Year-1), month11(l.Year)
-	} else {
-		a11, b11 = month11(l.Year), month11(l.Year+1)
-	}
-	k := int(math.Floor(0.5 + (float64(a11)-2415021.076998695)/synodic))
-	off := l.Month - 11
-	if off < 0 {
-		off += 12
-	}
-	if b11-a11 > 365 {
-		leapOff := leapOffset(a11)
-		leapMonth := leapOff - 2
-		if leapMonth < 0 {
-			leapMonth += 12
-		}
-		if l.Leap && l.Month != leapMonth {
-			return time.Time{}, false
-		}
-		if l.Leap || off >= leapOff {
-			off++
-		}
-	} else if l.Leap {
-		return time.Time{}, false
-	}
-	d := fromJulianDay(newMoonDay(k+off) + l.Day - 1)
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, Zone), true
+// dayNumber is the Julian day number of t's civil day in Vietnam.
+func dayNumber(t time.Time) int {
+	y, m, d := t.In(Zone).Date()
+	return julianDayNumber(y, m, d)
 }
