@@ -3,6 +3,8 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -82,10 +84,29 @@ func TestRosterSwapNeedsApproval(t *testing.T) {
 	if status, _ := do(t, "GET", srv.URL+"/api/v1/rosters/"+v.ID, obs, "", ""); status != 404 {
 		t.Fatalf("a draft shown to a surveillance officer: %d", status)
 	}
+	onDuty := func() []OnDuty {
+		status, body := do(t, "GET", srv.URL+"/api/v1/onduty?unit=cc-a&at="+url.QueryEscape(a.Start.Add(time.Hour).Format(time.RFC3339)), obs, "", "")
+		var list []OnDuty
+		if status != 200 || json.Unmarshal([]byte(body), &list) != nil {
+			t.Fatalf("onduty: %d %s", status, body)
+		}
+		return list
+	}
+	if list := onDuty(); len(list) != 0 {
+		t.Fatalf("a draft roster put officers on duty: %+v", list)
+	}
 	if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/publish", leader, "", ""); status != 200 {
 		t.Fatalf("publish: %d", status)
 	}
 	if status, _ := do(t, "GET", srv.URL+"/api/v1/rosters/"+v.ID, obs, "", ""); status != 200 {
 		t.Fatalf("the published roster: %d", status)
+	}
+	list := onDuty()
+	if len(list) != 3 || !slices.ContainsFunc(list, func(d OnDuty) bool { return d.Role == "office" && d.Officer == sub }) ||
+		slices.ContainsFunc(list, func(d OnDuty) bool { return d.Officer == a.Officer }) {
+		t.Fatalf("on duty after the approved swap: %+v (want %s in the office slot, not %s)", list, sub, a.Officer)
+	}
+	if ok, err := h.onDutyOfficer(sub, "cc-a", a.End); err != nil || ok {
+		t.Fatalf("%s still on duty when the shift ended: %v %v", sub, ok, err)
 	}
 }

@@ -142,6 +142,7 @@ func (h *Hub) routes() []route {
 		h.user("POST", "/api/v1/rosters/{id}/publish", access.RosterApprove, "", "Publish a roster (leader)", h.handlePublishRoster),
 		h.user("POST", "/api/v1/rosters/{id}/overrides", access.RosterWrite, "", "Propose a swap or replacement (no effect until a leader approves)", h.handleProposeOverride),
 		h.user("POST", "/api/v1/rosters/{id}/overrides/{n}/decision", access.RosterApprove, "", "Approve or reject a proposed override (leader)", h.handleDecideOverride),
+		h.user("GET", "/api/v1/onduty", access.RosterRead, "", "Who is on shift in a unit's subtree (?unit=, ?at=RFC3339), per the published rosters with approved swaps", h.handleOnDuty),
 		h.user("GET", "/api/v1/incidents", access.IncidentRead, "", "Camera and transmission faults of units one sees (?state=open|closed), with overdue and missing-update flags", h.handleIncidents),
 		h.user("POST", "/api/v1/incidents", access.IncidentWrite, "", "Open an incident (camera: due in 10 working days; transmission: 3)", h.handleOpenIncident),
 		h.user("GET", "/api/v1/incidents/{id}", access.IncidentRead, "", "One incident", h.handleIncident),

@@ -1,0 +1,112 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"fieldwatch/hub/access"
+	"fieldwatch/hub/auth"
+	"fieldwatch/hub/roster"
+	"fieldwatch/hub/store"
+)
+
+// OnDuty is one officer on shift at an instant, per a published roster
+// with its approved overrides applied.
+type OnDuty struct {
+	Unit   string `json:"unit"`
+	Roster string `json:"roster"`
+	roster.Assignment
+}
+
+// onDuty returns who is on shift at instant at in unit and the units below
+// it (unit "" means every unit), from the published rosters covering at,
+// with approved swaps and replacements applied. When two published rosters
+// of a unit cover the instant, the one published last wins.
+func (h *Hub) onDuty(unit string, at time.Time) ([]OnDuty, error) {
+	all, err := store.List[storedRoster](h.db, "roster/")
+	if err != nil {
+		return nil, fmt.Errorf("on duty: %w", err)
+	}
+	latest := map[string]storedRoster{} // unit -> the roster in force
+	for _, s := range all {
+		if s.Published.IsZero() || at.Before(s.From) || !at.Before(s.To) {
+			continue
+		}
+		if unit != "" && !h.units.Within(s.Unit, unit) {
+			continue
+		}
+		if cur, ok := latest[s.Unit]; !ok || s.Published.After(cur.Published) {
+			latest[s.Unit] = s
+		}
+	}
+	var out []OnDuty
+	for _, s := range latest {
+		v, err := h.rosterView(s)
+		if err != nil {
+			return nil, fmt.Errorf("on duty: roster %s: %w", s.ID, err)
+		}
+		for _, a := range v.Effective.Assignments {
+			if !at.Before(a.Start) && at.Before(a.End) {
+				out = append(out, OnDuty{Unit: s.Unit, Roster: s.ID, Assignment: a})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b OnDuty) int {
+		if a.Unit != b.Unit {
+			return strings.Compare(a.Unit, b.Unit)
+		}
+		if a.Role != b.Role {
+			return strings.Compare(a.Role, b.Role)
+		}
+		return strings.Compare(a.Officer, b.Officer)
+	})
+	return out, nil
+}
+
+// onDutyOfficer reports whether username is on shift in unit's subtree at at.
+func (h *Hub) onDutyOfficer(username, unit string, at time.Time) (bool, error) {
+	list, err := h.onDuty(unit, at)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(list, func(d OnDuty) bool { return d.Officer == username }), nil
+}
+
+// handleOnDuty lists who is on shift (?unit=, default one's own unit;
+// ?at=RFC3339, default now), per the published rosters.
+func (h *Hub) handleOnDuty(w http.ResponseWriter, r *http.Request, u auth.User) {
+	unit := r.URL.Query().Get("unit")
+	if unit == "" {
+		unit = u.Unit
+	}
+	if unit != "" {
+		if err := access.AllowIn(h.units, u.Subject(), access.RosterRead, unit); err != nil {
+			h.deny(w, r, u, err)
+			return
+		}
+	} else if !u.Subject().Global() {
+		writeError(w, r, h.log, fmt.Errorf("%w: unit required", errBadRequest))
+		return
+	}
+	at := time.Now()
+	if s := r.URL.Query().Get("at"); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			writeError(w, r, h.log, fmt.Errorf("%w: at: RFC 3339 time", errBadRequest))
+			return
+		}
+		at = t
+	}
+	list, err := h.onDuty(unit, at)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	if list == nil {
+		list = []OnDuty{}
+	}
+	writeJSON(w, http.StatusOK, list)
+}
