@@ -53,6 +53,8 @@ type Login struct {
 type Demo struct {
 	url      string
 	logins   []Login
+	tokMu    sync.Mutex        // guards tokens
+	tokens   map[string]string // seeding sessions by username
 	hub      *server.Hub
 	cams     *camera.Server
 	vehicles map[string]*vehicle
@@ -202,6 +204,9 @@ func (d *Demo) start(ctx context.Context, opts Options) error {
 			defer d.wg.Done()
 			_ = n.Run(ctx)
 		}()
+	}
+	if err := d.seedRosters(ctx, opts.Password); err != nil {
+		return err
 	}
 	return nil
 }

@@ -39,7 +39,14 @@ func TestRandomOutages(t *testing.T) {
 	if cuts < 2 || restores < 2 {
 		t.Fatalf("saw %d cuts and %d restores in 5 s", cuts, restores)
 	}
-	if len(d.Logins()) != 10 || len(d.VehicleIDs()) != 2 {
+	if len(d.Logins()) != 10+len(rosterPool()) || len(d.VehicleIDs()) != 2 {
 		t.Fatalf("seeded %d logins and %d vehicles", len(d.Logins()), len(d.VehicleIDs()))
+	}
+	// Each branch's published roster has its 24-hour shift fully staffed now.
+	for _, who := range []string{"trucban.huunghi", "giamsat1.dongdang"} {
+		var onDuty []struct{ Officer, Role string }
+		if err := d.call(context.Background(), who, d.logins[0].Password, "GET", "/api/v1/onduty", "", &onDuty); err != nil || len(onDuty) != 3 {
+			t.Fatalf("%s: on duty now: %+v %v", who, onDuty, err)
+		}
 	}
 }

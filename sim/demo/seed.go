@@ -57,6 +57,7 @@ func (d *Demo) seedAccounts(password string) error {
 		{Username: "trucban.dongdang", Name: "Trực ban Chi cục Đồng Đăng", Unit: unitDongDang, Roles: []string{auth.RoleDuty}},
 		{Username: "tocongtac.dongdang", Name: "Tổ công tác Đồng Đăng", Unit: unitDongDang, Roles: []string{auth.RoleCrew}},
 	}
+	users = append(users, rosterPool()...)
 	for _, u := range users {
 		if err := d.hub.Auth().PutUser(u, password); err != nil {
 			return fmt.Errorf("demo: seed %s: %w", u.Username, err)
@@ -64,4 +65,21 @@ func (d *Demo) seedAccounts(password string) error {
 		d.logins = append(d.logins, Login{Username: u.Username, Password: password, Role: u.Roles[0], Unit: u.Unit})
 	}
 	return nil
+}
+
+// rosterPool is each branch's pool for its duty roster beyond the accounts
+// above: a deputy leader, two more duty officers and three surveillance
+// officers, enough to fill the 24-hour shift every day with rest between.
+func rosterPool() []auth.User {
+	var out []auth.User
+	for _, b := range []struct{ unit, key, name string }{{unitHuuNghi, "huunghi", "Hữu Nghị"}, {unitDongDang, "dongdang", "Đồng Đăng"}} {
+		out = append(out, auth.User{Username: "phochicuc." + b.key, Name: "Phó Chi cục trưởng " + b.name, Unit: b.unit, Roles: []string{auth.RoleLeader}})
+		for i, n := range []string{"Nguyễn Văn An", "Trần Thị Bình"} {
+			out = append(out, auth.User{Username: fmt.Sprintf("trucban%d.%s", i+2, b.key), Name: n, Unit: b.unit, Roles: []string{auth.RoleDuty}})
+		}
+		for i, n := range []string{"Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em"} {
+			out = append(out, auth.User{Username: fmt.Sprintf("giamsat%d.%s", i+1, b.key), Name: n, Unit: b.unit, Roles: []string{auth.RoleSurveillance}})
+		}
+	}
+	return out
 }
