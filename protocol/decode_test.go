@@ -114,6 +114,18 @@ func TestDecodeRejects(t *testing.T) {
 			"protocol: invalid message: telemetry: cameras[0]: size -640x360 out of 0..16384"},
 		{"telemetry camera missing field", tel(`"publishing":true,`, ""), ErrMalformed,
 			`protocol: malformed message: telemetry body: missing field "cameras[0].publishing"`},
+		{"mission without rev", missionMsg(`"rev":3`, `"rev":0`), ErrInvalid,
+			"protocol: invalid message: message: mission m-1: rev must start at 1"},
+		{"mission window backwards", missionMsg(`"to":"2026-11-22T12:00:00+07:00"`, `"to":"2026-11-22T07:00:00+07:00"`), ErrInvalid,
+			"protocol: invalid message: message: mission m-1: window must end after it starts"},
+		{"mission unknown state", missionMsg(`"state":"planned"`, `"state":"paused"`), ErrInvalid,
+			`protocol: invalid message: message: mission m-1: state "paused" unknown`},
+		{"mission unknown field", missionMsg(`"rev":3`, `"rev":3,"x":1`), ErrInvalid,
+			`protocol: invalid message: message: mission body: json: unknown field "x"`},
+		{"mission waypoint", missionMsg(`"lat":21.5`, `"lat":121.5`), ErrInvalid,
+			"protocol: invalid message: message: mission m-1: waypoints[0] out of range"},
+		{"mission report without summary", envelope("message", `{"stream":"xe-01>hub","seq":2,"type":"mission_report","time":"2026-11-22T09:30:00+07:00","body":{"id":"m-1","summary":"","findings":"","by":"a","time":"2026-11-22T09:30:00+07:00"}}`), ErrInvalid,
+			"protocol: invalid message: message: mission m-1: closing report without a summary"},
 		{"error without code", envelope("error", `{"code":"","message":"x"}`), ErrInvalid,
 			`protocol: invalid message: error: code "": want ^[a-z0-9][a-z0-9_-]{0,63}$`},
 	} {
@@ -142,6 +154,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(envelope("error", `{"code":"bad_hello","message":"x"}`)))
 	f.Add([]byte(envelope("message", `{"stream":"hub>xe-01","seq":7,"type":"instruction","time":"2026-11-22T09:30:00+07:00","body":{"id":"i-1","text":"Kiểm tra xe 29C-123.45"}}`)))
 	f.Add([]byte(envelope("message_ack", `{"stream":"xe-01>hub","seq":7}`)))
+	f.Add([]byte(missionMsg(`"rev":3`, `"rev":3`)))
+	f.Add([]byte(envelope("message", `{"stream":"xe-01>hub","seq":2,"type":"mission_report","time":"2026-11-22T09:30:00+07:00","body":{"id":"m-1","summary":"Xong","findings":"","by":"a","time":"2026-11-22T09:30:00+07:00"}}`)))
 	f.Add([]byte(`{"v":2}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		body, err := decodeAny(data)
@@ -181,4 +195,15 @@ func mustMarshal(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// missionMsg is a valid mission message with one part replaced.
+func missionMsg(old, new string) string {
+	body := `{"id":"m-1","rev":3,"vehicle":"xe-01","crew":["to.truong"],"site":"Cửa khẩu Hữu Nghị",` +
+		`"waypoints":[{"name":"Km 3","lat":21.5,"lon":106.7}],"from":"2026-11-22T08:00:00+07:00","to":"2026-11-22T12:00:00+07:00",` +
+		`"purpose":"Giám sát xe container","state":"planned"}`
+	if !strings.Contains(body, old) {
+		panic("test: " + old + " not in the mission body")
+	}
+	return envelope("message", `{"stream":"hub>xe-01","seq":4,"type":"mission","time":"2026-11-22T07:30:00+07:00","body":`+strings.Replace(body, old, new, 1)+`}`)
 }

@@ -20,6 +20,10 @@ const (
 	MsgInstruction = "instruction" // hub -> vehicle: an instruction for the crew
 	MsgReceipt     = "receipt"     // vehicle -> hub: an instruction was read or acknowledged
 	MsgReport      = "report"      // vehicle -> hub: a crew report
+	// MsgMission: hub -> vehicle, a mission as created, changed or cancelled (Mission).
+	MsgMission = "mission"
+	// MsgMissionReport: vehicle -> hub, a crew's closing report (MissionClose).
+	MsgMissionReport = "mission_report"
 )
 
 // MaxMessageBody bounds a message's body (photos travel by HTTP, not here).
@@ -60,7 +64,7 @@ func (m Message) Validate() error {
 		return fmt.Errorf("seq must start at 1")
 	}
 	switch m.Type {
-	case MsgInstruction, MsgReceipt, MsgReport:
+	case MsgInstruction, MsgReceipt, MsgReport, MsgMission, MsgMissionReport:
 	default:
 		return fmt.Errorf("type %q unknown", clip(m.Type))
 	}
@@ -70,7 +74,7 @@ func (m Message) Validate() error {
 	if len(m.Body) == 0 || m.Body[0] != '{' || len(m.Body) > MaxMessageBody {
 		return fmt.Errorf("body must be a JSON object of at most %d bytes", MaxMessageBody)
 	}
-	return nil
+	return validMessageBody(m.Type, m.Body)
 }
 
 // Validate checks the stream.

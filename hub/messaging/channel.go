@@ -71,6 +71,10 @@ func (s *Service) Acked(vehicle string, ack protocol.MessageAck) error {
 				break
 			}
 			upTo = m.Seq
+			if m.Type == protocol.MsgMission {
+				s.missionDelivered(vehicle, m, now)
+				continue
+			}
 			s.delivered(vehicle, m, now)
 		}
 		if err := s.out.Ack(vehicle, upTo); err != nil {
@@ -125,6 +129,8 @@ func (s *Service) Receive(vehicle string, m protocol.Message) (protocol.MessageA
 				return nil
 			}
 			return s.p.OnReport(vehicle, m.Body)
+		case protocol.MsgMissionReport:
+			return s.applyMissionReport(txn, vehicle, m.Body)
 		default:
 			s.log.Warn("message type not handled, skipped", "vehicle", vehicle, "type", m.Type, "seq", m.Seq)
 			return nil

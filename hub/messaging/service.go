@@ -50,6 +50,8 @@ type Service struct {
 	mu    sync.Mutex // serialises read-modify-write of instruction records
 	wakeM sync.Mutex
 	wake  map[string]chan struct{}
+
+	missions MissionHooks // set by SetMissionHooks
 }
 
 const (

@@ -28,23 +28,34 @@ var tinyPNG = string([]byte{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 var mayDo = map[string][]access.Action{
 	access.Admin: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
 		access.TransfersView, access.AlertsView, access.AuditRead, access.UnitsAdmin, access.UsersView,
-		access.UsersAdmin, access.VehiclesAdmin, access.InstructionRead, access.SimLink, access.IncidentRead, access.RosterRead},
+		access.UsersAdmin, access.VehiclesAdmin, access.InstructionRead, access.SimLink, access.IncidentRead, access.RosterRead,
+		access.MissionRead},
 	access.Leader: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
+		access.ProfileRead, access.ProfileWrite, access.ProfileApprove, access.ProfileAlertRead, access.ProfileAlertHandle,
+		access.WatchRead, access.WatchWrite, access.SampleImport,
 		access.ArchiveExport, access.HoldPlace, access.HoldLift, access.TransfersView, access.AlertsView,
 		access.UsersView, access.InstructionSend, access.InstructionRead, access.InstructionAck,
 		access.ReportRead, access.ReportDecide, access.SimLink, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite,
-		access.RosterRead, access.RosterWrite, access.RosterApprove},
+		access.RosterRead, access.RosterWrite, access.RosterApprove, access.LeaveWrite,
+		access.MissionRead, access.MissionWrite, access.MissionReport},
 	access.Duty: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
+		access.ProfileRead, access.ProfileWrite, access.ProfileAlertRead, access.ProfileAlertHandle,
+		access.WatchRead, access.WatchWrite, access.SampleImport, access.SampleWork,
 		access.ArchiveExport, access.HoldPlace, access.TransfersView, access.AlertsView, access.UsersView,
 		access.InstructionSend, access.InstructionRead, access.InstructionAck, access.ReportCreate,
 		access.ReportRead, access.SimLink, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite,
-		access.RosterRead, access.RosterWrite},
+		access.RosterRead, access.RosterWrite, access.LeaveWrite,
+		access.MissionRead, access.MissionWrite, access.MissionReport},
 	access.Surveillance: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.ArchiveView,
+		access.ProfileRead, access.ProfileWrite, access.ProfileAlertRead, access.ProfileAlertHandle,
+		access.WatchRead, access.SampleImport, access.SampleWork,
 		access.TransfersView, access.AlertsView, access.InstructionRead, access.InstructionAck,
 		access.ReportCreate, access.ReportRead, access.DutyLogRead, access.DutyLogWrite, access.IncidentRead, access.IncidentWrite,
-		access.RosterRead},
+		access.RosterRead, access.LeaveWrite,
+		access.MissionRead},
 	access.Crew: {access.Self, access.FleetView, access.LiveView, access.UnitsView, access.InstructionRead,
-		access.InstructionAck, access.ReportCreate, access.ReportRead, access.LiveCrewPublish, access.RosterRead},
+		access.InstructionAck, access.ReportCreate, access.ReportRead, access.LiveCrewPublish, access.RosterRead,
+		access.MissionRead, access.MissionReport},
 }
 
 // principal is one caller of the matrix.
@@ -167,7 +178,20 @@ func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
 		"POST /api/v1/dutylog/{unit}/{id}/close":    {bodyScoped: true, params: map[string]string{"unit": "cc-a", "id": "nope"}, ctype: json, body: func() string { return `{}` }},
 		"POST /api/v1/handovers":                    {ctype: json, body: func() string { return `{"summary":"Ca trực bình thường"}` }},
 		"POST /api/v1/handovers/{unit}/{id}/accept": {bodyScoped: true, params: map[string]string{"unit": "cc-a", "id": "nope"}, ctype: json, body: func() string { return `{"note":"Đã nhận"}` }},
-		"POST /api/v1/photos":                       {ctype: "image/png", body: func() string { return tinyPNG }},
+		// Leave: one's own (no officer named) for every role that may; a missing id is 404 to them.
+		"POST /api/v1/leave":        {ctype: json, body: func() string { return `{"from":"2027-03-01","to":"2027-03-02","kind":"phép"}` }},
+		"DELETE /api/v1/leave/{id}": {params: map[string]string{"id": "nope"}},
+		"POST /api/v1/photos":       {ctype: "image/png", body: func() string { return tinyPNG }},
+		// Missions (issue 5 item 6): a fresh mission of xe-01 (cc-a) with crew.cc-a on it.
+		"@mission":                          {body: func() string { return missionID }},
+		"POST /api/v1/missions":             missionFixture(t, "", `{"vehicle":"xe-01","crew":["dich"],"site":"Km 3","from":"@from","to":"@to","purpose":"Giám sát"}`),
+		"GET /api/v1/missions/{id}":         missionFixture(t, "planned", ""),
+		"PUT /api/v1/missions/{id}":         missionFixture(t, "planned", `{"vehicle":"xe-01","crew":["crew.cc-a"],"site":"Km 5","from":"@from","to":"@to","purpose":"Giám sát"}`),
+		"POST /api/v1/missions/{id}/start":  missionFixture(t, "planned", `{}`),
+		"POST /api/v1/missions/{id}/cancel": missionFixture(t, "planned", `{"reason":"Xe hỏng"}`),
+		"POST /api/v1/missions/{id}/close":  missionFixture(t, "active", `{"summary":"Hoàn thành","findings":""}`),
+		"GET /api/v1/missions/{id}/log":     missionFixture(t, "active", ""),
+		"GET /api/v1/missions/{id}/track":   missionFixture(t, "active", ""),
 	}
 }
 
@@ -225,6 +249,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		loginAs(&ps[i])
 	}
 	fx := fixtures(t, h)
+	for k, f := range watchFixtures(t) { // continuous surveillance (watch_test.go)
+		fx[k] = f
+	}
+	for k, f := range profileFixtures(t) { // targeted surveillance (profiles_test.go)
+		fx[k] = f
+	}
 	checked := 0
 	for _, rt := range h.routes() {
 		key := rt.method + " " + rt.pattern

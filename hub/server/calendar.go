@@ -24,7 +24,7 @@ func (h *Hub) handleCalendar(w http.ResponseWriter, r *http.Request, u auth.User
 	days := h.calendar.Holidays(year)
 	out := make([]map[string]string, 0, len(days))
 	for _, d := range days {
-		out = append(out, map[string]string{"date": d.Date.Format(time.DateOnly), "kind": d.Kind, "name": d.Name})
+		out = append(out, map[string]string{"date": d.Date.Format(time.DateOnly), "kind": d.Kind, "name": d.Name, "source": d.Source})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"year": year, "days": out})
 }

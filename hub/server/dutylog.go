@@ -146,8 +146,13 @@ func (h *Hub) handleHandoverAccept(w http.ResponseWriter, r *http.Request, u aut
 	writeJSON(w, http.StatusOK, ho)
 }
 
-// handleDutyReport: a unit's daily duty report (?unit=&shift=YYYY-MM-DD).
+// handleDutyReport: a unit's daily duty report (?unit=&shift=YYYY-MM-DD&format=json|pdf|xlsx).
 func (h *Hub) handleDutyReport(w http.ResponseWriter, r *http.Request, u auth.User) {
+	format, err := reportFormat(r)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
 	unit, ok := h.dutyUnit(w, r, u, access.DutyLogRead, r.URL.Query().Get("unit"))
 	if !ok {
 		return
@@ -159,6 +164,10 @@ func (h *Hub) handleDutyReport(w http.ResponseWriter, r *http.Request, u auth.Us
 	rep, err := h.dutylog.DailyReport(unit, shift)
 	if err != nil {
 		writeError(w, r, h.log, err)
+		return
+	}
+	if format != "json" {
+		h.writeDutyDocument(w, r, u, rep, format)
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)

@@ -14,6 +14,7 @@ import (
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/incidents"
 	"fieldwatch/hub/messaging"
+	"fieldwatch/hub/missions"
 	"fieldwatch/hub/photos"
 	"fieldwatch/hub/relay"
 	"fieldwatch/hub/reports"
@@ -97,6 +98,12 @@ func classify(err error) apiError {
 	case errors.Is(err, dutylog.ErrUnknown):
 		return apiError{http.StatusNotFound, "not_found", err.Error()}
 	case errors.Is(err, dutylog.ErrHandover):
+		return apiError{http.StatusConflict, "conflict", err.Error()}
+	case errors.Is(err, missions.ErrInvalid):
+		return apiError{http.StatusBadRequest, "invalid", err.Error()}
+	case errors.Is(err, missions.ErrUnknown):
+		return apiError{http.StatusNotFound, "not_found", err.Error()}
+	case errors.Is(err, missions.ErrState):
 		return apiError{http.StatusConflict, "conflict", err.Error()}
 	case errors.Is(err, access.ErrDenied):
 		return apiError{http.StatusForbidden, "forbidden", err.Error()}

@@ -18,6 +18,7 @@ import (
 type OnDuty struct {
 	Unit   string `json:"unit"`
 	Roster string `json:"roster"`
+	Name   string `json:"name"` // the officer's full name
 	roster.Assignment
 }
 
@@ -43,6 +44,7 @@ func (h *Hub) onDuty(unit string, at time.Time) ([]OnDuty, error) {
 		}
 	}
 	var out []OnDuty
+	names := map[string]string{}
 	for _, s := range latest {
 		v, err := h.rosterView(s)
 		if err != nil {
@@ -50,7 +52,11 @@ func (h *Hub) onDuty(unit string, at time.Time) ([]OnDuty, error) {
 		}
 		for _, a := range v.Effective.Assignments {
 			if !at.Before(a.Start) && at.Before(a.End) {
-				out = append(out, OnDuty{Unit: s.Unit, Roster: s.ID, Assignment: a})
+				if _, ok := names[a.Officer]; !ok {
+					acct, _ := h.auth.User(a.Officer) // a retired or renamed account still shows by username
+					names[a.Officer] = acct.Name
+				}
+				out = append(out, OnDuty{Unit: s.Unit, Roster: s.ID, Name: names[a.Officer], Assignment: a})
 			}
 		}
 	}

@@ -69,6 +69,7 @@ func (h *Hub) handleCreateReport(w http.ResponseWriter, r *http.Request, u auth.
 		return
 	}
 	h.audit(r, u, "report.create", rep.ID, clipText(rep.Title+" "+rep.Text))
+	h.profileReport(rep)
 	writeJSON(w, http.StatusCreated, rep)
 }
 
@@ -275,6 +276,7 @@ func (h *Hub) vehicleReport(vehicle string, body json.RawMessage) error {
 	if err := h.auditLog.Add(by.Username, v.Unit, "report.create", created.ID, clipText(in.By+": "+created.Title+" "+created.Text), "vehicle"); err != nil {
 		h.log.Error("audit", "err", err)
 	}
+	h.profileReport(created)
 	return nil
 }
 

@@ -141,6 +141,11 @@ func (h *Hub) handleGenerateRoster(w http.ResponseWriter, r *http.Request, u aut
 			officers = append(officers, roster.Officer{ID: a.Username, Name: a.Name, Department: a.Unit, Roles: roles})
 		}
 	}
+	// Shifts of the last day run into the next two at most: leave up to then counts.
+	if err := h.withLeave(officers, from, to.AddDate(0, 0, 2)); err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
 	rules := roster.Rules{MinRest: time.Duration(req.MinRestH * float64(time.Hour)), MaxPerWeek: req.MaxPerWeek}
 	if req.MinRestH == 0 {
 		rules.MinRest = 24 * time.Hour

@@ -27,13 +27,17 @@ import (
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/incidents"
 	"fieldwatch/hub/messaging"
+	"fieldwatch/hub/missions"
 	"fieldwatch/hub/monitor"
 	"fieldwatch/hub/photos"
+	"fieldwatch/hub/profiles"
 	"fieldwatch/hub/relay"
 	"fieldwatch/hub/reports"
+	"fieldwatch/hub/samples"
 	"fieldwatch/hub/store"
 	"fieldwatch/hub/tlscert"
 	"fieldwatch/hub/units"
+	"fieldwatch/hub/watch"
 	"fieldwatch/protocol"
 )
 
@@ -85,6 +89,11 @@ type Hub struct {
 	archive   *archive.Archive
 	alerts    *alerts.Store
 	auditLog  *audit.Log
+	missions  *missions.Store // mobile surveillance missions
+	profiles  *profiles.Store // focus profiles (targeted surveillance)
+	palerts   *profiles.Alerts
+	watch     *watch.Store   // continuous surveillance: camera groups, watch assignments
+	samples   *samples.Store // continuous surveillance: random-sample lists and tasks
 	alarmMu   sync.Mutex
 	alarms    map[string]string // vehicle -> last storage alarm
 
@@ -140,6 +149,16 @@ func New(opts Options) (*Hub, error) {
 		return nil, err
 	}
 	h.reports = reports.New(db, nil)
+	h.watch, h.samples = watch.New(db, nil), samples.New(db, nil)
+	if err := h.openMissions(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	h.profiles = profiles.New(db, nil)
+	if h.palerts, err = profiles.OpenAlerts(db, nil); err != nil {
+		db.Close()
+		return nil, err
+	}
 	h.monitor = monitor.New(db, cfg.Archive.Retention)
 	h.dutylog = dutylog.New(db, nil)
 	if h.calendar, err = calendar.New(calendar.DBStore{DB: db}); err != nil {
@@ -191,10 +210,13 @@ func New(opts Options) (*Hub, error) {
 		OnChange: func(vehicle string, online bool) {
 			log.Info("vehicle link", "vehicle", vehicle, "online", online)
 			h.vehicleLink(vehicle, online)
+			h.profileLink(vehicle, online)
 		},
 		OnTelemetry: func(vehicle string, t *protocol.Telemetry) {
 			h.storageAlarm(vehicle, t)
 			h.vehicleServices(vehicle, t)
+			h.missions.Telemetry(vehicle, t)
+			h.profileTelemetry(vehicle, t)
 		},
 		Mail: h.messages,
 	})
@@ -302,7 +324,18 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(escDone)
 		h.runEscalation(sweepCtx)
 	}()
-	defer func() { stopSweep(); <-sweepDone; <-escDone }()
+	profDone := make(chan struct{})
+	go func() {
+		defer close(profDone)
+		h.runProfileWindows(sweepCtx)
+	}()
+	defer func() { stopSweep(); <-sweepDone; <-escDone; <-profDone }()
+	misDone := make(chan struct{})
+	go func() {
+		defer close(misDone)
+		h.missions.Run(sweepCtx, missionTick)
+	}()
+	defer func() { stopSweep(); <-misDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("hub: serve: %w", err)

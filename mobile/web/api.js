@@ -99,6 +99,8 @@ export const hub = {
   instructions: () => call('GET', '/api/v1/instructions'),
   receipt: (id, vehicle, state) => call('POST', `/api/v1/instructions/${encodeURIComponent(id)}/receipt`, { json: { vehicle, state } }),
   reports: () => call('GET', '/api/v1/reports'),
+  missions: () => call('GET', '/api/v1/missions?mine=1'),
+  closeMission: (id, summary, findings) => call('POST', `/api/v1/missions/${encodeURIComponent(id)}/close`, { json: { summary, findings } }),
   createReport: (r) => call('POST', '/api/v1/reports', { json: r }),
   done: (id, note) => call('POST', `/api/v1/reports/${encodeURIComponent(id)}/done`, { json: { note } }),
   uploadPhoto: (blob) => call('POST', '/api/v1/photos', { body: blob, type: 'image/jpeg', timeout: 120000 }),
@@ -111,6 +113,8 @@ export const vehicle = {
   instructions: () => call('GET', '/api/v1/crew/instructions'),
   receipt: (id, state) => call('POST', `/api/v1/crew/instructions/${encodeURIComponent(id)}/receipt`, { json: { state } }),
   report: (r) => call('POST', '/api/v1/crew/reports', { json: r }),
+  missions: () => call('GET', '/api/v1/crew/missions'),
+  closeMission: (id, summary, findings) => call('POST', `/api/v1/crew/missions/${encodeURIComponent(id)}/close`, { json: { summary, findings } }),
   uploadPhoto: (blob) => call('POST', '/api/v1/crew/photos', { body: blob, type: 'image/jpeg', timeout: 120000 }),
 };
 

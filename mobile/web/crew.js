@@ -13,6 +13,7 @@ import { h } from './dom.js';
 import { formatTime, getLang, setLang, t } from './i18n.js';
 import { InstructionsView } from './instructions.js';
 import { changePassword, hubLogin, vehicleLogin } from './login.js';
+import { MissionCard } from './missions.js';
 import { Outbox } from './outbox.js';
 import { PublishView } from './publish.js';
 import { QueueView } from './queue.js';
@@ -69,6 +70,12 @@ async function send(item, save) {
       break;
     case 'vreceipt':
       await vehicle.receipt(item.payload.id, item.payload.state);
+      break;
+    case 'mclose':
+      await hub.closeMission(item.payload.id, item.payload.summary, item.payload.findings);
+      break;
+    case 'vmclose':
+      await vehicle.closeMission(item.payload.id, item.payload.summary, item.payload.findings);
       break;
     default:
       throw new APIError(400, 'unknown_kind', item.kind);
@@ -180,7 +187,8 @@ function buildShell(again = false) {
   }
   app.shell = s;
   app.screen = 'app';
-  frame(h('div', { class: 'body' }, h('div', { class: 'status-bar' }, s.net, s.queue, s.onair), s.banner, s.main, s.nav), {
+  app.missionCard = new MissionCard(app);
+  frame(h('div', { class: 'body' }, h('div', { class: 'status-bar' }, s.net, s.queue, s.onair), s.banner, app.missionCard.el, s.main, s.nav), {
     who, tools: [h('button', { type: 'button', class: 'secondary', 'data-testid': 'logout', onclick: logout }, t('nav.logout'))],
   });
   show(app.tab in app.views ? app.tab : 'instructions');
@@ -226,6 +234,9 @@ function render() {
   const badge = s.nav.querySelector('[data-testid="nav-count"]');
   if (badge) { badge.hidden = count === 0; badge.textContent = String(count); }
   app.views[app.tab]?.update();
+  // The mission card heads the home screen (instructions).
+  app.missionCard?.update();
+  if (app.missionCard && app.tab !== 'instructions') app.missionCard.el.hidden = true;
 }
 
 app.onPublish = (state) => {
@@ -238,13 +249,15 @@ async function refresh() {
   refreshing = true;
   try {
     if (app.mode.mode === 'vehicle') {
-      const [status, instructions] = await Promise.all([vehicle.status(), vehicle.instructions()]);
+      const [status, instructions, missions] = await Promise.all([vehicle.status(), vehicle.instructions(), vehicle.missions()]);
       Object.assign(app, { status });
-      app.data.instructions = instructions;
+      Object.assign(app.data, { instructions, missions });
       cache.put('instructions', instructions);
+      cache.put('missions', missions);
     } else {
-      const [vehicles, instructions] = await Promise.all([hub.vehicles(), hub.instructions()]);
-      Object.assign(app.data, { vehicles, instructions });
+      const [vehicles, instructions, missions] = await Promise.all([hub.vehicles(), hub.instructions(), hub.missions()]);
+      Object.assign(app.data, { vehicles, instructions, missions });
+      cache.put('missions', missions);
       cache.put('vehicles', vehicles);
       cache.put('instructions', instructions);
       if (app.tab === 'reports' || !app.data.reports) {
@@ -267,7 +280,7 @@ async function refresh() {
 
 function startApp() {
   stop();
-  for (const name of ['vehicles', 'instructions', 'reports']) {
+  for (const name of ['vehicles', 'instructions', 'reports', 'missions']) {
     const c = cache.get(name);
     app.data[name] = c.data;
     if (c.at && (!app.dataAt || c.at > app.dataAt)) app.dataAt = c.at;

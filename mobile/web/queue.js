@@ -10,6 +10,7 @@ function describe(it) {
     case 'report': case 'vreport': case 'held': return t('q.report', it.label);
     case 'receipt': case 'vreceipt': return it.payload.state === 'acknowledged' ? t('q.ack', it.label) : t('q.read', it.label);
     case 'done': return `${t('q.done')}: ${it.label}`;
+    case 'mclose': case 'vmclose': return t('mis.qClose', it.label);
     default: return it.label;
   }
 }

@@ -163,6 +163,12 @@ func (d *Demo) start(ctx context.Context, opts Options) error {
 	if err := d.seedAccounts(opts.Password); err != nil {
 		return err
 	}
+	if err := d.seedProfiles(); err != nil {
+		return err
+	}
+	if err := d.seedMissions(); err != nil {
+		return err
+	}
 	ln, err := hub.Listen()
 	if err != nil {
 		return err
@@ -206,6 +212,9 @@ func (d *Demo) start(ctx context.Context, opts Options) error {
 		}()
 	}
 	if err := d.seedRosters(ctx, opts.Password); err != nil {
+		return err
+	}
+	if err := d.seedWatch(ctx, opts.Password); err != nil {
 		return err
 	}
 	return nil

@@ -78,6 +78,8 @@ func New(p Params) *API {
 	a.mux.HandleFunc("GET /api/v1/crew/status", a.auth(a.status))
 	a.mux.HandleFunc("GET /api/v1/crew/instructions", a.auth(a.instructions))
 	a.mux.HandleFunc("POST /api/v1/crew/instructions/{id}/receipt", a.auth(a.receipt))
+	a.mux.HandleFunc("GET /api/v1/crew/missions", a.auth(a.missions))
+	a.mux.HandleFunc("POST /api/v1/crew/missions/{id}/close", a.auth(a.closeMission))
 	a.mux.Handle("GET /m/", mobile.Handler())
 	a.mux.Handle("GET /{$}", http.RedirectHandler("/m/", http.StatusFound))
 	return a

@@ -51,6 +51,9 @@ func (m *Mailbox) Receive(msg protocol.Message) (protocol.MessageAck, error) {
 	defer m.mu.Unlock()
 	added := false
 	res, err := m.in.Apply(om, func(txn *badger.Txn) error {
+		if msg.Type == protocol.MsgMission {
+			return m.applyMission(txn, msg.Body, &added)
+		}
 		if msg.Type != protocol.MsgInstruction {
 			m.log.Warn("message type not handled, skipped", "type", msg.Type, "seq", msg.Seq)
 			return nil
@@ -78,7 +81,9 @@ func (m *Mailbox) Receive(msg protocol.Message) (protocol.MessageAck, error) {
 		return txn.Set([]byte(idPrefix+in.ID), []byte(key))
 	})
 	if err == nil && res == outbox.Applied && added {
-		m.order++
+		if msg.Type == protocol.MsgInstruction {
+			m.order++
+		}
 		m.notifyLocked()
 	}
 	ack.Seq = m.in.Last(from, to)

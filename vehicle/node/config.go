@@ -34,6 +34,8 @@ type Config struct {
 	Sync      SyncConfig      `yaml:"sync"`
 	// Crew is the crew app on the vehicle's LAN.
 	Crew CrewConfig `yaml:"crew"`
+	// Uplink is the cameras' live video to the hub.
+	Uplink UplinkConfig `yaml:"uplink"`
 	// Cameras are the vehicle's IP cameras.
 	Cameras []CameraConfig `yaml:"cameras"`
 }
@@ -77,6 +79,20 @@ type CrewConfig struct {
 	Passcode string `yaml:"passcode"`
 }
 
+// Live uplink modes.
+const (
+	LiveAlways  = "always"  // the cameras stream live to the hub all the time
+	LiveMission = "mission" // only while a mission of this vehicle runs
+)
+
+// UplinkConfig is the cameras' live video to the hub.
+type UplinkConfig struct {
+	// Live is always or mission: with mission, the cameras' WHIP uplinks
+	// run only while a mission for this vehicle runs by its window (by the
+	// vehicle's clock); the recorder records all the time either way.
+	Live string `yaml:"live"`
+}
+
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{
@@ -87,6 +103,7 @@ func DefaultConfig() Config {
 		TelemetryInterval: 2 * time.Second,
 		Recording: RecordingConfig{SegmentDuration: 10 * time.Second, FragmentDuration: time.Second,
 			OnFull: "overwrite_oldest"},
+		Uplink:  UplinkConfig{Live: LiveAlways},
 		Cameras: []CameraConfig{},
 	}
 }
@@ -138,6 +155,9 @@ func (c Config) Validate() error {
 	}
 	if c.Sync.MaxKbps < 0 || c.Sync.LinkKbps < 0 {
 		return errors.New("sync: max_kbps and link_kbps must not be negative")
+	}
+	if c.Uplink.Live != LiveAlways && c.Uplink.Live != LiveMission {
+		return fmt.Errorf("uplink.live: %q must be always or mission", c.Uplink.Live)
 	}
 	seen := map[string]bool{}
 	for _, cam := range c.Cameras {

@@ -24,6 +24,7 @@ func TestBadConfigs(t *testing.T) {
 		{"id: Xe 1\n", `id: "Xe 1" must be lower-case letters, digits, - or _`},
 		{"hub: ftp://hub\n", `hub: "ftp://hub" is not an http(s) URL`},
 		{"telemetry_interval: 10ms\n", "telemetry_interval: must be at least 500ms"},
+		{"uplink: {live: sometimes}\n", `uplink.live: "sometimes" must be always or mission`},
 		{"cameras: [{id: cam1, url: http://cam}]\n", `cameras: cam1: url "http://cam" is not an rtsp:// address`},
 		{"cameras: [{id: cam1, url: 'rtsp://admin:secret@cam', transport: quic}]\n", `cameras: cam1: transport "quic" must be tcp, udp or auto`},
 		{"cameras: [{id: cam1, url: 'http://admin:secret@cam'}]\n", `url "http://admin:xxxxx@cam"`},

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -44,6 +45,10 @@ type Params struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// GPS gives the current fix, if the vehicle has a receiver. Optional.
 	GPS func(now time.Time) *protocol.GPSFix
+	// Now is the vehicle's clock (mission windows); nil = time.Now.
+	Now func() time.Time
+	// LiveCheck is how often uplink.live: mission looks at the clock; 0 = 1 s.
+	LiveCheck time.Duration
 }
 
 // Node is a running vehicle node.
@@ -60,6 +65,8 @@ type Node struct {
 	sync     *syncer.Syncer
 	pace     *syncer.Pacer
 	live     liveRate
+	// liveOn: the live gate runs the uplinks (uplink.live: mission).
+	liveOn atomic.Bool
 }
 
 type camera struct {
@@ -270,8 +277,13 @@ func (n *Node) Run(ctx context.Context) error {
 		}()
 	}
 	for _, c := range n.cams {
-		run("uplink "+c.cfg.ID, c.pub.Run)
+		if n.p.Config.Uplink.Live != LiveMission {
+			run("uplink "+c.cfg.ID, c.pub.Run)
+		}
 		run("capture "+c.cfg.ID, c.cap.Run)
+	}
+	if n.p.Config.Uplink.Live == LiveMission {
+		run("live gate", n.runLiveGate)
 	}
 	run("control", n.ctl.Run)
 	run("recorder", n.rec.Run)

@@ -16,6 +16,14 @@ import { TransfersView } from './transfers.js';
 import { InstructionsView } from './instructions.js';
 import { ReportsView, REPORT_ROLES, REFRESH as REPORTS_REFRESH, pendingCount } from './reports.js';
 import { ServicesView, SERVICE_ROLES } from './services.js';
+import { ProfilesView, PROFILE_ROLES } from './profiles.js';
+import { CommandView, COMMAND_ROLES } from './command.js';
+import { WatchView, WATCH_ROLES } from './watch.js';
+import { MissionsView } from './missions.js';
+import { CalendarView } from './calendar.js';
+import { RostersView } from './rosters.js';
+import { DutyLogView } from './dutylog.js';
+import { IncidentsView } from './incidents.js';
 import { AuditView } from './audit.js';
 import { AdminView } from './admin.js';
 import { PasswordView } from './password.js';
@@ -34,7 +42,8 @@ let badgeTimer = null;
 let mode = 'login';
 
 // Pages only some roles may open (the hub enforces it anyway).
-const PAGE_ROLES = { audit: ['admin'], admin: ['admin'], reports: REPORT_ROLES, services: SERVICE_ROLES };
+const PAGE_ROLES = { audit: ['admin'], admin: ['admin'], reports: REPORT_ROLES, services: SERVICE_ROLES, profiles: PROFILE_ROLES, command: COMMAND_ROLES,
+  watch: WATCH_ROLES, dutylog: ['leader', 'duty', 'surveillance'], incidents: ['admin', 'leader', 'duty', 'surveillance'] };
 
 function chrome(on) {
   document.getElementById('nav').hidden = !on;
@@ -149,6 +158,14 @@ function route() {
   else if (page === 'transfers') view = new TransfersView(app, params);
   else if (page === 'instructions') view = new InstructionsView(app, { me });
   else if (page === 'services') view = new ServicesView(app, params);
+  else if (page === 'profiles') view = new ProfilesView(app, { me, id: vehicle ? decodeURIComponent(vehicle) : '' });
+  else if (page === 'command') view = new CommandView(app, { me });
+  else if (page === 'watch') view = new WatchView(app, { me });
+  else if (page === 'missions') view = new MissionsView(app, { me, id: vehicle ? decodeURIComponent(vehicle) : '' });
+  else if (page === 'calendar') view = new CalendarView(app, { me, params });
+  else if (page === 'rosters') view = new RostersView(app, { me, params });
+  else if (page === 'dutylog') view = new DutyLogView(app, { me, params });
+  else if (page === 'incidents') view = new IncidentsView(app, { me, params });
   else if (page === 'audit') view = new AuditView(app, params);
   else if (page === 'admin') view = new AdminView(app, vehicle, params, me);
   else if (page === 'password') { view = new PasswordView(app, { me }); return; }

@@ -27,9 +27,11 @@ function niceStep(span) {
 export class MapView {
   // pin, when given ({lat, lon}), is a place to show with the vehicles:
   // where a report was made.
-  constructor({ compact = false, pin = null } = {}) {
+  // track, when given ([[lat, lon]]), is a mission's GPS track to draw.
+  constructor({ compact = false, pin = null, track = null } = {}) {
     this.compact = compact;
     this.pin = pin;
+    this.track = track;
     this.w = compact ? 360 : 960;
     this.hgt = compact ? 300 : 600;
     this.svg = s('svg', { viewBox: `0 0 ${this.w} ${this.hgt}`, class: 'map', role: 'img', 'aria-label': t('map.title'), 'data-testid': 'map' });
@@ -54,10 +56,11 @@ export class MapView {
       trails.set(v.id, tr);
     }
     this.svg.replaceChildren();
-    if (!fixed.length && !this.pin) { this.note.textContent = t('map.noFix'); return; }
+    if (!fixed.length && !this.pin && !this.track?.length) { this.note.textContent = t('map.noFix'); return; }
     this.note.textContent = `${t('map.updated')}: ${formatTime(new Date().toISOString())}`;
     const pts = fixed.flatMap((v) => trails.get(v.id));
     if (this.pin) pts.push([this.pin.lat, this.pin.lon]);
+    if (this.track) pts.push(...this.track);
     let [minLat, maxLat, minLon, maxLon] = [90, -90, 180, -180];
     for (const [la, lo] of pts) { minLat = Math.min(minLat, la); maxLat = Math.max(maxLat, la); minLon = Math.min(minLon, lo); maxLon = Math.max(maxLon, lo); }
     // Equirectangular, equal scale in metres on both axes, fitted to the
@@ -82,6 +85,10 @@ export class MapView {
       grid.append(s('line', { y1: 0, y2: this.hgt, x1: x(lon), x2: x(lon) }), s('text', { x: x(lon) + 3, y: this.hgt - 4 }, lonLabel(lon)));
     }
     this.svg.append(grid);
+    if (this.track?.length > 1) {
+      this.svg.append(s('polyline', { class: 'mission-track', 'data-testid': 'map-track', 'data-points': String(this.track.length),
+        points: this.track.map(([la, lo]) => `${x(lo).toFixed(1)},${y(la).toFixed(1)}`).join(' ') }));
+    }
     for (const v of fixed) {
       const tr = trails.get(v.id);
       const cls = v.online ? 'on' : 'off';

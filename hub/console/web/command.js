@@ -1,0 +1,125 @@
+// The command centre: one screen for the officer on shift (their shift and
+// who is on it with them, their tour of assigned cameras, open alerts,
+// instructions awaiting them, incidents due, the map of vehicles and
+// missions) and, for a leader, what awaits approval and the day's duty
+// report. Every panel refreshes with the page; a panel whose source fails
+// says so and the others carry on.
+import { api } from './api.js';
+import { h } from './dom.js';
+import { t, formatTime } from './i18n.js';
+import { MapView } from './map.js';
+import { hasRole, errorText, unitName } from './ui.js';
+import { AlertsPanel } from './profilealerts.js';
+import { TourPlayer } from './tour.js';
+import { panel, onDutyStrip, instructionRows, incidentRows, systemAlertRows, approvalRows, reportSummary } from './cmdpanels.js';
+
+export const COMMAND_ROLES = ['leader', 'duty', 'surveillance'];
+export const REFRESH = 5000;
+
+// today is the date of the shift running now (08:00 to 08:00, Vietnam time).
+export function currentShift(now = new Date()) {
+  const vn = new Date(now.getTime() + 7 * 3600e3 - 8 * 3600e3); // shift days start at 08:00 UTC+7
+  return vn.toISOString().slice(0, 10);
+}
+
+export class CommandView {
+  constructor(app, { me }) {
+    this.me = me;
+    this.every = REFRESH;
+    this.leader = hasRole(me, 'leader');
+    this.map = new MapView({ compact: true });
+    this.panels = {};
+    const mk = (key, title, testid, opts) => (this.panels[key] = panel(title, testid, opts));
+    this.strip = h('section', { class: 'cc-strip', 'data-testid': 'cc-shift', 'aria-live': 'polite' });
+    const left = h('div', { class: 'cc-col' },
+      mk('instructions', 'cc.instructions', 'cc-instructions').el,
+      mk('incidents', 'cc.incidents', 'cc-incidents').el,
+      mk('system', 'cc.system', 'cc-system').el);
+    const centre = h('div', { class: 'cc-col cc-centre' });
+    const right = h('div', { class: 'cc-col' }, h('section', { class: 'cc-panel', 'data-testid': 'cc-map' }, this.map.el));
+    if (this.leader) {
+      right.prepend(mk('approvals', 'cc.approvals', 'cc-approvals').el);
+      right.append(mk('report', 'cc.report', 'cc-report', { counted: false }).el);
+    }
+    this.alerts = new AlertsPanel(app, centre);
+    const tourBox = h('section', { class: 'cc-panel cc-tour', 'data-testid': 'cc-tour', 'aria-labelledby': 'cc-tour-title' },
+      h('h2', { id: 'cc-tour-title' }, t('cc.tour')));
+    const tourEl = h('div');
+    tourBox.append(tourEl);
+    centre.append(tourBox);
+    this.centre = centre;
+    this.el = h('div', { class: 'cc', 'data-testid': 'command' },
+      h('h1', { class: 'sr-only' }, t('cc.title')), this.strip,
+      h('div', { class: 'cc-grid' }, left, centre, right));
+    app.replaceChildren(this.el);
+    this.tour = new TourPlayer(app, tourEl);
+  }
+
+  destroy() {
+    this.alerts.stop();
+    this.tour.stop();
+  }
+
+  // load fetches one source for a panel; a failure shows in the panel.
+  async load(key, path, render) {
+    const p = this.panels[key];
+    try {
+      const data = await api.get(path);
+      render(data);
+      p.error('');
+      return data;
+    } catch (e) {
+      if (e.status === 401 || e.code === 'password_change_required') throw e;
+      p?.error(errorText(e));
+      return null;
+    }
+  }
+
+  async refresh() {
+    const me = this.me;
+    const unit = encodeURIComponent(me.unit || '');
+    const shift = currentShift();
+    const jobs = [
+      api.get(`/api/v1/onduty?unit=${unit}`).then((list) => onDutyStrip(this.strip, me, list), (e) => {
+        if (e.status === 401) throw e;
+        this.strip.replaceChildren(h('p', { class: 'error' }, errorText(e)));
+      }),
+      this.load('instructions', '/api/v1/instructions', (list) => this.panels.instructions.fill(instructionRows(list, me))),
+      this.load('incidents', '/api/v1/incidents?state=open', (list) => this.panels.incidents.fill(incidentRows(list))),
+      this.load('system', '/api/v1/alerts', (list) => this.panels.system.fill(systemAlertRows(list))),
+      api.vehicles().then((vs) => this.map.update(vs)),
+    ];
+    if (this.leader) {
+      jobs.push(this.approvals());
+      jobs.push(this.load('report', `/api/v1/dutylog/report?unit=${unit}&shift=${shift}`, (rep) => this.panels.report.fill(reportSummary(rep, unit, shift))));
+    }
+    const results = await Promise.allSettled(jobs);
+    const gone = results.find((r) => r.status === 'rejected' && (r.reason?.status === 401 || r.reason?.code === 'password_change_required'));
+    if (gone) throw gone.reason;
+  }
+
+  // approvals gathers what awaits the leader: swaps and replacements on
+  // rosters, suspicious-sign reports, focus profiles and their revisions.
+  async approvals() {
+    const p = this.panels.approvals;
+    try {
+      this.units ??= await api.get('/api/v1/units');
+      const [rosters, reports, profiles] = await Promise.all([api.get('/api/v1/rosters'), api.get('/api/v1/reports?state=pending'),
+        api.get('/api/v1/profiles?state=pending')]);
+      const items = [];
+      for (const pr of profiles) {
+        const title = pr.pending?.spec?.title || pr.spec?.title || pr.id;
+        items.push({ kind: 'profile', href: `#/profiles?id=${encodeURIComponent(pr.id)}`, text: pr.pending ? t('cc.profileRevision', title) : title, time: pr.pending?.proposed || pr.updated });
+      }
+      for (const r of rosters) if (r.PendingOverrides) items.push({ kind: 'roster', href: `#/rosters?id=${encodeURIComponent(r.ID)}`, text: t('cc.rosterPending', r.PendingOverrides, unitName(this.units, r.Unit)), time: r.Created });
+      for (const r of rosters) if (!r.Published) items.push({ kind: 'publish', href: `#/rosters?id=${encodeURIComponent(r.ID)}`, text: t('cc.rosterDraft', unitName(this.units, r.Unit), formatTime(r.From, true).slice(-10)), time: r.Created });
+      for (const r of reports) items.push({ kind: 'report', href: `#/reports/${encodeURIComponent(r.id)}`, text: r.title || r.text || r.id, time: r.created });
+      p.fill(approvalRows(items));
+      p.error('');
+    } catch (e) {
+      if (e.status === 401) throw e;
+      p.error(errorText(e));
+    }
+  }
+}
+
