@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"fieldwatch/hub/calendar"
 	"fieldwatch/sim/demo"
 )
 
@@ -42,10 +43,12 @@ func onShift(t *testing.T, d *demo.Demo, token, unit, role string) demo.Login {
 
 // TestConsoleCommandCentre: the duty officer on shift (per the demo's
 // published roster) opens the duty screen and sees that they are on shift
-// and who is with them, the urgent instruction a leader sent them, the
-// transmission fault they opened, and their branch's vehicle on the map; the
-// leader's screen lists what awaits approval (the suspicious-sign report
-// and the unpublished draft roster) and the day's duty report with its
+// and who is with them, the alert of the focus profile they watch (raised
+// by a matching report), the tour of the cameras assigned to them playing,
+// the urgent instruction a leader sent them, the transmission fault they
+// opened, their branch's vehicle on the map and its running mission; the
+// leader's screen lists what awaits approval (the suspicious-sign report,
+// the unpublished draft roster, a submitted focus profile) and the day's duty report with its
 // downloads. A crew account has no duty screen.
 func TestConsoleCommandCentre(t *testing.T) {
 	ctx := testContext(t)
@@ -59,8 +62,28 @@ func TestConsoleCommandCentre(t *testing.T) {
 		"text": "Tăng cường theo dõi camera cổng B từ 14 giờ"}, nil)
 	mustPost(t, d.URL(), offTok, "api/v1/incidents", map[string]any{"kind": "transmission", "vehicle": "xe-01", "title": "Mất đường truyền xe 01"}, nil)
 	mustPost(t, d.URL(), offTok, "api/v1/dutylog", map[string]any{"kind": "event", "text": "Nhận ca, thiết bị hoạt động bình thường"}, nil)
-	mustPost(t, d.URL(), offTok, "api/v1/reports", map[string]any{"title": "Xe tải nghi chở hàng lậu", "text": "Xe 12C-345.67 dừng lâu ở bãi",
+	// A focus profile the officer drafted, watching for reports on refrigerated
+	// containers, approved by the leader: the report below raises its alert.
+	var prof struct{ ID string }
+	mustPost(t, d.URL(), offTok, "api/v1/profiles", map[string]any{"unit": unit, "title": "Container lạnh quá cảnh",
+		"content": "Theo dõi container lạnh quá cảnh qua cửa khẩu", "requirements": "Báo ngay lãnh đạo khi có dấu hiệu",
+		"scope": map[string]any{"vehicles": []string{"xe-01"}, "keywords": []string{"container lạnh"}},
+		"rules": []map[string]any{{"id": "bc", "type": "report_match"}}, "watchers": []string{officer.Username}}, &prof)
+	mustPost(t, d.URL(), offTok, "api/v1/profiles/"+prof.ID+"/submit", map[string]any{}, nil)
+	mustPost(t, d.URL(), leaderTok, "api/v1/profiles/"+prof.ID+"/decision", map[string]any{"approve": true, "note": "Đồng ý"}, nil)
+	mustPost(t, d.URL(), offTok, "api/v1/reports", map[string]any{"title": "Xe tải nghi chở hàng lậu", "text": "Xe 12C-345.67 chở container lạnh dừng lâu ở bãi",
 		"action": "Kiểm tra thực tế", "vehicle": "xe-01"}, nil)
+	// The officer watches xe-01's cameras this shift; xe-01 is on a mission.
+	var groups []struct{ ID, Name string }
+	if err := getAt(d.URL(), leaderTok, "api/v1/watch/groups?unit="+unit, &groups); err != nil || len(groups) == 0 {
+		t.Fatalf("the demo's watch groups of %s: %+v %v", unit, groups, err)
+	}
+	shift := time.Now().In(calendar.Zone).Add(-8 * time.Hour).Format(time.DateOnly)
+	mustPost(t, d.URL(), leaderTok, "api/v1/watch/assignments", map[string]any{"unit": unit, "officer": officer.Username, "groups": []string{groups[0].ID}, "shift": shift}, nil)
+	var mission struct{ ID string }
+	mustPost(t, d.URL(), offTok, "api/v1/missions", map[string]any{"vehicle": "xe-01", "crew": []string{"tocongtac.huunghi"}, "site": "Bãi kiểm hoá Hữu Nghị",
+		"from": time.Now().Add(time.Hour).Format(time.RFC3339), "to": time.Now().Add(3 * time.Hour).Format(time.RFC3339), "purpose": "Giám sát kiểm hoá"}, &mission)
+	mustPost(t, d.URL(), offTok, "api/v1/missions/"+mission.ID+"/start", map[string]any{}, nil)
 	next := time.Now().AddDate(0, 2, 0).Format("2006-01") + "-01"
 	mustPost(t, d.URL(), offTok, "api/v1/rosters", map[string]any{"unit": unit, "from": next, "to": next[:8] + "08"}, nil)
 
@@ -87,6 +110,12 @@ func TestConsoleCommandCentre(t *testing.T) {
 	if eval[bool](t, b, q("marker-xe-02")+` !== null`) {
 		t.Error("the map shows another branch's vehicle")
 	}
+	waitJS(t, b, 10*time.Second, "the profile's alert in the officer's panel", `document.querySelector('`+testid("command")+` .palert-item[data-type="report_match"][data-state="open"]') !== null`)
+	if got := textOf(t, b, "palert-list"); !strings.Contains(got, "Container lạnh quá cảnh") {
+		t.Errorf("the alert panel reads %q", got)
+	}
+	waitJS(t, b, 20*time.Second, "the tour playing xe-01's camera", q("tour-video-xe-01-cam1")+`?.videoWidth === 640`)
+	waitJS(t, b, 10*time.Second, "xe-01's mission running", `[...document.querySelectorAll('`+testid("cc-mission")+`')].some((r) => r.dataset.state === 'active' && r.textContent.includes('Bãi kiểm hoá Hữu Nghị'))`)
 	if eval[bool](t, b, q("cc-approvals")+` !== null`) {
 		t.Error("a duty officer's screen shows the leader's approvals")
 	}
@@ -97,10 +126,17 @@ func TestConsoleCommandCentre(t *testing.T) {
 	run(t, lb, 10*time.Second, chromedp.Navigate(d.URL()+"#/command"), chromedp.WaitVisible(chromedp.CSS(testid("cc-approvals"))))
 	waitJS(t, lb, 10*time.Second, "the report and the draft roster awaiting the leader",
 		`[...document.querySelectorAll('`+testid("cc-approval")+`')].map((e) => e.dataset.kind).sort().join() === 'publish,report'`)
+	// A profile awaiting the leader's decision joins the list.
+	var draft struct{ ID string }
+	mustPost(t, d.URL(), offTok, "api/v1/profiles", map[string]any{"unit": unit, "title": "Xe biển Lào ra vào bãi", "content": "Theo dõi xe biển Lào",
+		"requirements": "Ghi nhận giờ ra vào", "scope": map[string]any{"vehicles": []string{"xe-01"}}, "rules": []map[string]any{{"id": "cam", "type": "camera_offline"}},
+		"watchers": []string{officer.Username}}, &draft)
+	mustPost(t, d.URL(), offTok, "api/v1/profiles/"+draft.ID+"/submit", map[string]any{}, nil)
+	waitJS(t, lb, 10*time.Second, "the submitted profile awaiting the leader", `document.querySelector('`+testid("cc-approval")+`[data-kind="profile"]')?.textContent.includes('Xe biển Lào') === true`)
 	if got := textOf(t, lb, "cc-approvals"); !strings.Contains(got, "Xe tải nghi chở hàng lậu") || !strings.Contains(got, "chưa công bố") {
 		t.Errorf("the approvals read %q", got)
 	}
-	waitJS(t, lb, 10*time.Second, "the day's duty report", `document.querySelector('`+testid("cc-report-count")+`[data-kind="event"]')?.textContent.includes('1')`)
+	waitJS(t, lb, 10*time.Second, "the day's duty report", `document.querySelector('`+testid("cc-report-count")+`[data-kind="event"]')?.textContent.includes('1') === true`)
 	if n := eval[int](t, lb, `[...document.querySelectorAll('`+testid("cc-report")+` a')].filter((a) => /format=(pdf|xlsx)/.test(a.href)).length`); n != 2 {
 		t.Errorf("%d report downloads offered, want PDF and XLSX", n)
 	}

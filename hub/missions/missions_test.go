@@ -2,6 +2,7 @@ package missions
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -317,5 +318,40 @@ func TestMissionSurvivesRestart(t *testing.T) {
 	}
 	if m, _ = s.Get(m.ID); m.State != protocol.MissionClosed || m.Started.IsZero() {
 		t.Fatalf("after restart: %+v", m)
+	}
+}
+
+// A planned mission moved to another vehicle is cancelled on the old one
+// and sent to the new one; moved back, it reaches the first again. Each
+// vehicle sees its revisions strictly increase, so none is taken for a
+// duplicate and ignored.
+func TestMissionMovesBetweenVehicles(t *testing.T) {
+	s, _, out := newStore(t)
+	m, err := s.Create(duty, draft())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"xe-02", "xe-01"} {
+		d := draft()
+		d.Vehicle = v
+		if m, err = s.Update(m.ID, duty, d); err != nil || m.Vehicle != v || m.State != protocol.MissionPlanned {
+			t.Fatalf("move to %s: %+v %v", v, m, err)
+		}
+	}
+	last := map[string]protocol.Mission{}
+	var got []string
+	for _, msg := range out.list {
+		if prev, ok := last[msg.Vehicle]; ok && msg.Rev <= prev.Rev {
+			t.Errorf("%s got rev %d after rev %d: it would ignore it", msg.Vehicle, msg.Rev, prev.Rev)
+		}
+		last[msg.Vehicle] = msg
+		got = append(got, msg.Vehicle+":"+msg.State)
+	}
+	want := "xe-01:planned xe-01:cancelled xe-02:planned xe-02:cancelled xe-01:planned"
+	if strings.Join(got, " ") != want {
+		t.Errorf("sent %s, want %s", strings.Join(got, " "), want)
+	}
+	if last["xe-02"].State != protocol.MissionCancelled || last["xe-01"].State != protocol.MissionPlanned {
+		t.Errorf("the vehicles end with %+v", last)
 	}
 }

@@ -98,3 +98,17 @@ export function reportSummary(rep, unit, shift) {
     h('a', { href: `/api/v1/dutylog/report?unit=${unit}&shift=${shift}&format=xlsx`, download: '' }, 'XLSX')));
   return rows;
 }
+
+// MISSION names a mission's state.
+export const MISSION = { planned: 'cc.missionPlanned', active: 'cc.missionActive' };
+
+// missionRows: the missions running now, then those planned to start in
+// the next 24 hours, soonest first.
+export function missionRows(list, now = Date.now()) {
+  const soon = list.filter((m) => m.state === 'active' || (m.state === 'planned' && Date.parse(m.from) - now < 24 * 3600e3))
+    .sort((a, b) => (a.state === b.state ? a.from.localeCompare(b.from) : a.state === 'active' ? -1 : 1));
+  return soon.map((m) => row({ 'data-testid': 'cc-mission', 'data-state': m.state },
+    h('span', { class: m.state === 'active' ? 'badge on' : 'badge' }, t(MISSION[m.state])),
+    h('a', { href: `#/missions/${encodeURIComponent(m.id)}` }, `${m.vehicle} · ${m.site || m.purpose}`),
+    h('span', { class: 'muted small' }, `${formatHM(m.from)}–${formatHM(m.to)}`)));
+}

@@ -1,7 +1,7 @@
 // The command centre: one screen for the officer on shift (their shift and
 // who is on it with them, their tour of assigned cameras, open alerts,
 // instructions awaiting them, incidents due, the map of vehicles and
-// missions) and, for a leader, what awaits approval and the day's duty
+// the missions running or due today) and, for a leader, what awaits approval and the day's duty
 // report. Every panel refreshes with the page; a panel whose source fails
 // says so and the others carry on.
 import { api } from './api.js';
@@ -11,7 +11,7 @@ import { MapView } from './map.js';
 import { hasRole, errorText, unitName } from './ui.js';
 import { AlertsPanel } from './profilealerts.js';
 import { TourPlayer } from './tour.js';
-import { panel, onDutyStrip, instructionRows, incidentRows, systemAlertRows, approvalRows, reportSummary } from './cmdpanels.js';
+import { panel, onDutyStrip, instructionRows, incidentRows, systemAlertRows, approvalRows, reportSummary, missionRows } from './cmdpanels.js';
 
 export const COMMAND_ROLES = ['leader', 'duty', 'surveillance'];
 export const REFRESH = 5000;
@@ -36,7 +36,8 @@ export class CommandView {
       mk('incidents', 'cc.incidents', 'cc-incidents').el,
       mk('system', 'cc.system', 'cc-system').el);
     const centre = h('div', { class: 'cc-col cc-centre' });
-    const right = h('div', { class: 'cc-col' }, h('section', { class: 'cc-panel', 'data-testid': 'cc-map' }, this.map.el));
+    const right = h('div', { class: 'cc-col' }, h('section', { class: 'cc-panel', 'data-testid': 'cc-map' }, this.map.el),
+      mk('missions', 'cc.missions', 'cc-missions').el);
     if (this.leader) {
       right.prepend(mk('approvals', 'cc.approvals', 'cc-approvals').el);
       right.append(mk('report', 'cc.report', 'cc-report', { counted: false }).el);
@@ -88,6 +89,7 @@ export class CommandView {
       this.load('incidents', '/api/v1/incidents?state=open', (list) => this.panels.incidents.fill(incidentRows(list))),
       this.load('system', '/api/v1/alerts', (list) => this.panels.system.fill(systemAlertRows(list))),
       api.vehicles().then((vs) => this.map.update(vs)),
+      this.load('missions', '/api/v1/missions', (list) => this.panels.missions.fill(missionRows(list))),
     ];
     if (this.leader) {
       jobs.push(this.approvals());
@@ -109,7 +111,7 @@ export class CommandView {
       const items = [];
       for (const pr of profiles) {
         const title = pr.pending?.spec?.title || pr.spec?.title || pr.id;
-        items.push({ kind: 'profile', href: `#/profiles?id=${encodeURIComponent(pr.id)}`, text: pr.pending ? t('cc.profileRevision', title) : title, time: pr.pending?.proposed || pr.updated });
+        items.push({ kind: 'profile', href: `#/profiles/${encodeURIComponent(pr.id)}`, text: pr.pending ? t('cc.profileRevision', title) : title, time: pr.pending?.proposed || pr.updated });
       }
       for (const r of rosters) if (r.PendingOverrides) items.push({ kind: 'roster', href: `#/rosters?id=${encodeURIComponent(r.ID)}`, text: t('cc.rosterPending', r.PendingOverrides, unitName(this.units, r.Unit)), time: r.Created });
       for (const r of rosters) if (!r.Published) items.push({ kind: 'publish', href: `#/rosters?id=${encodeURIComponent(r.ID)}`, text: t('cc.rosterDraft', unitName(this.units, r.Unit), formatTime(r.From, true).slice(-10)), time: r.Created });
