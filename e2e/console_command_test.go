@@ -45,7 +45,8 @@ func onShift(t *testing.T, d *demo.Demo, token, unit, role string) demo.Login {
 // published roster) opens the duty screen and sees that they are on shift
 // and who is with them, the alert of the focus profile they watch (raised
 // by a matching report), the tour of the cameras assigned to them playing,
-// the urgent instruction a leader sent them, the transmission fault they
+// the urgent instruction a leader sent them and the notice of their
+// shifts sent when the roster was published, the transmission fault they
 // opened, their branch's vehicle on the map and its running mission; the
 // leader's screen lists what awaits approval (the suspicious-sign report,
 // the unpublished draft roster, a submitted focus profile) and the day's duty report with its
@@ -98,9 +99,14 @@ func TestConsoleCommandCentre(t *testing.T) {
 	if n := eval[int](t, b, `document.querySelectorAll('`+testid("cc-duty-officer")+`').length`); n != 3 {
 		t.Errorf("%d officers shown on the shift, want 3", n)
 	}
-	waitJS(t, b, 10*time.Second, "the urgent instruction", q("cc-instruction")+`?.dataset.urgent === 'true'`)
-	if got := textOf(t, b, "cc-instruction"); !strings.Contains(got, "cổng B") || !strings.Contains(got, "KHẨN") {
+	urgent := `document.querySelector('` + testid("cc-instruction") + `[data-urgent="true"]')`
+	waitJS(t, b, 10*time.Second, "the urgent instruction", urgent+` !== null`)
+	if got := eval[string](t, b, urgent+`.textContent`); !strings.Contains(got, "cổng B") || !strings.Contains(got, "KHẨN") {
 		t.Errorf("the instruction row reads %q", got)
+	}
+	// The roster's publication told the officer their shifts.
+	if !eval[bool](t, b, `[...document.querySelectorAll('`+testid("cc-instruction")+`')].some((r) => r.textContent.includes('đã được công bố'))`) {
+		t.Error("no hand-off notice of the published roster awaits the officer")
 	}
 	waitJS(t, b, 10*time.Second, "the open incident", q("cc-incident")+` !== null`)
 	if got := textOf(t, b, "cc-incident"); !strings.Contains(got, "Mất đường truyền xe 01") || !strings.Contains(got, "Hạn") {

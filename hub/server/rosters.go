@@ -250,6 +250,7 @@ func (h *Hub) handlePublishRoster(w http.ResponseWriter, r *http.Request, u auth
 		return
 	}
 	h.audit(r, u, "roster.publish", s.ID, s.Unit)
+	h.noticeRoster(u, s)
 	v, _ := h.rosterView(s)
 	writeJSON(w, http.StatusOK, v)
 }
@@ -332,6 +333,9 @@ func (h *Hub) handleDecideOverride(w http.ResponseWriter, r *http.Request, u aut
 		verb = "approve"
 	}
 	h.audit(r, u, "roster."+verb, s.ID, fmt.Sprintf("#%d %s → %s", n, o.From, o.To))
+	if req.Approve {
+		h.noticeSwap(u, s, *o)
+	}
 	v, _ := h.rosterView(s)
 	writeJSON(w, http.StatusOK, v)
 }

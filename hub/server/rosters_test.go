@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,5 +109,89 @@ func TestRosterSwapNeedsApproval(t *testing.T) {
 	}
 	if ok, err := h.onDutyOfficer(sub, "cc-a", a.End); err != nil || ok {
 		t.Fatalf("%s still on duty when the shift ended: %v %v", sub, ok, err)
+	}
+}
+
+// Publishing a roster tells each officer their shifts, once even if
+// published again; approving a swap on a published roster tells both
+// officers; a rejected one tells nobody.
+func TestRosterHandOffNotices(t *testing.T) {
+	h, srv := newTestHub(t)
+	users := []auth.User{{Username: "lanhdao.a", Name: "LĐ A", Unit: "cc-a", Roles: []string{auth.RoleLeader}},
+		{Username: "lanhdao.a2", Name: "LĐ A2", Unit: "cc-a", Roles: []string{auth.RoleLeader}}}
+	for i := 1; i <= 3; i++ {
+		users = append(users, auth.User{Username: fmt.Sprintf("trucban.a%d", i), Name: "TB", Unit: "cc-a", Roles: []string{auth.RoleDuty}},
+			auth.User{Username: fmt.Sprintf("giamsat.a%d", i), Name: "GS", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}})
+	}
+	for _, u := range users {
+		if err := h.auth.PutUser(u, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leader, duty := loginAs(t, h, "lanhdao.a", password), loginAs(t, h, "trucban.a1", password)
+	_, body := do(t, "POST", srv.URL+"/api/v1/rosters", duty, "application/json", `{"unit":"cc-a","from":"2027-03-01","to":"2027-03-08"}`)
+	var v struct {
+		ID     string
+		Roster *roster.Roster
+	}
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatalf("generate: %s", body)
+	}
+	notices := func(user string) []string {
+		tok := loginAs(t, h, user, password)
+		_, body := do(t, "GET", srv.URL+"/api/v1/instructions", tok, "", "")
+		var list []struct {
+			Text string
+			To   []struct{ User string }
+		}
+		json.Unmarshal([]byte(body), &list)
+		var out []string
+		for _, in := range list {
+			if len(in.To) == 1 && in.To[0].User == user {
+				out = append(out, in.Text)
+			}
+		}
+		return out
+	}
+	for range 2 {
+		if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/publish", leader, "", ""); status != 200 {
+			t.Fatalf("publish: %d", status)
+		}
+	}
+	mine := v.Roster.ByOfficer("giamsat.a2")
+	got := notices("giamsat.a2")
+	if len(mine) == 0 || len(got) != 1 || !strings.Contains(got[0], fmt.Sprintf("(%d)", len(mine))) ||
+		!strings.Contains(got[0], mine[0].Start.In(roster.Zone).Format("02/01 15:04")+" (giám sát)") {
+		t.Fatalf("giamsat.a2 has %d shifts and got notices %q", len(mine), got)
+	}
+	// A swap of office shifts between the first and the third day.
+	var first, third roster.Assignment
+	day0 := time.Date(2027, 3, 1, 0, 0, 0, 0, roster.Zone)
+	for _, a := range v.Roster.OnDay(day0) {
+		if a.Role == "office" {
+			first = a
+		}
+	}
+	for _, a := range v.Roster.OnDay(day0.AddDate(0, 0, 2)) {
+		if a.Role == "office" {
+			third = a
+		}
+	}
+	propose := fmt.Sprintf(`{"shift":%q,"start":%q,"role":"office","from":%q,"to":%q}`, first.Shift, first.Start.Format(time.RFC3339), first.Officer, third.Officer)
+	before := len(notices(third.Officer))
+	do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides", duty, "application/json", propose)
+	do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides/1/decision", leader, "application/json", `{"approve":false}`)
+	if n := len(notices(third.Officer)); n != before {
+		t.Fatalf("a rejected swap sent %d notices", n-before)
+	}
+	do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides", duty, "application/json", propose)
+	if status, body := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides/2/decision", leader, "application/json", `{"approve":true}`); status != 200 {
+		t.Fatalf("approve: %d %s", status, body)
+	}
+	for _, who := range []string{first.Officer, third.Officer} {
+		got := notices(who)
+		if len(got) == 0 || !strings.Contains(got[0], "duyệt đổi ca") || !strings.Contains(got[0], "01/03/2027 08:00") {
+			t.Errorf("%s's notices: %q", who, got)
+		}
 	}
 }
