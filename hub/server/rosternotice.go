@@ -13,7 +13,7 @@ import (
 )
 
 // Hand-off notices: when a leader publishes a roster, each officer on it
-// receives, as an instruction to acknowledge, the shifts that are theirs;
+// (but the leader publishing) receives, as an instruction to acknowledge, the shifts that are theirs;
 // when a leader approves a swap on a published roster, both officers
 // receive the change. The client ids make a repeated publication or
 // decision send nothing twice. A notice that cannot be queued is logged:
@@ -43,6 +43,9 @@ func (h *Hub) noticeRoster(by auth.User, s storedRoster) {
 	unit := h.unitName(s.Unit)
 	period := fmt.Sprintf("%s–%s", s.From.In(calendar.Zone).Format("02/01/2006"), s.To.AddDate(0, 0, -1).In(calendar.Zone).Format("02/01/2006"))
 	for _, officer := range slices.Sorted(maps.Keys(shifts)) {
+		if officer == by.Username {
+			continue // the leader who published it knows
+		}
 		list := shifts[officer]
 		text := fmt.Sprintf("Lịch trực %s từ %s đã được công bố. Ca trực của đồng chí (%d): %s.", unit, period, len(list), strings.Join(list, ", "))
 		for n := len(list) - 1; utf8.RuneCountInString(text) > messaging.MaxText && n > 0; n-- {

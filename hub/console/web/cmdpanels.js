@@ -58,7 +58,7 @@ export function instructionRows(list, me) {
     if (!forMe && !(ins.overdue && ins.from === me.username)) continue;
     out.push(row({ 'data-testid': 'cc-instruction', 'data-urgent': String(!!ins.urgent), 'data-overdue': String(!!ins.overdue) },
       ins.urgent ? h('span', { class: 'badge off' }, t('ins.urgentBadge')) : '',
-      h('a', { href: '#/instructions' }, ins.text),
+      h('a', { href: '#/instructions', class: 'clamp', title: ins.text }, ins.text),
       h('span', { class: 'muted small' }, forMe ? t('cc.fromWho', ins.from_name || ins.from) : t('cc.overdueSent')),
       when(ins.created)));
   }
