@@ -13,11 +13,15 @@ import (
 
 const profilePrefix = "profile/"
 
-// Store keeps the profiles.
+// Store keeps the profiles. It caches the approved ones, which every
+// telemetry message is checked against, until a profile changes.
 type Store struct {
 	db  *store.DB
 	now func() time.Time
-	mu  sync.Mutex
+	mu  sync.Mutex // orders changes; guards approved
+	// approved caches the profiles in state approved, newest first; nil
+	// when a change made it stale.
+	approved []Profile
 }
 
 // New returns the store; now is the clock (nil: time.Now).
@@ -78,9 +82,27 @@ func (s *Store) List(keep func(*Profile) bool) ([]Profile, error) {
 	return out, nil
 }
 
-// InForce lists the approved profiles whose window has not ended.
+// InForce lists the approved profiles whose window has not ended. The
+// list is shared with other callers: read it, do not change it.
 func (s *Store) InForce(now time.Time) ([]Profile, error) {
-	return s.List(func(p *Profile) bool { return p.InForce(now) })
+	s.mu.Lock()
+	if s.approved == nil {
+		list, err := s.List(func(p *Profile) bool { return p.State == StateApproved })
+		if err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+		s.approved = list
+	}
+	approved := s.approved
+	s.mu.Unlock()
+	out := make([]Profile, 0, len(approved))
+	for i := range approved {
+		if approved[i].InForce(now) {
+			out = append(out, approved[i])
+		}
+	}
+	return out, nil
 }
 
 // change applies fn to a profile under the lock and stores it.
@@ -96,6 +118,7 @@ func (s *Store) change(id, what string, fn func(p *Profile, now time.Time) error
 		return Profile{}, fmt.Errorf("profiles: %s %s: %w", what, id, err)
 	}
 	p.Updated = now
+	s.approved = nil
 	if err := s.db.Put(profilePrefix+p.ID, p, 0); err != nil {
 		return Profile{}, fmt.Errorf("profiles: %s %s: %w", what, id, err)
 	}

@@ -164,7 +164,7 @@ func (h *Hub) handleProfileAlertOp(w http.ResponseWriter, r *http.Request, u aut
 		return
 	}
 	op := "ack"
-	if r.URL.Path[len(r.URL.Path)-len("/resolve"):] == "/resolve" {
+	if strings.HasSuffix(r.URL.Path, "/resolve") {
 		op = "resolve"
 		al, err = h.palerts.Resolve(al.ID, u.Username, req.Note)
 	} else {
