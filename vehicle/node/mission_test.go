@@ -253,3 +253,60 @@ func TestLiveUplinkFollowsMission(t *testing.T) {
 	used := n.Recorder().Storage().UsedBytes
 	waitFor(t, 15*time.Second, "recording after the mission", func() bool { return n.Recorder().Storage().UsedBytes > used })
 }
+
+// The crew closes a running mission on the vehicle's own screen while the
+// link is down: the vehicle shows it closed at once, and when the link
+// returns the hub files the closing report once (the mission closed, by
+// the crew member, with the report's text) and sends its own closed
+// revision back, which the vehicle keeps.
+func TestCrewClosesMissionOnVehicleAcrossOutage(t *testing.T) {
+	hub, duty := missionHub(t)
+	l := link.New()
+	clock := &vclock{t: time.Now()}
+	n := missionNode(t, hub, l, LiveAlways, clock, "")
+	waitFor(t, 10*time.Second, "the vehicle connected", func() bool { return n.ctl.Connected() })
+	m := createMission(t, hub, duty, time.Now().Add(time.Hour), time.Now().Add(3*time.Hour))
+	if st := api(t, "POST", hub+"/api/v1/missions/"+m.ID+"/start", duty, map[string]any{}, nil); st != http.StatusOK {
+		t.Fatalf("start: %d", st)
+	}
+	waitFor(t, 10*time.Second, "the running mission on the vehicle", func() bool {
+		list, _ := n.Mailbox().Missions()
+		return len(list) == 1 && list[0].State == protocol.MissionActive
+	})
+	l.SetUp(false)
+	waitFor(t, 15*time.Second, "the link down", func() bool { return !n.ctl.Connected() })
+	closed, err := n.Mailbox().CloseMission(m.ID, "Đã kiểm tra 12 xe container", "Không phát hiện vi phạm", "Tổ trưởng")
+	if err != nil || closed.State != protocol.MissionClosed {
+		t.Fatalf("close on the vehicle: %+v %v", closed, err)
+	}
+	var got hubMission
+	api(t, "GET", hub+"/api/v1/missions/"+m.ID, duty, nil, &got)
+	if got.State != protocol.MissionActive {
+		t.Fatalf("the hub closed it over a cut link: %s", got.State)
+	}
+	l.SetUp(true)
+	waitFor(t, 20*time.Second, "the report filed at the hub", func() bool {
+		api(t, "GET", hub+"/api/v1/missions/"+m.ID, duty, nil, &got)
+		return got.State == protocol.MissionClosed
+	})
+	if got.Report == nil || got.Report.Summary != "Đã kiểm tra 12 xe container" || got.Report.Findings != "Không phát hiện vi phạm" || got.Report.By != "Tổ trưởng" {
+		t.Fatalf("the hub's report: %+v", got.Report)
+	}
+	waitFor(t, 10*time.Second, "the hub's closed revision on the vehicle", func() bool {
+		list, _ := n.Mailbox().Missions()
+		return len(list) == 1 && list[0].Rev == got.Rev && list[0].State == protocol.MissionClosed
+	})
+	var log struct {
+		Entries []struct{ Kind string } `json:"entries"`
+	}
+	api(t, "GET", hub+"/api/v1/missions/"+m.ID+"/log", duty, nil, &log)
+	closes := 0
+	for _, e := range log.Entries {
+		if e.Kind == "closed" {
+			closes++
+		}
+	}
+	if closes != 1 {
+		t.Fatalf("the mission log has %d closings: %+v", closes, log.Entries)
+	}
+}
