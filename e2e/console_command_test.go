@@ -79,8 +79,12 @@ func TestConsoleCommandCentre(t *testing.T) {
 	if err := getAt(d.URL(), leaderTok, "api/v1/watch/groups?unit="+unit, &groups); err != nil || len(groups) == 0 {
 		t.Fatalf("the demo's watch groups of %s: %+v %v", unit, groups, err)
 	}
-	shift := time.Now().In(calendar.Zone).Add(-8 * time.Hour).Format(time.DateOnly)
-	mustPost(t, d.URL(), leaderTok, "api/v1/watch/assignments", map[string]any{"unit": unit, "officer": officer.Username, "groups": []string{groups[0].ID}, "shift": shift}, nil)
+	// Assigned from the shift's start until two hours from now: the rest of
+	// the shift is unwatched, which the coverage says.
+	vn := time.Now().In(calendar.Zone).Add(-8 * time.Hour)
+	shiftStart := time.Date(vn.Year(), vn.Month(), vn.Day(), 8, 0, 0, 0, calendar.Zone)
+	mustPost(t, d.URL(), leaderTok, "api/v1/watch/assignments", map[string]any{"unit": unit, "officer": officer.Username, "groups": []string{groups[0].ID},
+		"from": shiftStart.Format(time.RFC3339), "to": time.Now().Add(2 * time.Hour).Format(time.RFC3339)}, nil)
 	var mission struct{ ID string }
 	mustPost(t, d.URL(), offTok, "api/v1/missions", map[string]any{"vehicle": "xe-01", "crew": []string{"tocongtac.huunghi"}, "site": "Bãi kiểm hoá Hữu Nghị",
 		"from": time.Now().Add(time.Hour).Format(time.RFC3339), "to": time.Now().Add(3 * time.Hour).Format(time.RFC3339), "purpose": "Giám sát kiểm hoá"}, &mission)
@@ -122,6 +126,13 @@ func TestConsoleCommandCentre(t *testing.T) {
 	}
 	waitJS(t, b, 20*time.Second, "the tour playing xe-01's camera", q("tour-video-xe-01-cam1")+`?.videoWidth === 640`)
 	waitJS(t, b, 10*time.Second, "xe-01's mission running", `[...document.querySelectorAll('`+testid("cc-mission")+`')].some((r) => r.dataset.state === 'active' && r.textContent.includes('Bãi kiểm hoá Hữu Nghị'))`)
+	waitJS(t, b, 10*time.Second, "the shift's coverage", q("cc-coverage-summary")+` !== null`)
+	if pct := eval[string](t, b, q("cc-coverage-summary")+`.dataset.percent`); pct == "0" || pct == "100" {
+		t.Errorf("coverage %s%%: want part of the shift, as assigned", pct)
+	}
+	if eval[bool](t, b, q("cc-uncovered")+` !== null`) {
+		t.Errorf("a camera shows unwatched now: %s", textOf(t, b, "cc-uncovered"))
+	}
 	if eval[bool](t, b, q("cc-approvals")+` !== null`) {
 		t.Error("a duty officer's screen shows the leader's approvals")
 	}

@@ -112,3 +112,23 @@ export function missionRows(list, now = Date.now()) {
     h('a', { href: `#/missions/${encodeURIComponent(m.id)}` }, `${m.vehicle} · ${m.site || m.purpose}`),
     h('span', { class: 'muted small' }, `${formatHM(m.from)}–${formatHM(m.to)}`)));
 }
+
+// GAP names why a camera is unwatched.
+export const GAP = { no_assignment: 'cov.noAssignment', officer_off_duty: 'cov.offDuty', camera_added_after_assignment: 'cov.addedLater' };
+
+// coverageRows: the shift's coverage in one line, then every camera that
+// nobody on duty watches now, with why.
+export function coverageRows(res, now = Date.now()) {
+  const sum = res.coverage.summary;
+  const rows = [row({ 'data-testid': 'cc-coverage-summary', 'data-percent': String(Math.round(sum.covered_percent)) },
+    h('a', { href: '#/watch' }, t('cov.summary', Math.round(sum.covered_percent), sum.cameras, sum.fully_covered, sum.fully_uncovered)))];
+  for (const c of res.coverage.cameras) {
+    const key = `${c.camera.vehicle}/${c.camera.camera}`;
+    const gap = (c.uncovered || []).find((g) => Date.parse(g.from) <= now && now < Date.parse(g.to));
+    if (!gap) continue;
+    rows.push(row({ 'data-testid': 'cc-uncovered', 'data-camera': key, 'data-reason': gap.reason },
+      h('span', { class: 'badge off' }, t('cov.nobody')), h('span', {}, res.names?.[key] || key),
+      h('span', { class: 'muted small' }, t(GAP[gap.reason] ?? gap.reason, (gap.officers || []).join(', ')))));
+  }
+  return rows;
+}

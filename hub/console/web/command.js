@@ -11,7 +11,7 @@ import { MapView } from './map.js';
 import { hasRole, errorText, unitName } from './ui.js';
 import { AlertsPanel } from './profilealerts.js';
 import { TourPlayer } from './tour.js';
-import { panel, onDutyStrip, instructionRows, incidentRows, systemAlertRows, approvalRows, reportSummary, missionRows } from './cmdpanels.js';
+import { panel, onDutyStrip, instructionRows, incidentRows, systemAlertRows, approvalRows, reportSummary, missionRows, coverageRows } from './cmdpanels.js';
 
 export const COMMAND_ROLES = ['leader', 'duty', 'surveillance'];
 export const REFRESH = 5000;
@@ -32,6 +32,7 @@ export class CommandView {
     const mk = (key, title, testid, opts) => (this.panels[key] = panel(title, testid, opts));
     this.strip = h('section', { class: 'cc-strip', 'data-testid': 'cc-shift', 'aria-live': 'polite' });
     const left = h('div', { class: 'cc-col' },
+      hasRole(me, 'leader', 'duty') ? mk('coverage', 'cc.coverage', 'cc-coverage', { counted: false }).el : '',
       mk('instructions', 'cc.instructions', 'cc-instructions').el,
       mk('incidents', 'cc.incidents', 'cc-incidents').el,
       mk('system', 'cc.system', 'cc-system').el);
@@ -89,6 +90,7 @@ export class CommandView {
       this.load('incidents', '/api/v1/incidents?state=open', (list) => this.panels.incidents.fill(incidentRows(list))),
       this.load('system', '/api/v1/alerts', (list) => this.panels.system.fill(systemAlertRows(list))),
       api.vehicles().then((vs) => this.map.update(vs)),
+      this.panels.coverage ? this.load('coverage', `/api/v1/watch/coverage?unit=${unit}&shift=${shift}`, (c) => this.panels.coverage.fill(coverageRows(c))) : null,
       this.load('missions', '/api/v1/missions', (list) => this.panels.missions.fill(missionRows(list))),
     ];
     if (this.leader) {
