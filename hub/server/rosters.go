@@ -89,6 +89,28 @@ type templateRequest struct {
 var defaultTemplates = []roster.Template{{Name: "Ca trực 24 giờ", Start: 8 * time.Hour, Length: 24 * time.Hour, Days: roster.EveryDay,
 	Slots: []roster.Slot{{Role: "shift_leader", Count: 1}, {Role: "office", Count: 1}, {Role: "surveillance", Count: 1}}}}
 
+// rosterPreset is a named set of shift templates with its rest rule.
+type rosterPreset struct {
+	templates []roster.Template
+	minRest   time.Duration
+}
+
+// rosterPresets: "24h" is the 24-hour shift; "office_hours" staffs
+// surveillance in business hours on working days (Decision 888, Art. 17)
+// and keeps duty outside them, and around the clock on weekends and
+// public holidays, by the working-day calendar.
+var rosterPresets = map[string]rosterPreset{
+	"24h": {templates: defaultTemplates, minRest: 24 * time.Hour},
+	"office_hours": {minRest: 11 * time.Hour, templates: []roster.Template{
+		{Name: "Giờ hành chính", Start: 7*time.Hour + 30*time.Minute, Length: 9 * time.Hour, Days: roster.WorkingDays,
+			Slots: []roster.Slot{{Role: "division_leader", Count: 1}, {Role: "surveillance", Count: 2}}},
+		{Name: "Trực ngoài giờ", Start: 16*time.Hour + 30*time.Minute, Length: 15 * time.Hour, Days: roster.WorkingDays,
+			Slots: []roster.Slot{{Role: "shift_leader", Count: 1}, {Role: "office", Count: 1}, {Role: "surveillance", Count: 1}}},
+		{Name: "Trực ngày nghỉ, lễ", Start: 7*time.Hour + 30*time.Minute, Length: 24 * time.Hour, Days: roster.NonWorkingDays,
+			Slots: []roster.Slot{{Role: "shift_leader", Count: 1}, {Role: "office", Count: 1}, {Role: "surveillance", Count: 1}}},
+	}},
+}
+
 // handleGenerateRoster generates a draft roster of a unit for [from, to)
 // from the active accounts of the unit's subtree.
 func (h *Hub) handleGenerateRoster(w http.ResponseWriter, r *http.Request, u auth.User) {
@@ -96,6 +118,7 @@ func (h *Hub) handleGenerateRoster(w http.ResponseWriter, r *http.Request, u aut
 		Unit       string            `json:"unit"`
 		From       string            `json:"from"`
 		To         string            `json:"to"`
+		Preset     string            `json:"preset"` // 24h (default) or office_hours
 		MinRestH   float64           `json:"min_rest_hours"`
 		MaxPerWeek int               `json:"max_per_week"`
 		Templates  []templateRequest `json:"templates"`
@@ -114,7 +137,15 @@ func (h *Hub) handleGenerateRoster(w http.ResponseWriter, r *http.Request, u aut
 		writeError(w, r, h.log, fmt.Errorf("%w: from and to are YYYY-MM-DD, from before to, at most about six months", errBadRequest))
 		return
 	}
-	templates := defaultTemplates
+	if req.Preset == "" {
+		req.Preset = "24h"
+	}
+	preset, ok := rosterPresets[req.Preset]
+	if !ok {
+		writeError(w, r, h.log, fmt.Errorf("%w: preset %q: 24h or office_hours", errBadRequest, req.Preset))
+		return
+	}
+	templates := preset.templates
 	if len(req.Templates) > 0 {
 		templates = nil
 		for _, t := range req.Templates {
@@ -148,8 +179,9 @@ func (h *Hub) handleGenerateRoster(w http.ResponseWriter, r *http.Request, u aut
 	}
 	rules := roster.Rules{MinRest: time.Duration(req.MinRestH * float64(time.Hour)), MaxPerWeek: req.MaxPerWeek}
 	if req.MinRestH == 0 {
-		rules.MinRest = 24 * time.Hour
+		rules.MinRest = preset.minRest
 	}
+
 	gen, err := roster.Generate(roster.Request{From: from, To: to, Zone: calendar.Zone, Officers: officers, Templates: templates,
 		Rules: rules, Days: h.calendar, Seed: uint64(time.Now().UnixNano())})
 	if err != nil {

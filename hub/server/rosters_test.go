@@ -195,3 +195,51 @@ func TestRosterHandOffNotices(t *testing.T) {
 		}
 	}
 }
+
+// The office-hours preset staffs surveillance in business hours on working
+// days, duty outside them, and 24 hours on weekends and holidays, by the
+// working-day calendar; an unknown preset is refused.
+func TestRosterOfficeHoursPreset(t *testing.T) {
+	h, srv := newTestHub(t)
+	var users []auth.User
+	for i := 1; i <= 4; i++ {
+		users = append(users, auth.User{Username: fmt.Sprintf("lanhdao.a%d", i), Name: "LĐ", Unit: "cc-a", Roles: []string{auth.RoleLeader}},
+			auth.User{Username: fmt.Sprintf("trucban.a%d", i), Name: "TB", Unit: "cc-a", Roles: []string{auth.RoleDuty}})
+	}
+	for i := 1; i <= 6; i++ {
+		users = append(users, auth.User{Username: fmt.Sprintf("giamsat.a%d", i), Name: "GS", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}})
+	}
+	for _, u := range users {
+		if err := h.auth.PutUser(u, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	duty := loginAs(t, h, "trucban.a1", password)
+	if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters", duty, "application/json", `{"unit":"cc-a","from":"2027-03-01","to":"2027-03-08","preset":"night"}`); status != 400 {
+		t.Fatalf("an unknown preset: %d", status)
+	}
+	// 2027-04-16 is Giỗ Tổ Hùng Vương (10/3 lunar), a Friday.
+	status, body := do(t, "POST", srv.URL+"/api/v1/rosters", duty, "application/json", `{"unit":"cc-a","from":"2027-04-12","to":"2027-04-19","preset":"office_hours"}`)
+	var v struct{ Roster *roster.Roster }
+	if status != 201 || json.Unmarshal([]byte(body), &v) != nil {
+		t.Fatalf("generate: %d %.300s", status, body)
+	}
+	shifts := map[string]map[string]int{} // day -> shift -> officers
+	for _, a := range v.Roster.Assignments {
+		d := a.Start.In(roster.Zone).Format(time.DateOnly)
+		if shifts[d] == nil {
+			shifts[d] = map[string]int{}
+		}
+		shifts[d][a.Shift]++
+	}
+	want := map[string]map[string]int{
+		"2027-04-12": {"Giờ hành chính": 3, "Trực ngoài giờ": 3}, // Monday
+		"2027-04-16": {"Trực ngày nghỉ, lễ": 3},                  // Hùng Kings
+		"2027-04-17": {"Trực ngày nghỉ, lễ": 3},                  // Saturday
+	}
+	for day, w := range want {
+		if fmt.Sprint(shifts[day]) != fmt.Sprint(w) {
+			t.Errorf("%s: shifts %v, want %v (unfilled: %+v)", day, shifts[day], w, v.Roster.Unfilled)
+		}
+	}
+}

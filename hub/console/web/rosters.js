@@ -42,6 +42,8 @@ export class RostersView {
     this.unitSel = h('select', { id: 'ros-unit', 'data-testid': 'ros-unit' });
     const from = h('input', { id: 'ros-from', type: 'date', required: true, 'data-testid': 'ros-from' });
     const to = h('input', { id: 'ros-to', type: 'date', required: true, 'data-testid': 'ros-to' });
+    const preset = h('select', { id: 'ros-preset', 'data-testid': 'ros-preset' },
+      h('option', { value: '24h' }, t('ros.preset24h')), h('option', { value: 'office_hours' }, t('ros.presetOffice')));
     const st = new Status('ros-gen-status');
     const btn = h('button', { type: 'submit', class: 'primary', 'data-testid': 'ros-generate' }, t('ros.generate'));
     return h('form', { class: 'filters card', 'data-testid': 'ros-gen-form', onsubmit: async (e) => {
@@ -49,7 +51,7 @@ export class RostersView {
       btn.disabled = true;
       st.show('loading', t('ros.generating'));
       try {
-        const v = await api.post('/api/v1/rosters', { unit: this.unitSel.value, from: from.value, to: to.value });
+        const v = await api.post('/api/v1/rosters', { unit: this.unitSel.value, from: from.value, to: to.value, preset: preset.value });
         st.ok(t('ros.generated', v.roster.assignments?.length ?? 0, v.roster.unfilled?.length ?? 0));
         this.open(v.id);
       } catch (err) { st.fail(err); } finally { btn.disabled = false; }
@@ -57,6 +59,7 @@ export class RostersView {
     h('div', { class: 'field' }, h('label', { for: 'ros-unit' }, t('ros.unit')), this.unitSel),
     h('div', { class: 'field' }, h('label', { for: 'ros-from' }, t('ros.from')), from),
     h('div', { class: 'field' }, h('label', { for: 'ros-to' }, t('ros.toExcl')), to),
+    h('div', { class: 'field' }, h('label', { for: 'ros-preset' }, t('ros.preset')), preset),
     h('div', { class: 'form-actions' }, btn), st.el);
   }
 
