@@ -180,3 +180,59 @@ func TestProfileApprovalAndAlertsOverHTTP(t *testing.T) {
 		}
 	}
 }
+
+// The cameras of an approved profile join its watchers' tour, and only
+// then: a submitted profile adds nothing, and another officer's tour is
+// unchanged.
+func TestProfileCamerasJoinTheWatchersTour(t *testing.T) {
+	h, srv := newTestHub(t)
+	for _, u := range []auth.User{{Username: "giamsat.a", Name: "GS", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}},
+		{Username: "giamsat.a2", Name: "GS 2", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}}} {
+		if err := h.auth.PutUser(u, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spec := profiles.Spec{Title: "Xe 01 quanh cửa khẩu", Scope: profiles.Scope{Scope: rules.Scope{Vehicles: []string{"xe-01"}}},
+		Rules: []rules.Rule{{ID: "bc", Type: rules.ReportMatch}}, Watchers: []string{"giamsat.a"}}
+	p, err := h.profiles.Create("cc-a", "giamsat.a2", spec)
+	if err == nil {
+		_, err = h.profiles.Submit(p.ID, "giamsat.a2")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	tour := func(user string) []string {
+		_, body := do(t, "GET", srv.URL+"/api/v1/watch/mine", loginAs(t, h, user, password), "", "")
+		var got struct {
+			Cameras []struct {
+				Vehicle, Camera, Group string
+				GroupName              string `json:"group_name"`
+			} `json:"cameras"`
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatalf("watch/mine: %s", body)
+		}
+		var out []string
+		for _, c := range got.Cameras {
+			out = append(out, c.Vehicle+"/"+c.Camera+" "+c.GroupName)
+		}
+		return out
+	}
+	if got := tour("giamsat.a"); len(got) != 0 {
+		t.Fatalf("a submitted profile's cameras in the tour: %v", got)
+	}
+	if _, err := h.profiles.Decide(p.ID, "lanhdao", true, ""); err != nil {
+		t.Fatal(err)
+	}
+	v, err := h.fleet.Get("xe-01")
+	if err != nil || len(v.Cameras) == 0 {
+		t.Fatalf("xe-01: %+v %v", v, err)
+	}
+	got := tour("giamsat.a")
+	if len(got) != len(v.Cameras) || !strings.HasSuffix(got[0], "Hồ sơ: Xe 01 quanh cửa khẩu") || !strings.HasPrefix(got[0], "xe-01/") {
+		t.Fatalf("the watcher's tour: %v (xe-01 has %d cameras)", got, len(v.Cameras))
+	}
+	if got := tour("giamsat.a2"); len(got) != 0 {
+		t.Fatalf("another officer's tour: %v", got)
+	}
+}

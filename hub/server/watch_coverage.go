@@ -143,8 +143,10 @@ type tourCamera struct {
 }
 
 // handleWatchMine gives the cameras one is assigned now, without
-// duplicates, in the order of one's assignments and their groups, with
-// the tour's period and default interval.
+// duplicates, in the order of one's assignments and their groups, then
+// those of the armed focus profiles one watches (targeted surveillance:
+// officers watch cameras per profile), with the tour's period and default
+// interval.
 func (h *Hub) handleWatchMine(w http.ResponseWriter, r *http.Request, u auth.User) {
 	now := h.watch.Now()
 	list, err := h.watch.Assignments(watch.Interval{From: now, To: now.Add(time.Nanosecond)}, func(a watch.Assignment) bool { return a.Officer == u.Username })
@@ -183,6 +185,17 @@ func (h *Hub) handleWatchMine(w http.ResponseWriter, r *http.Request, u auth.Use
 				seen[c] = true
 				cams = append(cams, tourCamera{CameraRef: c, Name: names[c.String()], Group: g.ID, GroupName: g.Name})
 			}
+		}
+	}
+	profileCams, err := h.profileTour(u, now, vs, names, units)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	for _, c := range profileCams {
+		if !seen[c.CameraRef] {
+			seen[c.CameraRef] = true
+			cams = append(cams, c)
 		}
 	}
 	onDuty, err := h.onDutyOfficer(u.Username, "", now)
