@@ -45,6 +45,8 @@ func printWelcome(d *demo.Demo) {
 	}
 	fmt.Fprintf(w, "\n  Vehicles: %v. Cut a vehicle's link from the console, or:\n", d.VehicleIDs())
 	fmt.Fprintf(w, "    curl -X POST -H 'Authorization: Bearer TOKEN' -H 'Content-Type: application/json' -d '{\"vehicle\":\"xe-01\",\"up\":false}' %sapi/v1/sim/link\n", d.URL())
+	fmt.Fprintf(w, "\n  Duty screen (màn hình trực ban): log in as trucban.huunghi or lanhdao.huunghi, open \"Trực ban\" (%s#/command).\n", d.URL())
+	fmt.Fprintf(w, "  Crew phone app (ứng dụng tổ công tác): %sm/ as tocongtac.huunghi.\n", d.URL())
 	fmt.Fprintln(w, "\n  Press Ctrl+C to stop.")
 	w.Flush()
 }
