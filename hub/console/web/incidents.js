@@ -82,6 +82,8 @@ export class IncidentsView {
       const [vehicles, y1, y2] = await Promise.all([api.vehicles().catch(() => []), api.get(`/api/v1/calendar?year=${year}`).catch(() => ({ days: [] })),
         api.get(`/api/v1/calendar?year=${year + 1}`).catch(() => ({ days: [] }))]);
       this.vehicles = vehicles;
+      // The officers an incident can be assigned to: those one sees.
+      this.users = (await api.get('/api/v1/users').catch(() => [])).filter((u) => !u.retired && (u.roles || []).some((r) => r !== 'admin'));
       this.worked = new Set();
       for (const d of [...y1.days, ...y2.days]) (d.kind === 'worked' ? this.worked : this.offDays).add(d.date);
       if (this.vehicle) {
@@ -121,7 +123,8 @@ export class IncidentsView {
     const open = isZero(x.closed) && this.writer;
     const st = new Status('inc-action-status');
     const field = (id, label, attrs = {}) => { const el = h(attrs.tag || 'input', { id, 'data-testid': id, ...attrs, tag: undefined }); return [el, h('div', { class: 'field' }, h('label', { for: id }, label), el)]; };
-    const [assignee, assigneeF] = field('inc-assignee', t('inc.assignee'), { required: true, value: x.assignee || '' });
+    const [assignee, assigneeF] = field('inc-assignee', t('inc.assignee'), { required: true, value: x.assignee || '', list: 'inc-officers' });
+    const officers = h('datalist', { id: 'inc-officers' }, (this.users || []).map((u) => h('option', { value: u.username }, u.name || u.username)));
     const [upd, updF] = field('inc-update-text', t('inc.updateText'), { required: true, maxlength: 2000 });
     const [plate, plateF] = field('inc-plate', t('inc.plate'), { required: true, maxlength: 20 });
     const [cont, contF] = field('inc-container', t('inc.container'), { maxlength: 20 });
@@ -143,6 +146,7 @@ export class IncidentsView {
         h('tbody', {}, x.gate_log.map((g) => h('tr', {}, h('td', {}, g.plate), h('td', {}, g.container || '—'), h('td', {}, when(g.in)), h('td', {}, when(g.out)), h('td', {}, g.by))))) :
         h('p', { class: 'empty' }, t('inc.noGate')),
       open ? [
+        officers,
         form('inc-assign', assigneeF, t('inc.assign'), () => this.act(x, 'assign', { assignee: assignee.value.trim() }, st)),
         form('inc-update', updF, t('inc.postUpdate'), () => this.act(x, 'update', { text: upd.value.trim() }, st)),
         x.kind === 'camera' ? form('inc-gate-form', [plateF, contF, tinF, toutF], t('inc.addGate'),
