@@ -226,7 +226,8 @@ func New(opts Options) (*Hub, error) {
 	return h, nil
 }
 
-// registerVehicles puts the configured vehicles and their tokens in the database.
+// registerVehicles puts the configured vehicles and their tokens in the
+// database, and notes when each camera was first seen.
 func (h *Hub) registerVehicles() error {
 	for _, v := range h.cfg.Vehicles {
 		if err := h.fleet.Put(v.fleet()); err != nil {
@@ -237,6 +238,11 @@ func (h *Hub) registerVehicles() error {
 		} else if err != nil {
 			return fmt.Errorf("register vehicle %s token: %w", v.ID, err)
 		}
+	}
+	// The watch coverage dates a camera from when the hub first saw it:
+	// a camera added to the configuration counts from this start.
+	if _, _, err := h.watchFleet(); err != nil {
+		return fmt.Errorf("register cameras for watch coverage: %w", err)
 	}
 	return nil
 }

@@ -73,7 +73,9 @@ func watchFixtures(t *testing.T) map[string]routeFixture {
 // a day; five surveillance officers, so one is free on both days).
 func watchHub(t *testing.T) (*Hub, string, func(time.Time), map[string]string) {
 	h, srv := newTestHub(t)
-	now := time.Date(2027, 3, 1, 10, 0, 0, 0, calendar.Zone)
+	// The cameras are there before the shift (as a restart with a new
+	// configuration would note them); the test's "now" is then 10:00.
+	now := time.Date(2027, 3, 1, 7, 0, 0, 0, calendar.Zone)
 	h.watch = watch.New(h.db, func() time.Time { return now })
 	for _, v := range []fleet.Vehicle{
 		{ID: "xe-01", Name: "Xe 01", Unit: "cc-a", Cameras: []fleet.Camera{{ID: "cam1", Name: "Trước"}, {ID: "cam2", Name: "Sau"}}},
@@ -83,6 +85,10 @@ func watchHub(t *testing.T) (*Hub, string, func(time.Time), map[string]string) {
 			t.Fatal(err)
 		}
 	}
+	if _, _, err := h.watchFleet(); err != nil {
+		t.Fatal(err)
+	}
+	now = time.Date(2027, 3, 1, 10, 0, 0, 0, calendar.Zone)
 	users := []auth.User{{Username: "lanhdao.a", Name: "LĐ A", Unit: "cc-a", Roles: []string{auth.RoleLeader}},
 		{Username: "trucban.a", Name: "TB A", Unit: "cc-a", Roles: []string{auth.RoleDuty}},
 		{Username: "trucban.b", Name: "TB B", Unit: "cc-b", Roles: []string{auth.RoleDuty}},
