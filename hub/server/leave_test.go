@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -17,17 +16,7 @@ import (
 // on duty, and a slot left empty by it says so.
 func TestLeaveKeepsOfficersOffTheRoster(t *testing.T) {
 	h, srv := newTestHub(t)
-	users := []auth.User{{Username: "lanhdao.a", Name: "Lãnh đạo A", Unit: "cc-a", Roles: []string{auth.RoleLeader}},
-		{Username: "trucban.b", Name: "TB B", Unit: "cc-b", Roles: []string{auth.RoleDuty}}}
-	for i := 1; i <= 3; i++ {
-		users = append(users, auth.User{Username: fmt.Sprintf("trucban.a%d", i), Name: "TB", Unit: "cc-a", Roles: []string{auth.RoleDuty}},
-			auth.User{Username: fmt.Sprintf("giamsat.a%d", i), Name: "GS", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}})
-	}
-	for _, u := range users {
-		if err := h.auth.PutUser(u, password); err != nil {
-			t.Fatal(err)
-		}
-	}
+	putUsers(t, h, append(rosterPool("Lãnh đạo A"), auth.User{Username: "trucban.b", Name: "TB B", Unit: "cc-b", Roles: []string{auth.RoleDuty}})...)
 	duty, watcher, other := loginAs(t, h, "trucban.a1", password), loginAs(t, h, "giamsat.a1", password), loginAs(t, h, "trucban.b", password)
 	post := func(tok, body string) (int, leave.Leave) {
 		status, resp := do(t, "POST", srv.URL+"/api/v1/leave", tok, "application/json", body)

@@ -17,17 +17,7 @@ import (
 // does; only a leader publishes.
 func TestRosterSwapNeedsApproval(t *testing.T) {
 	h, srv := newTestHub(t)
-	users := []auth.User{{Username: "lanhdao.a", Name: "LĐ A", Unit: "cc-a", Roles: []string{auth.RoleLeader}},
-		{Username: "lanhdao.a2", Name: "LĐ A2", Unit: "cc-a", Roles: []string{auth.RoleLeader}}}
-	for i := 1; i <= 3; i++ {
-		users = append(users, auth.User{Username: fmt.Sprintf("trucban.a%d", i), Name: "TB", Unit: "cc-a", Roles: []string{auth.RoleDuty}},
-			auth.User{Username: fmt.Sprintf("giamsat.a%d", i), Name: "GS", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}})
-	}
-	for _, u := range users {
-		if err := h.auth.PutUser(u, password); err != nil {
-			t.Fatal(err)
-		}
-	}
+	putUsers(t, h, rosterPool("LĐ A", "LĐ A2")...)
 	leader, duty := loginAs(t, h, "lanhdao.a", password), loginAs(t, h, "trucban.a1", password)
 	status, body := do(t, "POST", srv.URL+"/api/v1/rosters", duty, "application/json", `{"unit":"cc-a","from":"2027-03-01","to":"2027-03-08"}`)
 	var v struct {
@@ -117,17 +107,7 @@ func TestRosterSwapNeedsApproval(t *testing.T) {
 // officers; a rejected one tells nobody.
 func TestRosterHandOffNotices(t *testing.T) {
 	h, srv := newTestHub(t)
-	users := []auth.User{{Username: "lanhdao.a", Name: "LĐ A", Unit: "cc-a", Roles: []string{auth.RoleLeader}},
-		{Username: "lanhdao.a2", Name: "LĐ A2", Unit: "cc-a", Roles: []string{auth.RoleLeader}}}
-	for i := 1; i <= 3; i++ {
-		users = append(users, auth.User{Username: fmt.Sprintf("trucban.a%d", i), Name: "TB", Unit: "cc-a", Roles: []string{auth.RoleDuty}},
-			auth.User{Username: fmt.Sprintf("giamsat.a%d", i), Name: "GS", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}})
-	}
-	for _, u := range users {
-		if err := h.auth.PutUser(u, password); err != nil {
-			t.Fatal(err)
-		}
-	}
+	putUsers(t, h, rosterPool("LĐ A", "LĐ A2")...)
 	leader, duty := loginAs(t, h, "lanhdao.a", password), loginAs(t, h, "trucban.a1", password)
 	_, body := do(t, "POST", srv.URL+"/api/v1/rosters", duty, "application/json", `{"unit":"cc-a","from":"2027-03-01","to":"2027-03-08"}`)
 	var v struct {
@@ -240,6 +220,30 @@ func TestRosterOfficeHoursPreset(t *testing.T) {
 	for day, w := range want {
 		if fmt.Sprint(shifts[day]) != fmt.Sprint(w) {
 			t.Errorf("%s: shifts %v, want %v (unfilled: %+v)", day, shifts[day], w, v.Roster.Unfilled)
+		}
+	}
+}
+
+// rosterPool is a unit cc-a of one or two leaders (with the given names), three
+// duty officers and three surveillance officers.
+func rosterPool(leaders ...string) []auth.User {
+	var users []auth.User
+	for i, name := range leaders {
+		users = append(users, auth.User{Username: []string{"lanhdao.a", "lanhdao.a2"}[i], Name: name, Unit: "cc-a", Roles: []string{auth.RoleLeader}})
+	}
+	for i := 1; i <= 3; i++ {
+		users = append(users, auth.User{Username: fmt.Sprintf("trucban.a%d", i), Name: "TB", Unit: "cc-a", Roles: []string{auth.RoleDuty}},
+			auth.User{Username: fmt.Sprintf("giamsat.a%d", i), Name: "GS", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}})
+	}
+	return users
+}
+
+// putUsers stores accounts with the test password.
+func putUsers(t *testing.T, h *Hub, users ...auth.User) {
+	t.Helper()
+	for _, u := range users {
+		if err := h.auth.PutUser(u, password); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
