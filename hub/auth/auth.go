@@ -152,6 +152,46 @@ func New(db *store.DB, p Params) *Service {
 // hash. It is the seeding and configuration path: the password policy is
 // enforced where people choose passwords (ChangePassword, ResetPassword).
 func (s *Service) PutUser(u User, password string) error {
+	var hash []byte
+	if password != "" {
+		var err error
+		if hash, err = s.hash(password); err != nil {
+			return err
+		}
+	}
+	return s.putUser(u, hash)
+}
+
+// PutUsers creates or replaces accounts that share one password, as the
+// demo's do: the password is hashed once for all of them, since whoever
+// knows it can log in as any of them anyway.
+func (s *Service) PutUsers(users []User, password string) error {
+	hash, err := s.hash(password)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if err := s.putUser(u, hash); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hash is a password's bcrypt hash.
+func (s *Service) hash(password string) ([]byte, error) {
+	if len(password) > maxPassword {
+		return nil, weak(WeakTooLong, "at most %d bytes", maxPassword)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), s.p.BcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("auth: hash password: %w", err)
+	}
+	return h, nil
+}
+
+// putUser stores an account with hash, or with its old hash when hash is nil.
+func (s *Service) putUser(u User, hash []byte) error {
 	if !usernameRE.MatchString(u.Username) {
 		return fmt.Errorf("%w: username %q", ErrBadUser, u.Username)
 	}
@@ -165,15 +205,8 @@ func (s *Service) PutUser(u User, password string) error {
 	var old User
 	exists := s.db.Get(userKey(u.Username), &old) == nil
 	switch {
-	case password != "":
-		if len(password) > maxPassword {
-			return weak(WeakTooLong, "at most %d bytes", maxPassword)
-		}
-		h, err := bcrypt.GenerateFromPassword([]byte(password), s.p.BcryptCost)
-		if err != nil {
-			return fmt.Errorf("auth: hash password: %w", err)
-		}
-		u.Hash, u.PasswordSet = h, s.p.Now()
+	case hash != nil:
+		u.Hash, u.PasswordSet = hash, s.p.Now()
 	case exists:
 		u.Hash, u.PasswordSet = old.Hash, old.PasswordSet
 	default:

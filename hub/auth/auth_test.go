@@ -2,6 +2,7 @@ package auth
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +112,24 @@ func TestVehicleTokens(t *testing.T) {
 	}
 	if err := s.PutUser(User{Username: "X bad"}, "password1"); !errors.Is(err, ErrBadUser) {
 		t.Fatalf("bad username: %v", err)
+	}
+}
+
+// PutUsers stores accounts sharing one password, each of which logs in
+// with it; an invalid account among them is refused by name.
+func TestPutUsersSharePassword(t *testing.T) {
+	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	s := newService(t, &now)
+	users := []User{{Username: "truc.ban", Unit: "hq", Roles: []string{RoleDuty}}, {Username: "giam.sat", Unit: "hq", Roles: []string{RoleSurveillance}}}
+	if err := s.PutUsers(users, "mat-khau-chung-123"); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if _, got, _, err := s.Login(u.Username, "mat-khau-chung-123", "", ""); err != nil || got.Username != u.Username {
+			t.Errorf("%s: %+v %v", u.Username, got, err)
+		}
+	}
+	if err := s.PutUsers([]User{{Username: "Bad Name", Roles: []string{RoleDuty}}}, "mat-khau-chung-123"); !errors.Is(err, ErrBadUser) || !strings.Contains(err.Error(), "Bad Name") {
+		t.Fatalf("an invalid account: %v", err)
 	}
 }

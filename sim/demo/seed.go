@@ -58,10 +58,10 @@ func (d *Demo) seedAccounts(password string) error {
 		{Username: "tocongtac.dongdang", Name: "Tổ công tác Đồng Đăng", Unit: unitDongDang, Roles: []string{auth.RoleCrew}},
 	}
 	users = append(users, rosterPool()...)
+	if err := d.hub.Auth().PutUsers(users, password); err != nil {
+		return fmt.Errorf("demo: seed accounts: %w", err)
+	}
 	for _, u := range users {
-		if err := d.hub.Auth().PutUser(u, password); err != nil {
-			return fmt.Errorf("demo: seed %s: %w", u.Username, err)
-		}
 		d.logins = append(d.logins, Login{Username: u.Username, Password: password, Role: u.Roles[0], Unit: u.Unit})
 	}
 	return nil

@@ -13,21 +13,18 @@ import (
 )
 
 // seedRosters makes and publishes each branch's duty roster from yesterday
-// for four weeks, through the hub's API as the branch's duty officer and
-// leader, the way an office would.
+// for four weeks, through the hub's API as the branch's leader, the way an
+// office would.
 func (d *Demo) seedRosters(ctx context.Context, password string) error {
 	today := time.Now().In(calendar.Zone)
 	from := today.AddDate(0, 0, -1).Format(time.DateOnly)
 	to := today.AddDate(0, 0, 27).Format(time.DateOnly)
-	for _, b := range []struct{ unit, duty, leader string }{
-		{unitHuuNghi, "trucban.huunghi", "lanhdao.huunghi"},
-		{unitDongDang, "trucban.dongdang", "lanhdao.dongdang"},
-	} {
+	for _, b := range []struct{ unit, leader string }{{unitHuuNghi, "lanhdao.huunghi"}, {unitDongDang, "lanhdao.dongdang"}} {
 		var made struct {
 			ID string `json:"id"`
 		}
 		body := fmt.Sprintf(`{"unit":%q,"from":%q,"to":%q}`, b.unit, from, to)
-		if err := d.call(ctx, b.duty, password, "POST", "/api/v1/rosters", body, &made); err != nil {
+		if err := d.call(ctx, b.leader, password, "POST", "/api/v1/rosters", body, &made); err != nil {
 			return fmt.Errorf("demo: roster of %s: %w", b.unit, err)
 		}
 		if err := d.call(ctx, b.leader, password, "POST", "/api/v1/rosters/"+made.ID+"/publish", "", nil); err != nil {

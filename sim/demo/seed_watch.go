@@ -8,7 +8,7 @@ import (
 
 // seedWatch gives each branch a camera group per command vehicle (its
 // whole set of cameras, so a camera added later is watched too), made
-// through the hub's API by the branch's duty officer. Assignments are left
+// through the hub's API by the branch's leader. Assignments are left
 // to the officers: "assign automatically" on the watch page spreads them
 // over whoever is on duty.
 func (d *Demo) seedWatch(ctx context.Context, password string) error {
@@ -16,11 +16,11 @@ func (d *Demo) seedWatch(ctx context.Context, password string) error {
 	if err != nil {
 		return fmt.Errorf("demo: watch groups: %w", err)
 	}
-	for _, b := range []struct{ unit, duty string }{{unitHuuNghi, "trucban.huunghi"}, {unitDongDang, "trucban.dongdang"}} {
+	for _, b := range []struct{ unit, leader string }{{unitHuuNghi, "lanhdao.huunghi"}, {unitDongDang, "lanhdao.dongdang"}} {
 		var have []struct {
 			Name string `json:"name"`
 		}
-		if err := d.call(ctx, b.duty, password, "GET", "/api/v1/watch/groups?unit="+b.unit, "", &have); err != nil {
+		if err := d.call(ctx, b.leader, password, "GET", "/api/v1/watch/groups?unit="+b.unit, "", &have); err != nil {
 			return fmt.Errorf("demo: watch groups of %s: %w", b.unit, err)
 		}
 		exists := map[string]bool{}
@@ -33,7 +33,7 @@ func (d *Demo) seedWatch(ctx context.Context, password string) error {
 			}
 			body, _ := json.Marshal(map[string]any{"unit": b.unit, "name": "Khu vực " + v.Name,
 				"members": []map[string]string{{"kind": "vehicle", "vehicle": v.ID}}})
-			if err := d.call(ctx, b.duty, password, "POST", "/api/v1/watch/groups", string(body), nil); err != nil {
+			if err := d.call(ctx, b.leader, password, "POST", "/api/v1/watch/groups", string(body), nil); err != nil {
 				return fmt.Errorf("demo: watch group of %s: %w", v.ID, err)
 			}
 		}
