@@ -14,18 +14,24 @@ import (
 // escalateEvery is how often overdue urgent instructions are looked for.
 const escalateEvery = 10 * time.Second
 
-// runEscalation escalates overdue urgent instructions until ctx ends.
+// runEscalation escalates overdue urgent instructions and incidents, and
+// reminds officers of their coming shifts, until ctx ends.
 func (h *Hub) runEscalation(ctx context.Context) {
 	t := time.NewTicker(escalateEvery)
 	defer t.Stop()
+	var reminded time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case now := <-t.C:
+			h.escalate()
+			h.watchIncidents()
+			if now.Sub(reminded) >= time.Minute {
+				h.remindShifts(now)
+				reminded = now
+			}
 		}
-		h.escalate()
-		h.watchIncidents()
 	}
 }
 

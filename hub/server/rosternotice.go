@@ -69,13 +69,18 @@ func (h *Hub) noticeSwap(by auth.User, s storedRoster, o storedOverride) {
 
 // notice sends one officer a hand-off notice from a leader.
 func (h *Hub) notice(by auth.User, clientID, text, officer string) {
+	h.sendNotice(messaging.Sender{Username: by.Username, Name: by.Name, Unit: by.Unit}, clientID, text, officer)
+}
+
+// sendNotice sends one officer a notice to acknowledge, once per clientID;
+// a retired account gets none.
+func (h *Hub) sendNotice(from messaging.Sender, clientID, text, officer string) {
 	acct, err := h.auth.User(officer)
 	if err != nil || acct.Retired {
 		return
 	}
-	from := messaging.Sender{Username: by.Username, Name: by.Name, Unit: by.Unit}
 	if _, err := h.messages.Send(from, clientID, text, false, []messaging.Target{{User: acct.Username, Unit: acct.Unit}}); err != nil {
-		h.log.Warn("roster notice not sent", "officer", officer, "err", err)
+		h.log.Warn("notice not sent", "officer", officer, "err", err)
 	}
 }
 

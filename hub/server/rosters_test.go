@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fieldwatch/hub/auth"
+	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/roster"
 )
 
@@ -244,6 +245,62 @@ func putUsers(t *testing.T, h *Hub, users ...auth.User) {
 	for _, u := range users {
 		if err := h.auth.PutUser(u, password); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// An hour before a shift of a published roster, each of its officers is
+// reminded, once, of the shift and who else is on it; earlier, or on a
+// draft, nobody is.
+func TestShiftReminders(t *testing.T) {
+	h, srv := newTestHub(t)
+	putUsers(t, h, rosterPool("LĐ A", "LĐ A2")...)
+	leader := loginAs(t, h, "lanhdao.a", password)
+	_, body := do(t, "POST", srv.URL+"/api/v1/rosters", leader, "application/json", `{"unit":"cc-a","from":"2027-03-01","to":"2027-03-08"}`)
+	var v struct {
+		ID     string
+		Roster *roster.Roster
+	}
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatalf("generate: %s", body)
+	}
+	start := time.Date(2027, 3, 1, 8, 0, 0, 0, roster.Zone)
+	first := v.Roster.OnDay(start)
+	reminders := func(user string) []string {
+		var out []string
+		list, _ := h.messages.List(func(in *messaging.Instruction) bool {
+			return in.From == "he-thong" && len(in.To) == 1 && in.To[0].User == user
+		}, 100)
+		for _, in := range list {
+			out = append(out, in.Text)
+		}
+		return out
+	}
+	h.remindShifts(start.Add(-30 * time.Minute)) // a draft: nobody
+	if got := reminders(first[0].Officer); len(got) != 0 {
+		t.Fatalf("reminded of a draft roster: %q", got)
+	}
+	if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/publish", leader, "", ""); status != 200 {
+		t.Fatalf("publish: %d", status)
+	}
+	h.remindShifts(start.Add(-90 * time.Minute)) // too early
+	if got := reminders(first[0].Officer); len(got) != 0 {
+		t.Fatalf("reminded 90 minutes ahead: %q", got)
+	}
+	h.remindShifts(start.Add(-45 * time.Minute))
+	h.remindShifts(start.Add(-30 * time.Minute)) // a second pass sends nothing
+	if len(first) != 3 {
+		t.Fatalf("the first shift has %d officers", len(first))
+	}
+	for _, a := range first {
+		got := reminders(a.Officer)
+		if len(got) != 1 || !strings.Contains(got[0], "08:00 01/03/2027") || !strings.Contains(got[0], "Cùng ca:") {
+			t.Errorf("%s: reminders %q", a.Officer, got)
+		}
+	}
+	for _, a := range v.Roster.OnDay(start.AddDate(0, 0, 1)) { // after 24 hours' rest, not on the first shift
+		if got := reminders(a.Officer); len(got) != 0 {
+			t.Errorf("%s reminded of tomorrow's shift already: %q", a.Officer, got)
 		}
 	}
 }
