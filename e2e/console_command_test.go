@@ -50,7 +50,8 @@ func onShift(t *testing.T, d *demo.Demo, token, unit, role string) demo.Login {
 // opened, their branch's vehicle on the map and its running mission; the
 // leader's screen lists what awaits approval (the suspicious-sign report,
 // the unpublished draft roster, a submitted focus profile) and the day's duty report with its
-// downloads. A crew account has no duty screen.
+// downloads. A crew account has no duty screen; an officer off shift sees
+// when their next shift starts.
 func TestConsoleCommandCentre(t *testing.T) {
 	ctx := testContext(t)
 	d := startDemo(t, 2, 1)
@@ -164,5 +165,19 @@ func TestConsoleCommandCentre(t *testing.T) {
 	loginAs(t, cb, d.URL(), crew.Username, crew.Password)
 	if !eval[bool](t, cb, q("nav-command")+`.hidden`) {
 		t.Error("a crew account's menu offers the duty screen")
+	}
+	// An office officer off shift today sees when their next shift starts.
+	var off demo.Login
+	for _, l := range d.Logins() {
+		if l.Unit == unit && l.Role == "duty" && l.Username != officer.Username {
+			off = l
+		}
+	}
+	run(t, cb, 10*time.Second, clickID("user-menu"), clickID("logout"))
+	loginAs(t, cb, d.URL(), off.Username, off.Password)
+	run(t, cb, 10*time.Second, chromedp.Navigate(d.URL()+"#/command"), chromedp.WaitVisible(chromedp.CSS(testid("command"))))
+	waitJS(t, cb, 10*time.Second, "the off-shift officer's next shift", q("cc-next-shift")+` !== null`)
+	if got := textOf(t, cb, "cc-off-shift"); !strings.Contains(got, "Không trong ca trực") || !strings.Contains(got, "ca tiếp theo 08:00") {
+		t.Errorf("%s's shift badge reads %q", off.Username, got)
 	}
 }

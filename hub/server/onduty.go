@@ -116,3 +116,35 @@ func (h *Hub) handleOnDuty(w http.ResponseWriter, r *http.Request, u auth.User) 
 	}
 	writeJSON(w, http.StatusOK, list)
 }
+
+// myShiftsAhead is how far ahead one's own shifts are listed.
+const myShiftsAhead = 14 * 24 * time.Hour
+
+// handleMyShifts lists one's own shifts running or starting in the next
+// two weeks, per the published rosters with approved swaps, soonest first.
+func (h *Hub) handleMyShifts(w http.ResponseWriter, r *http.Request, u auth.User) {
+	now := time.Now()
+	all, err := store.List[storedRoster](h.db, "roster/")
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	out := []OnDuty{}
+	for _, s := range all {
+		if s.Published.IsZero() || !now.Before(s.To) || now.Add(myShiftsAhead).Before(s.From) {
+			continue
+		}
+		v, err := h.rosterView(s)
+		if err != nil {
+			writeError(w, r, h.log, err)
+			return
+		}
+		for _, a := range v.Effective.Assignments {
+			if a.Officer == u.Username && now.Before(a.End) && a.Start.Before(now.Add(myShiftsAhead)) {
+				out = append(out, OnDuty{Unit: s.Unit, Roster: s.ID, Name: u.Name, Assignment: a})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b OnDuty) int { return a.Start.Compare(b.Start) })
+	writeJSON(w, http.StatusOK, out)
+}

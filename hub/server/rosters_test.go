@@ -304,3 +304,48 @@ func TestShiftReminders(t *testing.T) {
 		}
 	}
 }
+
+// One's own shifts of the coming two weeks: those of the published roster
+// only, soonest first.
+func TestMyShifts(t *testing.T) {
+	h, srv := newTestHub(t)
+	putUsers(t, h, rosterPool("LĐ A", "LĐ A2")...)
+	leader := loginAs(t, h, "lanhdao.a", password)
+	today := time.Now().In(roster.Zone)
+	body := fmt.Sprintf(`{"unit":"cc-a","from":%q,"to":%q}`, today.Format(time.DateOnly), today.AddDate(0, 0, 30).Format(time.DateOnly))
+	_, resp := do(t, "POST", srv.URL+"/api/v1/rosters", leader, "application/json", body)
+	var v struct {
+		ID     string
+		Roster *roster.Roster
+	}
+	if err := json.Unmarshal([]byte(resp), &v); err != nil {
+		t.Fatalf("generate: %s", resp)
+	}
+	mine := func() []OnDuty {
+		_, resp := do(t, "GET", srv.URL+"/api/v1/me/shifts", loginAs(t, h, "giamsat.a2", password), "", "")
+		var list []OnDuty
+		if err := json.Unmarshal([]byte(resp), &list); err != nil {
+			t.Fatalf("me/shifts: %s", resp)
+		}
+		return list
+	}
+	if got := mine(); len(got) != 0 {
+		t.Fatalf("shifts of a draft: %+v", got)
+	}
+	do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/publish", leader, "", "")
+	var want []roster.Assignment
+	for _, a := range v.Roster.ByOfficer("giamsat.a2") {
+		if time.Now().Before(a.End) && a.Start.Before(time.Now().Add(14*24*time.Hour)) {
+			want = append(want, a)
+		}
+	}
+	got := mine()
+	if len(got) != len(want) || len(want) == 0 {
+		t.Fatalf("got %d shifts, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i].Officer != "giamsat.a2" || !got[i].Start.Equal(want[i].Start) || got[i].Role != "surveillance" {
+			t.Errorf("shift %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

@@ -142,6 +142,7 @@ func (h *Hub) routes() []route {
 		h.user("POST", "/api/v1/rosters/{id}/publish", access.RosterApprove, "", "Publish a roster (leader)", h.handlePublishRoster),
 		h.user("POST", "/api/v1/rosters/{id}/overrides", access.RosterWrite, "", "Propose a swap or replacement (no effect until a leader approves)", h.handleProposeOverride),
 		h.user("POST", "/api/v1/rosters/{id}/overrides/{n}/decision", access.RosterApprove, "", "Approve or reject a proposed override (leader)", h.handleDecideOverride),
+		h.user("GET", "/api/v1/me/shifts", access.Self, "", "One's own shifts running or starting in the next two weeks, per the published rosters", h.handleMyShifts),
 		h.user("GET", "/api/v1/onduty", access.RosterRead, "", "Who is on shift in a unit's subtree (?unit=, ?at=RFC3339), per the published rosters with approved swaps", h.handleOnDuty),
 		// Leave and unavailability (issue 5: rosters).
 		h.user("GET", "/api/v1/leave", access.RosterRead, "", "Leave and unavailability of the officers of a unit's subtree (?unit=)", h.handleLeave),

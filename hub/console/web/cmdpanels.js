@@ -32,15 +32,20 @@ export function panel(titleKey, testid, { counted = true } = {}) {
   };
 }
 
+// dayMonth is DD/MM of an instant in Vietnam time.
+const dayMonth = (iso) => { const d = new Date(Date.parse(iso) + 7 * 3600e3).toISOString(); return `${d.slice(8, 10)}/${d.slice(5, 7)}`; };
 const row = (attrs, ...children) => h('li', { class: 'cc-row', ...attrs }, ...children);
 const when = (iso) => h('time', { datetime: iso, class: 'muted small' }, formatTime(iso, true));
 
-// onDutyStrip shows the shift running now: whether I am on it, and who is.
-export function onDutyStrip(strip, me, list) {
+// onDutyStrip shows the shift running now: whether I am on it, and who
+// is; off shift, when my next shift starts (shifts: mine ahead).
+export function onDutyStrip(strip, me, list, shifts = []) {
   const mine = list.filter((d) => d.officer === me.username);
+  const next = shifts.find((s) => Date.parse(s.start) > Date.now());
   const status = mine.length
     ? h('strong', { class: 'badge on', 'data-testid': 'cc-on-shift' }, t('cc.onShift', t(SLOT[mine[0].role] ?? mine[0].role), formatHM(mine[0].end)))
-    : h('strong', { class: 'badge', 'data-testid': 'cc-off-shift' }, t('cc.offShift'));
+    : h('strong', { class: 'badge', 'data-testid': 'cc-off-shift' }, t('cc.offShift'),
+      next ? h('span', { 'data-testid': 'cc-next-shift' }, ` · ${t('cc.nextShift', `${formatHM(next.start)} ${dayMonth(next.start)}`, t(SLOT[next.role] ?? next.role))}`) : '');
   const people = list.length
     ? list.map((d) => h('span', { class: d.officer === me.username ? 'cc-who me' : 'cc-who', 'data-testid': 'cc-duty-officer' },
       h('span', { class: 'muted' }, `${t(SLOT[d.role] ?? d.role)}: `), h('span', { title: d.officer }, d.name || d.officer)))

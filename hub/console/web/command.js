@@ -82,7 +82,7 @@ export class CommandView {
     const unit = encodeURIComponent(me.unit || '');
     const shift = currentShift();
     const jobs = [
-      api.get(`/api/v1/onduty?unit=${unit}`).then((list) => onDutyStrip(this.strip, me, list), (e) => {
+      Promise.all([api.get(`/api/v1/onduty?unit=${unit}`), api.get('/api/v1/me/shifts')]).then(([list, mine]) => onDutyStrip(this.strip, me, list, mine), (e) => {
         if (e.status === 401) throw e;
         this.strip.replaceChildren(h('p', { class: 'error' }, errorText(e)));
       }),
