@@ -125,6 +125,7 @@ func TestConsoleCommandCentre(t *testing.T) {
 	if got := textOf(t, b, "palert-list"); !strings.Contains(got, "Container lạnh quá cảnh") {
 		t.Errorf("the alert panel reads %q", got)
 	}
+	waitJS(t, b, 10*time.Second, "the open alerts counted in the tab's title", `/^\(\d+\) /.test(document.title)`)
 	waitJS(t, b, 20*time.Second, "the tour playing xe-01's camera", q("tour-video-xe-01-cam1")+`?.videoWidth === 640`)
 	waitJS(t, b, 10*time.Second, "xe-01's mission running", `[...document.querySelectorAll('`+testid("cc-mission")+`')].some((r) => r.dataset.state === 'active' && r.textContent.includes('Bãi kiểm hoá Hữu Nghị'))`)
 	waitJS(t, b, 10*time.Second, "the shift's coverage", q("cc-coverage-summary")+` !== null`)

@@ -44,6 +44,11 @@ export class CommandView {
       right.append(mk('report', 'cc.report', 'cc-report', { counted: false }).el);
     }
     this.alerts = new AlertsPanel(app, centre);
+    this.app = app;
+    this.title = document.title;
+    this.seenOpen = null;
+    this.onAlerts = (e) => this.alerted(e.detail.open);
+    app.addEventListener('profile-alerts', this.onAlerts);
     const tourBox = h('section', { class: 'cc-panel cc-tour', 'data-testid': 'cc-tour', 'aria-labelledby': 'cc-tour-title' },
       h('h2', { id: 'cc-tour-title' }, t('cc.tour')));
     const tourEl = h('div');
@@ -58,8 +63,22 @@ export class CommandView {
   }
 
   destroy() {
+    this.app.removeEventListener('profile-alerts', this.onAlerts);
+    document.title = this.title;
     this.alerts.stop();
     this.tour.stop();
+  }
+
+  // alerted shows the number of open alerts in the tab's title, so an
+  // officer on another tab sees it, and marks a new one with a flash of the
+  // panel and a short tone.
+  alerted(open) {
+    document.title = open ? `(${open}) ${this.title}` : this.title;
+    if (this.seenOpen !== null && open > this.seenOpen) {
+      this.el.querySelector('.palert-panel')?.animate?.([{ boxShadow: '0 0 0 4px #d1443b' }, { boxShadow: '0 0 0 0 transparent' }], { duration: 900, iterations: 3 });
+      chime();
+    }
+    this.seenOpen = open;
   }
 
   // load fetches one source for a panel; a failure shows in the panel.
@@ -127,3 +146,24 @@ export class CommandView {
   }
 }
 
+
+// chime plays a short two-note tone (a new alert); where the browser
+// allows no sound, nothing.
+function chime() {
+  try {
+    const ctx = new AudioContext();
+    const gain = ctx.createGain();
+    gain.gain.value = 0.08;
+    gain.connect(ctx.destination);
+    [880, 660].forEach((f, i) => {
+      const o = ctx.createOscillator();
+      o.frequency.value = f;
+      o.connect(gain);
+      o.start(ctx.currentTime + i * 0.18);
+      o.stop(ctx.currentTime + i * 0.18 + 0.15);
+    });
+    setTimeout(() => ctx.close(), 800);
+  } catch {
+    // no audio: the title and the flash still say it
+  }
+}
