@@ -47,7 +47,8 @@ func onShift(t *testing.T, d *demo.Demo, token, unit, role string) demo.Login {
 // by a matching report), the tour of the cameras assigned to them playing,
 // the urgent instruction a leader sent them and the notice of their
 // shifts sent when the roster was published, the transmission fault they
-// opened, their branch's vehicle on the map and its running mission; the
+// opened, their branch's vehicle on the map with its running mission's
+// waypoint, and the mission; the
 // leader's screen lists what awaits approval (the suspicious-sign report,
 // the unpublished draft roster, a submitted focus profile) and the day's duty report with its
 // downloads. A crew account has no duty screen; an officer off shift sees
@@ -88,7 +89,8 @@ func TestConsoleCommandCentre(t *testing.T) {
 		"from": shiftStart.Format(time.RFC3339), "to": time.Now().Add(2 * time.Hour).Format(time.RFC3339)}, nil)
 	var mission struct{ ID string }
 	mustPost(t, d.URL(), offTok, "api/v1/missions", map[string]any{"vehicle": "xe-01", "crew": []string{"tocongtac.huunghi"}, "site": "Bãi kiểm hoá Hữu Nghị",
-		"from": time.Now().Add(time.Hour).Format(time.RFC3339), "to": time.Now().Add(3 * time.Hour).Format(time.RFC3339), "purpose": "Giám sát kiểm hoá"}, &mission)
+		"waypoints": []map[string]any{{"name": "Cổng bãi kiểm hoá", "lat": 21.9712, "lon": 106.7081}},
+		"from":      time.Now().Add(time.Hour).Format(time.RFC3339), "to": time.Now().Add(3 * time.Hour).Format(time.RFC3339), "purpose": "Giám sát kiểm hoá"}, &mission)
 	mustPost(t, d.URL(), offTok, "api/v1/missions/"+mission.ID+"/start", map[string]any{}, nil)
 	next := time.Now().AddDate(0, 2, 0).Format("2006-01") + "-01"
 	mustPost(t, d.URL(), offTok, "api/v1/rosters", map[string]any{"unit": unit, "from": next, "to": next[:8] + "08"}, nil)
@@ -127,6 +129,7 @@ func TestConsoleCommandCentre(t *testing.T) {
 	}
 	waitJS(t, b, 10*time.Second, "the open alerts counted in the tab's title", `/^\(\d+\) /.test(document.title)`)
 	waitJS(t, b, 20*time.Second, "the tour playing xe-01's camera", q("tour-video-xe-01-cam1")+`?.videoWidth === 640`)
+	waitJS(t, b, 10*time.Second, "the running mission's waypoint on the map", `[...document.querySelectorAll('`+testid("cc-map")+` `+testid("map-place")+`')].some((p) => p.textContent.includes('Cổng bãi kiểm hoá'))`)
 	waitJS(t, b, 10*time.Second, "xe-01's mission running", `[...document.querySelectorAll('`+testid("cc-mission")+`')].some((r) => r.dataset.state === 'active' && r.textContent.includes('Bãi kiểm hoá Hữu Nghị'))`)
 	waitJS(t, b, 10*time.Second, "the shift's coverage", q("cc-coverage-summary")+` !== null`)
 	if pct := eval[string](t, b, q("cc-coverage-summary")+`.dataset.percent`); pct == "0" || pct == "100" {

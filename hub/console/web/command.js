@@ -110,7 +110,12 @@ export class CommandView {
       this.load('system', '/api/v1/alerts', (list) => this.panels.system.fill(systemAlertRows(list))),
       api.vehicles().then((vs) => this.map.update(vs)),
       this.panels.coverage ? this.load('coverage', `/api/v1/watch/coverage?unit=${unit}&shift=${shift}`, (c) => this.panels.coverage.fill(coverageRows(c))) : null,
-      this.load('missions', '/api/v1/missions', (list) => this.panels.missions.fill(missionRows(list))),
+      this.load('missions', '/api/v1/missions', (list) => {
+        this.panels.missions.fill(missionRows(list));
+        // The running missions' sites and waypoints on the map.
+        this.map.places = list.filter((m) => m.state === 'active')
+          .flatMap((m) => (m.waypoints || []).map((w) => ({ lat: w.lat, lon: w.lon, label: `${m.vehicle}: ${w.name || m.site}` })));
+      }),
     ];
     if (this.leader) {
       jobs.push(this.approvals());

@@ -32,6 +32,8 @@ export class MapView {
     this.compact = compact;
     this.pin = pin;
     this.track = track;
+    // places ([{lat, lon, label}]) are mission sites and waypoints to mark.
+    this.places = [];
     this.w = compact ? 360 : 960;
     this.hgt = compact ? 300 : 600;
     this.svg = s('svg', { viewBox: `0 0 ${this.w} ${this.hgt}`, class: 'map', role: 'img', 'aria-label': t('map.title'), 'data-testid': 'map' });
@@ -56,11 +58,12 @@ export class MapView {
       trails.set(v.id, tr);
     }
     this.svg.replaceChildren();
-    if (!fixed.length && !this.pin && !this.track?.length) { this.note.textContent = t('map.noFix'); return; }
+    if (!fixed.length && !this.pin && !this.track?.length && !this.places.length) { this.note.textContent = t('map.noFix'); return; }
     this.note.textContent = `${t('map.updated')}: ${formatTime(new Date().toISOString())}`;
     const pts = fixed.flatMap((v) => trails.get(v.id));
     if (this.pin) pts.push([this.pin.lat, this.pin.lon]);
     if (this.track) pts.push(...this.track);
+    for (const p of this.places) pts.push([p.lat, p.lon]);
     let [minLat, maxLat, minLon, maxLon] = [90, -90, 180, -180];
     for (const [la, lo] of pts) { minLat = Math.min(minLat, la); maxLat = Math.max(maxLat, la); minLon = Math.min(minLon, lo); maxLon = Math.max(maxLon, lo); }
     // Equirectangular, equal scale in metres on both axes, fitted to the
@@ -101,6 +104,12 @@ export class MapView {
         title,
         s('path', { d: 'M0,-11 L6,6 L0,2 L-6,6 Z', transform: `rotate(${g.heading.toFixed(0)})` }),
         s('text', { x: 10, y: 4 }, v.name)));
+    }
+    for (const p of this.places) {
+      const title = s('title');
+      title.textContent = p.label;
+      this.svg.append(s('g', { class: 'place', transform: `translate(${x(p.lon).toFixed(1)},${y(p.lat).toFixed(1)})`, 'data-testid': 'map-place' },
+        title, s('path', { d: 'M0,-7 L7,0 L0,7 L-7,0 Z' }), s('text', { x: 10, y: 4 }, p.label)));
     }
     if (this.pin) {
       const title = s('title');
