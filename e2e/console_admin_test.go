@@ -140,8 +140,9 @@ func TestConsoleInstructionAcknowledged(t *testing.T) {
 	run(t, b, 15*time.Second, clickID("nav-instructions"), visibleID("ins-compose"), visibleID("ins-vehicle-"+vehicle),
 		fillID("ins-text", order), clickID("ins-urgent"), clickID("ins-vehicle-"+vehicle), clickID("ins-send"))
 	waitJS(t, b, 10*time.Second, "the instruction sent", q("ins-message")+`.dataset.kind === 'ok'`)
-	waitJS(t, b, 10*time.Second, "the instruction listed", `!!document.querySelector('.ins-card')`)
-	id := eval[string](t, b, `document.querySelector('.ins-card').dataset.id`)
+	mine := `[...document.querySelectorAll('.ins-card')].find((c) => c.querySelector('.ins-text')?.textContent === '` + order + `')`
+	waitJS(t, b, 10*time.Second, "the instruction listed", `!!`+mine)
+	id := eval[string](t, b, mine+`.dataset.id`)
 	card, chip := q("ins-"+id), q("ins-"+id+"-"+vehicle)
 	if got := eval[string](t, b, card+`.querySelector('.ins-text').textContent`); got != order {
 		t.Errorf("the card reads %q", got)

@@ -45,15 +45,17 @@ type Recipient struct {
 
 // Instruction is what a leader or duty officer sent.
 type Instruction struct {
-	ID       string      `json:"id"`
-	From     string      `json:"from"`
-	FromName string      `json:"from_name"`
-	FromUnit string      `json:"from_unit"`
-	Text     string      `json:"text"`
-	Urgent   bool        `json:"urgent"`
-	Created  time.Time   `json:"created"`
-	Due      time.Time   `json:"due"` // acknowledgement expected by then
-	To       []Recipient `json:"to"`
+	ID       string `json:"id"`
+	From     string `json:"from"`
+	FromName string `json:"from_name"`
+	FromUnit string `json:"from_unit"`
+	Text     string `json:"text"`
+	Urgent   bool   `json:"urgent"`
+	// Notice marks a notice to officers, seen by its recipients and sender only.
+	Notice  bool        `json:"notice,omitempty"`
+	Created time.Time   `json:"created"`
+	Due     time.Time   `json:"due"` // acknowledgement expected by then
+	To      []Recipient `json:"to"`
 	// Escalated is when the unacknowledged instruction was escalated.
 	Escalated   time.Time `json:"escalated,omitzero"`
 	EscalatedTo []string  `json:"escalated_to,omitempty"`

@@ -107,6 +107,17 @@ type Sender struct {
 // sending the same clientID again (a retry after a lost answer) gets the
 // instruction it already sent.
 func (s *Service) Send(from Sender, clientID, text string, urgent bool, to []Target) (Instruction, error) {
+	return s.send(from, clientID, text, urgent, false, to)
+}
+
+// SendNotice records a notice to officers (a roster's publication, a swap,
+// a shift reminder), acknowledged like an instruction but seen only by its
+// recipients and its sender.
+func (s *Service) SendNotice(from Sender, clientID, text string, to []Target) (Instruction, error) {
+	return s.send(from, clientID, text, false, true, to)
+}
+
+func (s *Service) send(from Sender, clientID, text string, urgent, notice bool, to []Target) (Instruction, error) {
 	if clientID != "" {
 		if len(clientID) > 128 {
 			return Instruction{}, fmt.Errorf("%w: client_id longer than 128 bytes", ErrInvalid)
@@ -131,7 +142,7 @@ func (s *Service) Send(from Sender, clientID, text string, urgent bool, to []Tar
 		due = s.p.UrgentDue
 	}
 	in := Instruction{ID: newID(now), From: from.Username, FromName: from.Name, FromUnit: from.Unit, Text: text,
-		Urgent: urgent, Created: now, Due: now.Add(due)}
+		Urgent: urgent, Notice: notice, Created: now, Due: now.Add(due)}
 	seen := map[string]bool{}
 	for _, t := range to {
 		if !seen[t.key()] {

@@ -89,6 +89,9 @@ func (h *Hub) handleSendInstruction(w http.ResponseWriter, r *http.Request, u au
 // visible reports whether u may see an instruction: it is addressed to u,
 // one of its recipients is in u's scope, or it was escalated to u.
 func (h *Hub) visible(u auth.User, in *messaging.Instruction) bool {
+	if in.Notice { // a roster notice is its recipient's and its sender's business
+		return in.From == u.Username || slices.ContainsFunc(in.To, func(r messaging.Recipient) bool { return r.User == u.Username })
+	}
 	for _, r := range in.To {
 		if r.User == u.Username || access.Sees(h.units, u.Subject(), r.Unit) {
 			return true

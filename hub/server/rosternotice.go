@@ -79,7 +79,7 @@ func (h *Hub) sendNotice(from messaging.Sender, clientID, text, officer string) 
 	if err != nil || acct.Retired {
 		return
 	}
-	if _, err := h.messages.Send(from, clientID, text, false, []messaging.Target{{User: acct.Username, Unit: acct.Unit}}); err != nil {
+	if _, err := h.messages.SendNotice(from, clientID, text, []messaging.Target{{User: acct.Username, Unit: acct.Unit}}); err != nil {
 		h.log.Warn("notice not sent", "officer", officer, "err", err)
 	}
 }

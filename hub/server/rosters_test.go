@@ -139,6 +139,20 @@ func TestRosterHandOffNotices(t *testing.T) {
 			t.Fatalf("publish: %d", status)
 		}
 	}
+	// A notice is its recipient's and its sender's, not every officer's
+	// who sees the unit.
+	seen := func(viewer, recipient string) bool {
+		_, body := do(t, "GET", srv.URL+"/api/v1/instructions", loginAs(t, h, viewer, password), "", "")
+		var list []struct{ To []struct{ User string } }
+		json.Unmarshal([]byte(body), &list)
+		return slices.ContainsFunc(list, func(in struct{ To []struct{ User string } }) bool {
+			return len(in.To) == 1 && in.To[0].User == recipient
+		})
+	}
+	if !seen("lanhdao.a", "giamsat.a2") || seen("lanhdao.a2", "giamsat.a2") || seen("trucban.a1", "giamsat.a2") {
+		t.Errorf("a roster notice seen by its sender %v, another leader %v, another officer %v",
+			seen("lanhdao.a", "giamsat.a2"), seen("lanhdao.a2", "giamsat.a2"), seen("trucban.a1", "giamsat.a2"))
+	}
 	mine := v.Roster.ByOfficer("giamsat.a2")
 	got := notices("giamsat.a2")
 	if len(mine) == 0 || len(got) != 1 || !strings.Contains(got[0], fmt.Sprintf("(%d)", len(mine))) ||
