@@ -26,10 +26,15 @@ func TestConsoleIncidents(t *testing.T) {
 	waitJS(t, b, 10*time.Second, "xe-01's camera offered", q("inc-camera")+`.value === 'cam1' && `+q("inc-vehicle")+`.value === 'xe-01'`)
 	run(t, b, 10*time.Second,
 		chromedp.SetValue(chromedp.CSS(testid("inc-kind")), "camera"),
-		chromedp.SendKeys(chromedp.CSS(testid("inc-title")), "Camera cổng B mất hình"),
-		clickID("inc-submit"))
+		chromedp.SetValue(chromedp.CSS(testid("inc-title")), "Camera cổng B mất hình"))
+	eval[bool](t, b, q("inc-open-form")+`.requestSubmit() === undefined`) // the form, as its button would, without racing the layout
 	row := `document.querySelector('` + testid("inc-row") + `')`
-	waitJS(t, b, 10*time.Second, "the incident listed", row+`?.textContent.includes('Camera cổng B mất hình') === true`)
+	listed := row + `?.textContent.includes('Camera cổng B mất hình') === true`
+	for deadline := time.Now().Add(10 * time.Second); !eval[bool](t, b, listed); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after 10s waiting for the incident listed; the form says %q", textOf(t, b, "inc-open-form"))
+		}
+	}
 	id := eval[string](t, b, row+`.dataset.id`)
 	if got := eval[string](t, b, row+`.textContent`); !strings.Contains(got, "còn 10 ngày làm việc") {
 		t.Errorf("the row reads %q, want 10 working days left", got)
@@ -41,8 +46,8 @@ func TestConsoleIncidents(t *testing.T) {
 		for id, v := range fields {
 			acts = append(acts, chromedp.SetValue(chromedp.CSS(testid(id)), v))
 		}
-		acts = append(acts, clickID(form+"-submit"))
 		run(t, b, 10*time.Second, acts...)
+		eval[bool](t, b, q(form)+`.requestSubmit() === undefined`)
 		waitJS(t, b, 10*time.Second, what, done)
 	}
 	detail := q("inc-detail") + `.textContent`

@@ -14,6 +14,7 @@ var (
 	entryRE  = regexp.MustCompile(`'([a-z]+\.[A-Za-z]+)': '((?:[^'\\]|\\.)*)'`)
 	placeRE  = regexp.MustCompile(`\{\d\}`)
 	importRE = regexp.MustCompile(`from '\./([a-z0-9]+\.js)'`)
+	namedRE  = regexp.MustCompile(`import \{([^}]*)\} from '\./([a-z0-9]+\.js)'`)
 )
 
 // dictionaries parses the vi and en dictionaries of i18n.js.
@@ -149,5 +150,38 @@ func TestModuleImportsResolve(t *testing.T) {
 	}
 	if imports < 10 {
 		t.Errorf("found only %d imports: the pattern is stale", imports)
+	}
+}
+
+// Every name a module imports from another is exported by it (a browser
+// refuses the whole console otherwise).
+func TestModuleImportsExported(t *testing.T) {
+	mods, err := fs.Glob(files, "web/*.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := 0
+	for _, m := range mods {
+		data, _ := fs.ReadFile(files, m)
+		for _, imp := range namedRE.FindAllStringSubmatch(string(data), -1) {
+			src, err := fs.ReadFile(files, "web/"+imp[2])
+			if err != nil {
+				continue // TestModuleImportsResolve says so
+			}
+			for _, name := range strings.Split(imp[1], ",") {
+				name, _, _ = strings.Cut(strings.TrimSpace(name), " as ")
+				if name == "" {
+					continue
+				}
+				names++
+				exported := regexp.MustCompile(`export (?:async )?(?:function|class|const|let) ` + regexp.QuoteMeta(name) + `\b|export \{[^}]*\b` + regexp.QuoteMeta(name) + `\b`)
+				if !exported.Match(src) {
+					t.Errorf("%s imports %s from ./%s, which does not export it", m, name, imp[2])
+				}
+			}
+		}
+	}
+	if names < 50 {
+		t.Errorf("found only %d imported names: the pattern is stale", names)
 	}
 }

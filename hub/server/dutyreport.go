@@ -52,15 +52,16 @@ func (h *Hub) displayName(username string) string {
 // report, the officers the published roster had on duty, and the unit's
 // incidents open at the end of the shift.
 func (h *Hub) dutyDocument(rep dutylog.Report) (dutyreport.Report, error) {
-	doc := dutyreport.Report{Unit: rep.Unit, UnitName: rep.Unit, Shift: rep.Shift, From: rep.From, To: rep.To, Generated: h.dutylog.Now()}
-	if un, ok := h.units.Get(rep.Unit); ok && un.Name != "" {
-		doc.UnitName = un.Name
+	doc := dutyreport.Report{Unit: rep.Unit, UnitName: h.unitName(rep.Unit), Shift: rep.Shift, From: rep.From, To: rep.To, Generated: h.dutylog.Now()}
+	rs, err := h.publishedRosters(rep.From, rep.To)
+	if err != nil {
+		return doc, fmt.Errorf("on duty: %w", err)
 	}
 	seen := map[string]bool{}
 	for _, at := range []time.Time{rep.From.Add(time.Minute), rep.From.Add(12 * time.Hour), rep.To.Add(-time.Minute)} {
-		list, err := h.onDuty(rep.Unit, at)
+		list, err := rs.onDutyAt(rep.Unit, at)
 		if err != nil {
-			return doc, err
+			return doc, fmt.Errorf("on duty: %w", err)
 		}
 		for _, d := range list {
 			if key := d.Role + "/" + d.Officer; !seen[key] {

@@ -22,21 +22,49 @@ type OnDuty struct {
 	roster.Assignment
 }
 
-// onDuty returns who is on shift at instant at in unit and the units below
-// it (unit "" means every unit), from the published rosters covering at,
-// with approved swaps and replacements applied. When two published rosters
-// of a unit cover the instant, the one published last wins.
-func (h *Hub) onDuty(unit string, at time.Time) ([]OnDuty, error) {
+// rosterSet is the published rosters of a period, read once, each with its
+// approved overrides applied when first needed.
+type rosterSet struct {
+	h         *Hub
+	rosters   []storedRoster
+	effective map[string]*roster.Roster // roster id -> with approved overrides
+}
+
+// publishedRosters reads the published rosters overlapping [from, to).
+func (h *Hub) publishedRosters(from, to time.Time) (*rosterSet, error) {
 	all, err := store.List[storedRoster](h.db, "roster/")
 	if err != nil {
-		return nil, fmt.Errorf("on duty: %w", err)
+		return nil, err
 	}
-	latest := map[string]storedRoster{} // unit -> the roster in force
+	rs := &rosterSet{h: h, effective: map[string]*roster.Roster{}}
 	for _, s := range all {
-		if s.Published.IsZero() || at.Before(s.From) || !at.Before(s.To) {
-			continue
+		if !s.Published.IsZero() && s.To.After(from) && s.From.Before(to) {
+			rs.rosters = append(rs.rosters, s)
 		}
-		if unit != "" && !h.units.Within(s.Unit, unit) {
+	}
+	return rs, nil
+}
+
+// effectiveOf is s with its approved overrides applied.
+func (rs *rosterSet) effectiveOf(s storedRoster) (*roster.Roster, error) {
+	if r, ok := rs.effective[s.ID]; ok {
+		return r, nil
+	}
+	v, err := rs.h.rosterView(s)
+	if err != nil {
+		return nil, fmt.Errorf("roster %s: %w", s.ID, err)
+	}
+	rs.effective[s.ID] = v.Effective
+	return v.Effective, nil
+}
+
+// onDutyAt is who is on shift at at in unit and the units below it (""
+// means every unit). When two rosters of a unit cover the instant, the one
+// published last wins. Names are left empty.
+func (rs *rosterSet) onDutyAt(unit string, at time.Time) ([]OnDuty, error) {
+	latest := map[string]storedRoster{} // unit -> the roster in force
+	for _, s := range rs.rosters {
+		if at.Before(s.From) || !at.Before(s.To) || unit != "" && !rs.h.units.Within(s.Unit, unit) {
 			continue
 		}
 		if cur, ok := latest[s.Unit]; !ok || s.Published.After(cur.Published) {
@@ -44,19 +72,14 @@ func (h *Hub) onDuty(unit string, at time.Time) ([]OnDuty, error) {
 		}
 	}
 	var out []OnDuty
-	names := map[string]string{}
 	for _, s := range latest {
-		v, err := h.rosterView(s)
+		eff, err := rs.effectiveOf(s)
 		if err != nil {
-			return nil, fmt.Errorf("on duty: roster %s: %w", s.ID, err)
+			return nil, err
 		}
-		for _, a := range v.Effective.Assignments {
+		for _, a := range eff.Assignments {
 			if !at.Before(a.Start) && at.Before(a.End) {
-				if _, ok := names[a.Officer]; !ok {
-					acct, _ := h.auth.User(a.Officer) // a retired or renamed account still shows by username
-					names[a.Officer] = acct.Name
-				}
-				out = append(out, OnDuty{Unit: s.Unit, Roster: s.ID, Name: names[a.Officer], Assignment: a})
+				out = append(out, OnDuty{Unit: s.Unit, Roster: s.ID, Assignment: a})
 			}
 		}
 	}
@@ -69,6 +92,31 @@ func (h *Hub) onDuty(unit string, at time.Time) ([]OnDuty, error) {
 		}
 		return strings.Compare(a.Officer, b.Officer)
 	})
+	return out, nil
+}
+
+// onDuty returns who is on shift at instant at in unit and the units below
+// it (unit "" means every unit), from the published rosters covering at,
+// with approved swaps and replacements applied, and the officers' names.
+// When two published rosters of a unit cover the instant, the one
+// published last wins.
+func (h *Hub) onDuty(unit string, at time.Time) ([]OnDuty, error) {
+	rs, err := h.publishedRosters(at, at.Add(time.Nanosecond))
+	if err != nil {
+		return nil, fmt.Errorf("on duty: %w", err)
+	}
+	out, err := rs.onDutyAt(unit, at)
+	if err != nil {
+		return nil, fmt.Errorf("on duty: %w", err)
+	}
+	names := map[string]string{}
+	for i, d := range out {
+		if _, ok := names[d.Officer]; !ok {
+			acct, _ := h.auth.User(d.Officer) // a retired or renamed account still shows by username
+			names[d.Officer] = acct.Name
+		}
+		out[i].Name = names[d.Officer]
+	}
 	return out, nil
 }
 
@@ -124,22 +172,19 @@ const myShiftsAhead = 14 * 24 * time.Hour
 // two weeks, per the published rosters with approved swaps, soonest first.
 func (h *Hub) handleMyShifts(w http.ResponseWriter, r *http.Request, u auth.User) {
 	now := time.Now()
-	all, err := store.List[storedRoster](h.db, "roster/")
+	rs, err := h.publishedRosters(now, now.Add(myShiftsAhead+time.Nanosecond))
 	if err != nil {
 		writeError(w, r, h.log, err)
 		return
 	}
 	out := []OnDuty{}
-	for _, s := range all {
-		if s.Published.IsZero() || !now.Before(s.To) || now.Add(myShiftsAhead).Before(s.From) {
-			continue
-		}
-		v, err := h.rosterView(s)
+	for _, s := range rs.rosters {
+		eff, err := rs.effectiveOf(s)
 		if err != nil {
 			writeError(w, r, h.log, err)
 			return
 		}
-		for _, a := range v.Effective.Assignments {
+		for _, a := range eff.Assignments {
 			if a.Officer == u.Username && now.Before(a.End) && a.Start.Before(now.Add(myShiftsAhead)) {
 				out = append(out, OnDuty{Unit: s.Unit, Roster: s.ID, Name: u.Name, Assignment: a})
 			}

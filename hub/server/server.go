@@ -319,29 +319,19 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	h.log.Info("hub serving", "addr", ln.Addr().String(), "tls", cert != "")
 	h.hubServices(monitor.Running, ln.Addr().String(), "")
 	defer h.hubServices(monitor.Stopped, ln.Addr().String(), "hub shut down")
-	sweepCtx, stopSweep := context.WithCancel(ctx)
-	sweepDone := make(chan struct{})
-	go func() {
-		defer close(sweepDone)
-		h.archive.RunSweeper(sweepCtx)
-	}()
-	escDone := make(chan struct{})
-	go func() {
-		defer close(escDone)
-		h.runEscalation(sweepCtx)
-	}()
-	profDone := make(chan struct{})
-	go func() {
-		defer close(profDone)
-		h.runProfileWindows(sweepCtx)
-	}()
-	defer func() { stopSweep(); <-sweepDone; <-escDone; <-profDone }()
-	misDone := make(chan struct{})
-	go func() {
-		defer close(misDone)
-		h.missions.Run(sweepCtx, missionTick)
-	}()
-	defer func() { stopSweep(); <-misDone }()
+	// The background loops: retention, escalation and reminders, profile
+	// windows, mission windows; they stop with the hub.
+	loopCtx, stopLoops := context.WithCancel(ctx)
+	var loops sync.WaitGroup
+	for _, run := range []func(context.Context){
+		h.archive.RunSweeper,
+		h.runEscalation,
+		h.runProfileWindows,
+		func(ctx context.Context) { h.missions.Run(ctx, missionTick) },
+	} {
+		loops.Go(func() { run(loopCtx) })
+	}
+	defer func() { stopLoops(); loops.Wait() }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("hub: serve: %w", err)

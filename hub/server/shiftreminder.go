@@ -7,7 +7,6 @@ import (
 
 	"fieldwatch/hub/calendar"
 	"fieldwatch/hub/messaging"
-	"fieldwatch/hub/store"
 )
 
 // shiftReminderAhead is how long before a shift its officers are reminded.
@@ -22,22 +21,19 @@ var shiftReminderSender = messaging.Sender{Username: "he-thong", Name: "Hệ th�
 // makes a second pass send nothing), like an on-call schedule's notice
 // before a hand-off.
 func (h *Hub) remindShifts(now time.Time) {
-	all, err := store.List[storedRoster](h.db, "roster/")
+	rs, err := h.publishedRosters(now, now.Add(shiftReminderAhead+time.Nanosecond))
 	if err != nil {
 		h.log.Error("shift reminders: list rosters", "err", err)
 		return
 	}
-	for _, s := range all {
-		if s.Published.IsZero() || !now.Before(s.To) || now.Add(shiftReminderAhead).Before(s.From) {
-			continue
-		}
-		v, err := h.rosterView(s)
+	for _, s := range rs.rosters {
+		eff, err := rs.effectiveOf(s)
 		if err != nil {
 			h.log.Warn("shift reminders: roster does not apply", "roster", s.ID, "err", err)
 			continue
 		}
 		shifts := map[time.Time][]OnDuty{} // start -> who
-		for _, a := range v.Effective.Assignments {
+		for _, a := range eff.Assignments {
 			if !a.Start.Before(now) && a.Start.Sub(now) <= shiftReminderAhead {
 				shifts[a.Start] = append(shifts[a.Start], OnDuty{Unit: s.Unit, Roster: s.ID, Assignment: a})
 			}
@@ -47,7 +43,7 @@ func (h *Hub) remindShifts(now time.Time) {
 				var others []string
 				for _, o := range on {
 					if o.Officer != d.Officer {
-						others = append(others, fmt.Sprintf("%s (%s)", h.officerName(o.Officer), slotName(o.Role)))
+						others = append(others, fmt.Sprintf("%s (%s)", h.displayName(o.Officer), slotName(o.Role)))
 					}
 				}
 				text := fmt.Sprintf("Nhắc ca trực: đồng chí trực %s, %s, từ %s đến %s.", d.Shift, slotName(d.Role),
@@ -61,12 +57,4 @@ func (h *Hub) remindShifts(now time.Time) {
 			}
 		}
 	}
-}
-
-// officerName is an account's full name, or its username.
-func (h *Hub) officerName(username string) string {
-	if u, err := h.auth.User(username); err == nil && u.Name != "" {
-		return u.Name
-	}
-	return username
 }

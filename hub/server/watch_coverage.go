@@ -9,7 +9,6 @@ import (
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/fleet"
-	"fieldwatch/hub/store"
 	"fieldwatch/hub/watch"
 )
 
@@ -21,7 +20,7 @@ const tourInterval = 20 * time.Second
 // a published roster or one of its effective shifts begins or ends, and
 // the answer holds until the next such instant.
 func (h *Hub) dutySets(period watch.Interval) (map[string]watch.Set, error) {
-	all, err := store.List[storedRoster](h.db, "roster/")
+	rs, err := h.publishedRosters(period.From, period.To)
 	if err != nil {
 		return nil, err
 	}
@@ -31,17 +30,14 @@ func (h *Hub) dutySets(period watch.Interval) (map[string]watch.Set, error) {
 			bounds = append(bounds, t)
 		}
 	}
-	for _, s := range all {
-		if s.Published.IsZero() || !s.To.After(period.From) || !s.From.Before(period.To) {
-			continue
-		}
+	for _, s := range rs.rosters {
 		add(s.From)
 		add(s.To)
-		v, err := h.rosterView(s)
+		eff, err := rs.effectiveOf(s)
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range v.Effective.Assignments {
+		for _, a := range eff.Assignments {
 			if a.End.After(period.From) && a.Start.Before(period.To) {
 				add(a.Start)
 				add(a.End)
@@ -56,7 +52,7 @@ func (h *Hub) dutySets(period watch.Interval) (map[string]watch.Set, error) {
 		if i+1 < len(bounds) {
 			end = bounds[i+1]
 		}
-		list, err := h.onDuty("", b)
+		list, err := rs.onDutyAt("", b)
 		if err != nil {
 			return nil, err
 		}

@@ -3,9 +3,9 @@
 import { h } from './dom.js';
 import { t, formatTime, formatHM } from './i18n.js';
 import { isZero } from './ui.js';
+import { ENTRY_KIND } from './dutylog.js';
 
-// ENTRY names a duty log entry's kind; KIND what awaits approval.
-export const ENTRY = { event: 'cc.entryEvent', equipment: 'cc.entryEquipment', incident: 'cc.entryIncident', instruction: 'cc.entryInstruction', action: 'cc.entryAction' };
+// KIND names what awaits approval.
 export const KIND = { roster: 'cc.kindRoster', publish: 'cc.kindPublish', report: 'cc.kindReport', profile: 'cc.kindProfile' };
 
 // SLOT names a roster slot.
@@ -96,7 +96,7 @@ export function approvalRows(items) {
 // reportSummary: the day's duty report in figures, with its downloads.
 export function reportSummary(rep, unit, shift) {
   const counts = Object.entries(rep.counts || {});
-  const rows = counts.map(([k, n]) => row({ 'data-testid': 'cc-report-count', 'data-kind': k }, h('span', {}, t(ENTRY[k] ?? k)), h('strong', {}, String(n))));
+  const rows = counts.map(([k, n]) => row({ 'data-testid': 'cc-report-count', 'data-kind': k }, h('span', {}, t(ENTRY_KIND[k] ?? k)), h('strong', {}, String(n))));
   rows.push(row({}, h('span', {}, t('cc.openItems')), h('strong', { 'data-testid': 'cc-report-open' }, String((rep.open || []).length))));
   rows.push(row({}, h('a', { href: `#/dutylog?unit=${unit}&shift=${shift}` }, t('cc.openReport')),
     h('a', { href: `/api/v1/dutylog/report?unit=${unit}&shift=${shift}&format=pdf`, download: '' }, 'PDF'),

@@ -11,16 +11,11 @@ import { MapView } from './map.js';
 import { hasRole, errorText, unitName } from './ui.js';
 import { AlertsPanel } from './profilealerts.js';
 import { TourPlayer } from './tour.js';
+import { currentShift } from './dutylog.js';
 import { panel, onDutyStrip, instructionRows, incidentRows, systemAlertRows, approvalRows, reportSummary, missionRows, coverageRows } from './cmdpanels.js';
 
 export const COMMAND_ROLES = ['leader', 'duty', 'surveillance'];
 export const REFRESH = 5000;
-
-// today is the date of the shift running now (08:00 to 08:00, Vietnam time).
-export function currentShift(now = new Date()) {
-  const vn = new Date(now.getTime() + 7 * 3600e3 - 8 * 3600e3); // shift days start at 08:00 UTC+7
-  return vn.toISOString().slice(0, 10);
-}
 
 export class CommandView {
   constructor(app, { me }) {

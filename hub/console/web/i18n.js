@@ -239,8 +239,7 @@ const dict = {
     'cc.fromWho': 'từ {0}', 'cc.overdueSent': 'đã gửi, quá hạn xác nhận', 'cc.overdue': 'Quá hạn', 'cc.due': 'Hạn {0}',
     'cc.updateMissing': 'Chưa cập nhật tiến độ trong ngày làm việc', 'cc.noUpdate': 'Chưa cập nhật',
     'cc.kindRoster': 'Đổi ca', 'cc.kindPublish': 'Lịch trực', 'cc.kindReport': 'Dấu hiệu nghi vấn', 'cc.kindProfile': 'Hồ sơ trọng điểm',
-    'cc.entryEvent': 'Sự việc', 'cc.entryEquipment': 'Tình trạng thiết bị', 'cc.entryIncident': 'Sự cố', 'cc.entryInstruction': 'Chỉ đạo nhận được',
-    'cc.entryAction': 'Việc đã xử lý', 'cc.openItems': 'Việc còn tồn', 'cc.openReport': 'Xem sổ trực ban',
+    'cc.openItems': 'Việc còn tồn', 'cc.openReport': 'Xem sổ trực ban',
     'cc.slotShiftLeader': 'Trưởng ca', 'cc.slotDivisionLeader': 'Lãnh đạo đội', 'cc.slotOffice': 'Văn phòng', 'cc.slotSurveillance': 'Giám sát',
     'err.network': 'Mất kết nối tới trung tâm', 'unit.kmh': 'km/h', 'unit.ms': 'ms', 'unit.kbps': 'kbit/s', 'unit.m': 'm',
     // Calendar, rosters, leave, duty log, incidents (issue 5).
@@ -582,8 +581,7 @@ const dict = {
     'cc.fromWho': 'from {0}', 'cc.overdueSent': 'sent, acknowledgement overdue', 'cc.overdue': 'Overdue', 'cc.due': 'Due {0}',
     'cc.updateMissing': 'No progress update this working day', 'cc.noUpdate': 'No update',
     'cc.kindRoster': 'Swap', 'cc.kindPublish': 'Roster', 'cc.kindReport': 'Suspicious sign', 'cc.kindProfile': 'Focus profile',
-    'cc.entryEvent': 'Events', 'cc.entryEquipment': 'Equipment state', 'cc.entryIncident': 'Incidents', 'cc.entryInstruction': 'Instructions received',
-    'cc.entryAction': 'Actions taken', 'cc.openItems': 'Open items', 'cc.openReport': 'Open the duty log',
+    'cc.openItems': 'Open items', 'cc.openReport': 'Open the duty log',
     'cc.slotShiftLeader': 'Shift leader', 'cc.slotDivisionLeader': 'Division leader', 'cc.slotOffice': 'Office', 'cc.slotSurveillance': 'Surveillance',
     'err.network': 'Lost contact with the hub', 'unit.kmh': 'km/h', 'unit.ms': 'ms', 'unit.kbps': 'kbit/s', 'unit.m': 'm',
     // Calendar, rosters, leave, duty log, incidents (issue 5).

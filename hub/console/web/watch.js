@@ -8,7 +8,7 @@ import { h } from './dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, hasRole, unitOptions, unitName, dialog, errorText } from './ui.js';
 import { TourPlayer } from './tour.js';
-import { currentShift } from './command.js';
+import { currentShift } from './dutylog.js';
 import { coverageView } from './coverage.js';
 import { SamplesPanel } from './samples.js';
 
