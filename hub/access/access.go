@@ -6,13 +6,14 @@
 package access
 
 import (
-	"errors"
 	"fmt"
 	"slices"
+
+	"fieldwatch/internal/errkind"
 )
 
 // ErrDenied: the account may not do this.
-var ErrDenied = errors.New("not allowed for this account")
+var ErrDenied = errkind.New(errkind.Forbidden, "forbidden", "not allowed for this account")
 
 // Action is something a route does.
 type Action string

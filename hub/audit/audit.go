@@ -10,6 +10,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -163,4 +166,23 @@ func (l *Log) Verify() error {
 		return fmt.Errorf("%w: %d records stored, %d written", ErrTampered, want-1, l.seq)
 	}
 	return nil
+}
+
+// Actor is who did something: an account's name and unit.
+type Actor interface {
+	AuditName() (username, unit string)
+}
+
+// Record adds what an actor did through an HTTP request (its address is
+// kept). A failed write is logged, never hidden: the audit log is
+// evidence, and its failure is an error for the operator.
+func (l *Log) Record(r *http.Request, who Actor, action, object, detail string) {
+	user, unit := who.AuditName()
+	from := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(from); err == nil {
+		from = host
+	}
+	if err := l.Add(user, unit, action, object, detail, from); err != nil {
+		slog.Error("audit log write failed", "action", action, "user", user, "err", err)
+	}
 }

@@ -40,6 +40,11 @@ type WeakPasswordError struct {
 
 func (e *WeakPasswordError) Error() string { return ErrWeakPassword.Error() + ": " + e.Detail }
 
+// ErrorDetails gives clients a stable code for why the password was refused.
+func (e *WeakPasswordError) ErrorDetails() map[string]string {
+	return map[string]string{"reason": e.Reason}
+}
+
 // Is makes errors.Is(err, ErrWeakPassword) true.
 func (e *WeakPasswordError) Is(target error) bool { return target == ErrWeakPassword }
 

@@ -9,13 +9,14 @@ import (
 	"sort"
 
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
 )
 
 // Errors.
 var (
-	ErrUnknownVehicle = errors.New("fleet: unknown vehicle")
-	ErrUnknownCamera  = errors.New("fleet: unknown camera")
-	ErrInvalid        = errors.New("fleet: invalid vehicle")
+	ErrUnknownVehicle = errkind.New(errkind.NotFound, "unknown_camera", "fleet: unknown vehicle")
+	ErrUnknownCamera  = errkind.New(errkind.NotFound, "unknown_camera", "fleet: unknown camera")
+	ErrInvalid        = errkind.New(errkind.Invalid, "invalid", "fleet: invalid vehicle")
 )
 
 // Camera is one camera of a vehicle.
@@ -74,6 +75,12 @@ func (f *Fleet) Put(v Vehicle) error {
 		return err
 	}
 	return f.db.Put("vehicle/"+v.ID, v, 0)
+}
+
+// UnitOf is the unit a vehicle belongs to.
+func (f *Fleet) UnitOf(id string) (string, error) {
+	v, err := f.Get(id)
+	return v.Unit, err
 }
 
 // Get returns a vehicle.

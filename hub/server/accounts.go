@@ -298,7 +298,7 @@ func (h *Hub) handleChangePassword(w http.ResponseWriter, r *http.Request, u aut
 		writeError(w, r, h.log, err)
 		return
 	}
-	if err := h.auth.ChangePassword(u.Username, req.Old, req.New, sessionOfRequest(r).ID); err != nil {
+	if err := h.auth.ChangePassword(u.Username, req.Old, req.New, auth.CallerSession(r).ID); err != nil {
 		if errors.Is(err, auth.ErrBadCredentials) {
 			h.audit(r, u, "auth.password_failed", u.Username, "wrong current password")
 		}
@@ -325,7 +325,7 @@ func (h *Hub) handleSessions(w http.ResponseWriter, r *http.Request, u auth.User
 		writeError(w, r, h.log, err)
 		return
 	}
-	current := sessionOfRequest(r).ID
+	current := auth.CallerSession(r).ID
 	out := make([]map[string]any, 0, len(list))
 	for _, s := range list {
 		out = append(out, map[string]any{"id": s.ID, "username": s.Username, "created": s.Created.Format(timeFormat),

@@ -257,17 +257,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	checked := 0
 	for _, rt := range h.routes() {
-		key := rt.method + " " + rt.pattern
+		key := rt.Method + " " + rt.Pattern
 		f := fx[key]
-		if (rt.method == "POST" || rt.method == "PUT") && f.body == nil && rt.access != accessVehicle &&
-			!strings.HasPrefix(rt.pattern, "/whep/") && !strings.HasPrefix(rt.pattern, "/whip/") && !strings.HasSuffix(rt.pattern, "/unlock") &&
-			!strings.HasSuffix(rt.pattern, "/retire") && !strings.HasSuffix(rt.pattern, "/credentials") &&
-			rt.pattern != "/api/v1/auth/logout" {
+		if (rt.Method == "POST" || rt.Method == "PUT") && f.body == nil && rt.Access != accessVehicle &&
+			!strings.HasPrefix(rt.Pattern, "/whep/") && !strings.HasPrefix(rt.Pattern, "/whip/") && !strings.HasSuffix(rt.Pattern, "/unlock") &&
+			!strings.HasSuffix(rt.Pattern, "/retire") && !strings.HasSuffix(rt.Pattern, "/credentials") &&
+			rt.Pattern != "/api/v1/auth/logout" {
 			t.Errorf("%s: give the route a fixture in authz_test.go", key)
 			continue
 		}
-		if rt.access == accessUser || rt.access == accessDemo {
-			if !access.Known(rt.action) || rt.action == access.None {
+		if rt.Access == accessUser || rt.Access == accessDemo {
+			if !access.Known(rt.Action) || rt.Action == access.None {
 				t.Errorf("%s: user route without an action the policy knows", key)
 				continue
 			}
@@ -277,10 +277,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if f.prepare != nil {
 				f.prepare(h)
 			}
-			if rt.pattern == "/api/v1/auth/logout" {
+			if rt.Pattern == "/api/v1/auth/logout" {
 				loginAs(p)
 			}
-			path := paramRE.ReplaceAllStringFunc(rt.pattern, func(m string) string {
+			path := paramRE.ReplaceAllStringFunc(rt.Pattern, func(m string) string {
 				name := m[1 : len(m)-1]
 				if v, ok := f.params[name]; ok {
 					if strings.HasPrefix(v, "@") {
@@ -303,17 +303,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 				body = f.body()
 			}
 			ctype := f.ctype
-			if strings.HasPrefix(rt.pattern, "/whep/") || strings.HasPrefix(rt.pattern, "/whip/") {
+			if strings.HasPrefix(rt.Pattern, "/whep/") || strings.HasPrefix(rt.Pattern, "/whip/") {
 				ctype = ctSDP
 			}
-			status, resp := do(t, rt.method, srv.URL+path, p.token, ctype, body)
-			if rt.pattern == "/api/v1/auth/logout" {
+			status, resp := do(t, rt.Method, srv.URL+path, p.token, ctype, body)
+			if rt.Pattern == "/api/v1/auth/logout" {
 				loginAs(p)
 			}
 			want := expect(rt, f, p)
 			denied := status == http.StatusUnauthorized || status == http.StatusForbidden
 			if denied == want || status >= 500 {
-				t.Errorf("%s %s as %s: got %d %s, want allowed=%v", rt.method, path, p.name, status, strings.TrimSpace(resp), want)
+				t.Errorf("%s %s as %s: got %d %s, want allowed=%v", rt.Method, path, p.name, status, strings.TrimSpace(resp), want)
 			}
 			checked++
 		}
@@ -323,16 +323,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 // expect says whether p may call rt, from the policy.
 func expect(rt route, f routeFixture, p *principal) bool {
-	switch rt.access {
+	switch rt.Access {
 	case accessPublic:
 		return true
 	case accessVehicle:
-		return p.vehicle != "" && (!strings.Contains(rt.pattern, "{vehicle}") || p.vehicle == "xe-01")
+		return p.vehicle != "" && (!strings.Contains(rt.Pattern, "{vehicle}") || p.vehicle == "xe-01")
 	}
-	if p.role == "" || !slices.Contains(mayDo[p.role], rt.action) {
+	if p.role == "" || !slices.Contains(mayDo[p.role], rt.Action) {
 		return false
 	}
-	if rt.scope != "" || f.bodyScoped {
+	if rt.Scope != "" || f.bodyScoped {
 		return p.role == access.Admin || within(p.unit)
 	}
 	return true

@@ -12,6 +12,7 @@ import (
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/dutylog"
 	"fieldwatch/hub/fleet"
+	"fieldwatch/hub/httpapi"
 	"fieldwatch/hub/incidents"
 	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/missions"
@@ -19,18 +20,19 @@ import (
 	"fieldwatch/hub/relay"
 	"fieldwatch/hub/reports"
 	"fieldwatch/hub/units"
+	"fieldwatch/internal/errkind"
 )
 
 // Errors of the HTTP layer.
 var (
-	errForbidden     = errors.New("not allowed for this account")
-	errBadRequest    = errors.New("bad request")
-	errTooLarge      = errors.New("request body too large")
-	errNotFound      = errors.New("not found")
-	errUnsupported   = errors.New("unsupported media type")
-	errDemoOnly      = errors.New("only in demo mode")
-	errConflict      = errors.New("conflict")
-	errUnprocessable = errors.New("unprocessable")
+	errForbidden     = errkind.New(errkind.Forbidden, "forbidden", "not allowed for this account")
+	errBadRequest    = httpapi.ErrBadRequest
+	errTooLarge      = httpapi.ErrTooLarge
+	errNotFound      = httpapi.ErrNotFound
+	errUnsupported   = httpapi.ErrUnsupported
+	errDemoOnly      = errkind.New(errkind.NotFound, "not_found", "only in demo mode")
+	errConflict      = errkind.New(errkind.Conflict, "conflict", "conflict")
+	errUnprocessable = errkind.New(errkind.Rejected, "rejected", "unprocessable")
 )
 
 // timeFormat is how times are written in JSON built by hand.
@@ -45,6 +47,10 @@ type apiError struct {
 
 // classify maps an error to its HTTP status and code, in one place.
 func classify(err error) apiError {
+	if errkind.Classified(err) {
+		p := httpapi.Classify(err)
+		return apiError{p.Status, p.Code, p.Message}
+	}
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe), errors.Is(err, errTooLarge):
@@ -164,9 +170,11 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	}
 	log.Log(r.Context(), lvl, "request failed", "method", r.Method, "path", r.URL.Path, "status", e.status, "err", err)
 	body := map[string]string{"code": e.code, "message": e.message}
-	var wp *auth.WeakPasswordError
-	if errors.As(err, &wp) {
-		body["reason"] = wp.Reason // a stable code for why the password was refused
+	var d httpapi.Detailer
+	if errors.As(err, &d) {
+		for k, v := range d.ErrorDetails() {
+			body[k] = v
+		}
 	}
 	writeJSON(w, e.status, map[string]any{"error": body})
 }

@@ -14,23 +14,16 @@ import (
 // escalateEvery is how often overdue urgent instructions are looked for.
 const escalateEvery = 10 * time.Second
 
-// runEscalation escalates overdue urgent instructions and incidents, and
-// reminds officers of their coming shifts, until ctx ends.
+// runEscalation escalates overdue urgent instructions until ctx ends.
 func (h *Hub) runEscalation(ctx context.Context) {
 	t := time.NewTicker(escalateEvery)
 	defer t.Stop()
-	var reminded time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-t.C:
+		case <-t.C:
 			h.escalate()
-			h.watchIncidents()
-			if now.Sub(reminded) >= time.Minute {
-				h.remindShifts(now)
-				reminded = now
-			}
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/auth"
+	"fieldwatch/hub/httpapi"
 )
 
 // sessionCookie carries the console's session token.
@@ -21,13 +21,6 @@ const sessionCookie = "fieldwatch_session"
 const (
 	maxSDP  = 64 << 10
 	maxJSON = 16 << 10
-)
-
-type ctxKey int
-
-const (
-	userKey ctxKey = iota
-	sessionKey
 )
 
 // bearer returns the token of an Authorization: Bearer header.
@@ -62,28 +55,26 @@ func (h *Hub) guard(rt route, next http.HandlerFunc) http.HandlerFunc {
 			writeError(w, r, h.log, err)
 			return
 		}
-		if u.MustChange && rt.action != access.Self {
+		if u.MustChange && rt.Action != access.Self {
 			writeError(w, r, h.log, auth.ErrMustChange)
 			return
 		}
-		if err := access.Allow(u.Subject(), rt.action); err != nil {
+		if err := access.Allow(u.Subject(), rt.Action); err != nil {
 			h.deny(w, r, u, err)
 			return
 		}
-		if rt.scope != "" {
-			v, err := h.fleet.Get(r.PathValue(rt.scope))
+		if rt.Scope != "" {
+			v, err := h.fleet.Get(r.PathValue(rt.Scope))
 			if err != nil {
 				writeError(w, r, h.log, err)
 				return
 			}
-			if err := access.AllowIn(h.units, u.Subject(), rt.action, v.Unit); err != nil {
+			if err := access.AllowIn(h.units, u.Subject(), rt.Action, v.Unit); err != nil {
 				h.deny(w, r, u, err)
 				return
 			}
 		}
-		ctx := context.WithValue(r.Context(), userKey, u)
-		ctx = context.WithValue(ctx, sessionKey, sess)
-		next(w, r.WithContext(ctx))
+		next(w, r.WithContext(auth.WithCaller(r.Context(), u, sess)))
 	}
 }
 
@@ -117,8 +108,8 @@ func (h *Hub) sees(u auth.User, vehicleID string) bool {
 // asUser adapts a handler that takes the user the guard let in.
 func (h *Hub) asUser(fn userHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u, ok := r.Context().Value(userKey).(auth.User)
-		if !ok {
+		u := auth.Caller(r)
+		if u.Username == "" {
 			writeError(w, r, h.log, auth.ErrNoSession)
 			return
 		}
@@ -126,10 +117,17 @@ func (h *Hub) asUser(fn userHandler) http.HandlerFunc {
 	}
 }
 
-// sessionOfRequest returns the session the guard found.
-func sessionOfRequest(r *http.Request) auth.Session {
-	s, _ := r.Context().Value(sessionKey).(auth.Session)
-	return s
+// serve adapts a handler that returns its error: the error is answered in
+// one place, and a denial is audited.
+func (h *Hub) serve(fn httpapi.Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			if errors.Is(err, access.ErrDenied) {
+				h.audit(r, auth.Caller(r), "access.denied", r.Method+" "+r.URL.Path, err.Error())
+			}
+			writeError(w, r, h.log, err)
+		}
+	}
 }
 
 // decodeJSON reads a bounded, strict JSON body.

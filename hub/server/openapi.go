@@ -13,21 +13,21 @@ var pathParamRE = regexp.MustCompile(`\{([a-z]+)\}`)
 func (h *Hub) openAPI() map[string]any {
 	paths := map[string]any{}
 	for _, rt := range h.routes() {
-		if !strings.HasPrefix(rt.pattern, "/api/v1/") {
+		if !strings.HasPrefix(rt.Pattern, "/api/v1/") {
 			continue
 		}
 		op := map[string]any{
-			"summary":   rt.summary,
+			"summary":   rt.Summary,
 			"responses": responsesFor(rt),
 		}
 		var params []any
-		for _, m := range pathParamRE.FindAllStringSubmatch(rt.pattern, -1) {
+		for _, m := range pathParamRE.FindAllStringSubmatch(rt.Pattern, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
 		if params != nil {
 			op["parameters"] = params
 		}
-		switch rt.access {
+		switch rt.Access {
 		case accessUser, accessDemo:
 			op["security"] = []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}}
 		case accessVehicle:
@@ -36,23 +36,23 @@ func (h *Hub) openAPI() map[string]any {
 			op["security"] = []any{}
 		}
 		switch {
-		case rt.pattern == "/api/v1/photos":
+		case rt.Pattern == "/api/v1/photos":
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"image/jpeg": map[string]any{}, "image/png": map[string]any{}, "image/webp": map[string]any{}}}
-		case strings.HasPrefix(rt.pattern, "/api/v1/sync/{"):
+		case strings.HasPrefix(rt.Pattern, "/api/v1/sync/{"):
 			op["requestBody"] = map[string]any{"content": map[string]any{"application/offset+octet-stream": map[string]any{}}}
-		case rt.method == http.MethodPost || rt.method == http.MethodPut:
+		case rt.Method == http.MethodPost || rt.Method == http.MethodPut:
 			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
 		}
-		if rt.action != "" {
-			op["x-fieldwatch-action"] = string(rt.action)
+		if rt.Action != "" {
+			op["x-fieldwatch-action"] = string(rt.Action)
 		}
-		item, _ := paths[rt.pattern].(map[string]any)
+		item, _ := paths[rt.Pattern].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
-			paths[rt.pattern] = item
+			paths[rt.Pattern] = item
 		}
-		item[strings.ToLower(rt.method)] = op
+		item[strings.ToLower(rt.Method)] = op
 	}
 	return map[string]any{
 		"openapi": "3.0.3",
@@ -80,7 +80,7 @@ func responsesFor(rt route) map[string]any {
 		"200":     map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{}}}},
 		"default": map[string]any{"description": "Error", "content": errRef},
 	}
-	if rt.access != accessPublic {
+	if rt.Access != accessPublic {
 		out["401"] = map[string]any{"description": "Not logged in", "content": errRef}
 	}
 	return out

@@ -323,12 +323,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	// windows, mission windows; they stop with the hub.
 	loopCtx, stopLoops := context.WithCancel(ctx)
 	var loops sync.WaitGroup
-	for _, run := range []func(context.Context){
-		h.archive.RunSweeper,
-		h.runEscalation,
-		h.runProfileWindows,
-		func(ctx context.Context) { h.missions.Run(ctx, missionTick) },
-	} {
+	for _, run := range h.loops() {
 		loops.Go(func() { run(loopCtx) })
 	}
 	defer func() { stopLoops(); loops.Wait() }()
@@ -344,6 +339,15 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		err = e
 	}
 	return err
+}
+
+// loops are the domains' background loops, run while the hub serves.
+func (h *Hub) loops() []func(context.Context) {
+	var all []func(context.Context)
+	for _, part := range [][]func(context.Context){h.archiveLoops(), h.messagingLoops(), h.incidentsLoops(), h.dutyLoops(), h.profilesLoops(), h.missionsLoops()} {
+		all = append(all, part...)
+	}
+	return all
 }
 
 // TLS reports whether the hub serves HTTPS.
@@ -374,4 +378,18 @@ func (h *Hub) Close() error {
 	errs = append(errs, h.relay.Close())
 	errs = append(errs, h.db.Close())
 	return errors.Join(errs...)
+}
+
+// every calls fn with the time at each tick of period until ctx ends.
+func every(ctx context.Context, period time.Duration, fn func(time.Time)) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			fn(now)
+		}
+	}
 }

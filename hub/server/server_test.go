@@ -209,12 +209,12 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 	}
 	want := 0
 	for _, rt := range h.routes() {
-		if !strings.HasPrefix(rt.pattern, "/api/v1/") {
+		if !strings.HasPrefix(rt.Pattern, "/api/v1/") {
 			continue
 		}
 		want++
-		if _, ok := doc.Paths[rt.pattern][strings.ToLower(rt.method)]; !ok {
-			t.Errorf("%s %s missing from openapi.json", rt.method, rt.pattern)
+		if _, ok := doc.Paths[rt.Pattern][strings.ToLower(rt.Method)]; !ok {
+			t.Errorf("%s %s missing from openapi.json", rt.Method, rt.Pattern)
 		}
 	}
 	got := 0

@@ -51,8 +51,8 @@ func (h *Hub) vehicleFor(r *http.Request) (relay.Key, error) {
 // authenticated the user and checked the vehicle against the user's scope.
 func (h *Hub) viewerFor(r *http.Request) (relay.Key, auth.User, error) {
 	k := relay.Key{Vehicle: r.PathValue("vehicle"), Camera: r.PathValue("camera")}
-	u, ok := r.Context().Value(userKey).(auth.User)
-	if !ok {
+	u := auth.Caller(r)
+	if u.Username == "" {
 		return k, u, auth.ErrNoSession
 	}
 	if _, _, err := h.fleet.Camera(k.Vehicle, k.Camera); err != nil {

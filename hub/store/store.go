@@ -139,3 +139,25 @@ func (l badgerLogger) Infof(f string, a ...any) { l.log.Debug(strings.TrimSpace(
 func (l badgerLogger) Debugf(f string, a ...any) {
 	l.log.Debug(strings.TrimSpace(fmt.Sprintf(f, a...)))
 }
+
+// Snapshot returns every live key and value under prefix ("" for all):
+// tests compare two stores' states with it.
+func (db *DB) Snapshot(prefix string) (map[string]string, error) {
+	out := map[string]string{}
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, Prefix: []byte(prefix)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			val, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			out[string(it.Item().Key())] = string(val)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: snapshot %s: %w", prefix, err)
+	}
+	return out, nil
+}

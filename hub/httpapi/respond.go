@@ -1,0 +1,179 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+
+	"fieldwatch/internal/errkind"
+)
+
+// Body limits.
+const (
+	MaxJSON = 16 << 10 // a JSON request body
+	MaxSDP  = 64 << 10 // an SDP offer or answer
+)
+
+// Errors of the HTTP layer itself.
+var (
+	ErrBadRequest  = errkind.New(errkind.Invalid, "bad_request", "bad request")
+	ErrUnsupported = errkind.New(errkind.Unsupported, "", "unsupported media type")
+	ErrTooLarge    = errkind.WithPublic(errkind.TooLarge, "too_large", "request body too large", "request body too large")
+	ErrNotFound    = errkind.New(errkind.NotFound, "", "not found")
+)
+
+// statuses maps each error kind to its HTTP status.
+var statuses = map[errkind.Kind]int{
+	errkind.Internal:        http.StatusInternalServerError,
+	errkind.Invalid:         http.StatusBadRequest,
+	errkind.Unauthenticated: http.StatusUnauthorized,
+	errkind.Forbidden:       http.StatusForbidden,
+	errkind.NotFound:        http.StatusNotFound,
+	errkind.Conflict:        http.StatusConflict,
+	errkind.TooLarge:        http.StatusRequestEntityTooLarge,
+	errkind.Unsupported:     http.StatusUnsupportedMediaType,
+	errkind.Rejected:        http.StatusUnprocessableEntity,
+	errkind.Throttled:       http.StatusTooManyRequests,
+	errkind.Unavailable:     http.StatusServiceUnavailable,
+	errkind.Precondition:    http.StatusPreconditionFailed,
+	errkind.NotAcceptable:   http.StatusNotAcceptable,
+	errkind.Interrupted:     http.StatusRequestTimeout,
+	errkind.StorageFull:     http.StatusInsufficientStorage,
+}
+
+// Problem is what a client is told of an error.
+type Problem struct {
+	Status  int
+	Code    string
+	Message string
+	// Details are extra stable fields (e.g. why a password was refused).
+	Details map[string]string
+}
+
+// Detailer is an error that adds stable fields to its JSON error body.
+type Detailer interface{ ErrorDetails() map[string]string }
+
+// Classify maps an error to what the client sees, by its kind.
+func Classify(err error) Problem {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = ErrTooLarge
+	}
+	kind, code, msg := errkind.Of(err)
+	p := Problem{Status: statuses[kind], Code: code, Message: msg}
+	if p.Status == 0 {
+		p.Status = http.StatusInternalServerError
+	}
+	var d Detailer
+	if errors.As(err, &d) {
+		p.Details = d.ErrorDetails()
+	}
+	return p
+}
+
+// ErrorBody is the JSON body of every error answer.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is the error inside ErrorBody.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// WriteError answers with the client's message and logs the detail.
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	p := Classify(err)
+	lvl := slog.LevelInfo
+	if p.Status >= 500 {
+		lvl = slog.LevelError
+	}
+	if log != nil {
+		log.Log(r.Context(), lvl, "request failed", "method", r.Method, "path", r.URL.Path, "status", p.Status, "err", err)
+	}
+	WriteJSON(w, p.Status, ErrorBody{Error: ErrorDetail{Code: p.Code, Message: p.Message, Reason: p.Details["reason"]}})
+}
+
+// WriteJSON answers with v as JSON, never cached.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// OK answers 200 with v as JSON; it returns nil so a handler can end with
+// `return httpapi.OK(w, v)`.
+func OK(w http.ResponseWriter, v any) error {
+	WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// Created answers 201 with v as JSON.
+func Created(w http.ResponseWriter, v any) error {
+	WriteJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+// DecodeJSON reads a bounded, strict JSON body into v: unknown fields and
+// trailing data are errors.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return fmt.Errorf("%w: want application/json, got %s", ErrUnsupported, ct)
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxJSON))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", ErrBadRequest, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%w: trailing data after the JSON object", ErrBadRequest)
+	}
+	return nil
+}
+
+// ReadSDP reads a bounded SDP body of the given content type.
+func ReadSDP(w http.ResponseWriter, r *http.Request, contentType string) (string, error) {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, contentType) {
+		return "", fmt.Errorf("%w: want %s, got %q", ErrUnsupported, contentType, ct)
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxSDP))
+	if err != nil {
+		return "", err
+	}
+	return string(data), nil
+}
+
+// BadRequest returns an Invalid error with a formatted message.
+func BadRequest(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadRequest, fmt.Sprintf(format, args...))
+}
+
+// Bearer returns the token of an Authorization: Bearer header.
+func Bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// ClientIP is the address the request came from, without its port.
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
