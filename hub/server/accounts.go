@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"fieldwatch/hub/access"
+	"fieldwatch/hub/audit"
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/units"
 )
@@ -395,4 +398,83 @@ func (h *Hub) handleAuditExport(w http.ResponseWriter, r *http.Request, u auth.U
 		check["error"] = verr.Error()
 	}
 	_ = enc.Encode(check)
+}
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (h *Hub) handleLogin(w http.ResponseWriter, r *http.Request) {
+	var req loginRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	token, u, sess, err := h.auth.Login(req.Username, req.Password, clientIP(r), r.UserAgent())
+	if err != nil {
+		h.log.Warn("login failed", "username", req.Username, "ip", clientIP(r), "err", err)
+		who := auth.User{Username: req.Username}
+		if acct, uerr := h.auth.User(req.Username); uerr == nil {
+			who.Unit = acct.Unit
+		}
+		h.audit(r, who, "auth.login_failed", req.Username, classify(err).code)
+		writeError(w, r, h.log, err)
+		return
+	}
+	h.log.Info("login", "username", u.Username, "ip", clientIP(r))
+	h.audit(r, u, "auth.login", u.Username, r.UserAgent())
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", Expires: sess.Expires,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.TLS(),
+	})
+	writeJSON(w, http.StatusOK, map[string]any{"token": token, "user": u, "expires": sess.Expires.Format(time.RFC3339)})
+}
+
+func (h *Hub) handleLogout(w http.ResponseWriter, r *http.Request, u auth.User) {
+	if err := h.auth.Logout(userToken(r)); err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	h.audit(r, u, "auth.logout", u.Username, "")
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}
+
+func (h *Hub) handleMe(w http.ResponseWriter, r *http.Request, u auth.User) {
+	writeJSON(w, http.StatusOK, u)
+}
+
+func (h *Hub) handleAudit(w http.ResponseWriter, r *http.Request, u auth.User) {
+	q := audit.Query{User: r.URL.Query().Get("user"), Action: r.URL.Query().Get("action"), Object: r.URL.Query().Get("object")}
+	for _, b := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &q.From}, {"to", &q.To}} {
+		if s := r.URL.Query().Get(b.name); s != "" {
+			t, err := parseTime(s, b.name)
+			if err != nil {
+				writeError(w, r, h.log, err)
+				return
+			}
+			*b.dst = t
+		}
+	}
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 5000 {
+			writeError(w, r, h.log, fmt.Errorf("%w: limit must be 1 to 5000", errBadRequest))
+			return
+		}
+		q.Limit = n
+	}
+	recs, err := h.auditLog.Search(q)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	if recs == nil {
+		recs = []audit.Record{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"records": recs, "chain_ok": h.auditLog.Verify() == nil})
 }

@@ -13,64 +13,6 @@ import (
 	"fieldwatch/protocol"
 )
 
-func (h *Hub) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"status": "ok", "hub": h.cfg.Name, "version": Version,
-		"uptime_s": int(time.Since(h.started).Seconds()),
-	})
-}
-
-func (h *Hub) handleInfo(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"version": Version, "hub": h.cfg.Name, "demo": h.demo != nil, "time": time.Now().Format(time.RFC3339),
-	})
-}
-
-type loginRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
-
-func (h *Hub) handleLogin(w http.ResponseWriter, r *http.Request) {
-	var req loginRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, h.log, err)
-		return
-	}
-	token, u, sess, err := h.auth.Login(req.Username, req.Password, clientIP(r), r.UserAgent())
-	if err != nil {
-		h.log.Warn("login failed", "username", req.Username, "ip", clientIP(r), "err", err)
-		who := auth.User{Username: req.Username}
-		if acct, uerr := h.auth.User(req.Username); uerr == nil {
-			who.Unit = acct.Unit
-		}
-		h.audit(r, who, "auth.login_failed", req.Username, classify(err).code)
-		writeError(w, r, h.log, err)
-		return
-	}
-	h.log.Info("login", "username", u.Username, "ip", clientIP(r))
-	h.audit(r, u, "auth.login", u.Username, r.UserAgent())
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: token, Path: "/", Expires: sess.Expires,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.TLS(),
-	})
-	writeJSON(w, http.StatusOK, map[string]any{"token": token, "user": u, "expires": sess.Expires.Format(time.RFC3339)})
-}
-
-func (h *Hub) handleLogout(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if err := h.auth.Logout(userToken(r)); err != nil {
-		writeError(w, r, h.log, err)
-		return
-	}
-	h.audit(r, u, "auth.logout", u.Username, "")
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
-}
-
-func (h *Hub) handleMe(w http.ResponseWriter, r *http.Request, u auth.User) {
-	writeJSON(w, http.StatusOK, u)
-}
-
 // cameraView is a camera in the vehicles API.
 type cameraView struct {
 	ID    string      `json:"id"`

@@ -11,7 +11,6 @@ import (
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/alerts"
 	"fieldwatch/hub/archive"
-	"fieldwatch/hub/audit"
 	"fieldwatch/hub/auth"
 	"fieldwatch/protocol"
 )
@@ -211,55 +210,6 @@ func (h *Hub) handleTransfers(w http.ResponseWriter, r *http.Request, u auth.Use
 		out = append(out, tv)
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-func (h *Hub) handleAlerts(w http.ResponseWriter, r *http.Request, u auth.User) {
-	all, err := h.alerts.List(500, nil)
-	if err != nil {
-		writeError(w, r, h.log, err)
-		return
-	}
-	list := []alerts.Alert{}
-	for _, a := range all {
-		if a.Vehicle == "" && u.Subject().Global() || a.Vehicle != "" && h.sees(u, a.Vehicle) {
-			list = append(list, a)
-		}
-	}
-	writeJSON(w, http.StatusOK, list)
-}
-
-func (h *Hub) handleAudit(w http.ResponseWriter, r *http.Request, u auth.User) {
-	q := audit.Query{User: r.URL.Query().Get("user"), Action: r.URL.Query().Get("action"), Object: r.URL.Query().Get("object")}
-	for _, b := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &q.From}, {"to", &q.To}} {
-		if s := r.URL.Query().Get(b.name); s != "" {
-			t, err := parseTime(s, b.name)
-			if err != nil {
-				writeError(w, r, h.log, err)
-				return
-			}
-			*b.dst = t
-		}
-	}
-	if s := r.URL.Query().Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 5000 {
-			writeError(w, r, h.log, fmt.Errorf("%w: limit must be 1 to 5000", errBadRequest))
-			return
-		}
-		q.Limit = n
-	}
-	recs, err := h.auditLog.Search(q)
-	if err != nil {
-		writeError(w, r, h.log, err)
-		return
-	}
-	if recs == nil {
-		recs = []audit.Record{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"records": recs, "chain_ok": h.auditLog.Verify() == nil})
 }
 
 // audit records an action; a failure to audit is logged loudly.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"fieldwatch/hub/alerts"
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/monitor"
 	"fieldwatch/protocol"
@@ -147,6 +148,21 @@ func (h *Hub) handleServiceHistory(w http.ResponseWriter, r *http.Request, u aut
 	}
 	if list == nil {
 		list = []monitor.Event{}
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (h *Hub) handleAlerts(w http.ResponseWriter, r *http.Request, u auth.User) {
+	all, err := h.alerts.List(500, nil)
+	if err != nil {
+		writeError(w, r, h.log, err)
+		return
+	}
+	list := []alerts.Alert{}
+	for _, a := range all {
+		if a.Vehicle == "" && u.Subject().Global() || a.Vehicle != "" && h.sees(u, a.Vehicle) {
+			list = append(list, a)
+		}
 	}
 	writeJSON(w, http.StatusOK, list)
 }
