@@ -19,6 +19,7 @@ import (
 	"fieldwatch/hub/audit"
 	"fieldwatch/internal/bundle"
 	"fieldwatch/internal/segfile"
+	"fieldwatch/internal/testwait"
 	"fieldwatch/sim/demo"
 	"fieldwatch/vehicle/node"
 )
@@ -34,18 +35,18 @@ func recordAcrossOutage(t *testing.T) (*demoHandle, time.Time, time.Time, time.T
 	})
 	h := &demoHandle{d: d, id: "xe-01", cam: "cam1"}
 	h.token = apiLogin(t, d, "trucban")
-	eventually(t, 20*time.Second, "vehicle online", func() bool { return vehicles(t, d, h.token)[h.id].Online })
+	testwait.For(t, 20*time.Second, "vehicle online", func() bool { return vehicles(t, d, h.token)[h.id].Online })
 	rec := d.Node(h.id).Recorder()
-	eventually(t, 20*time.Second, "two segments", func() bool { return len(rec.Segments(h.cam)) >= 2 })
+	testwait.For(t, 20*time.Second, "two segments", func() bool { return len(rec.Segments(h.cam)) >= 2 })
 	d.SetLink(h.id, false)
 	cut := time.Now()
 	time.Sleep(8 * time.Second)
 	d.SetLink(h.id, true)
-	eventually(t, 20*time.Second, "two segments after the outage", func() bool {
+	testwait.For(t, 20*time.Second, "two segments after the outage", func() bool {
 		s := rec.Segments(h.cam)
 		return len(s) >= 8
 	})
-	eventually(t, 30*time.Second, "backfill done", func() bool { return rec.Backlog().Segments == 0 })
+	testwait.For(t, 30*time.Second, "backfill done", func() bool { return rec.Backlog().Segments == 0 })
 	segs := rec.Segments(h.cam)
 	return h, segs[0].Manifest.Start, segs[len(segs)-1].Manifest.End, cut
 }
@@ -71,6 +72,7 @@ func (h *demoHandle) get(t *testing.T, path string) *http.Response {
 // a range that spans an outage whose recording was backfilled, and checks
 // the export offline, and that both are in the audit log.
 func TestArchivePlayAndExportAcrossOutage(t *testing.T) {
+	fullLane(t)
 	h, from, to, _ := recordAcrossOutage(t)
 	q := url.Values{"from": {from.Format(time.RFC3339Nano)}, "to": {to.Format(time.RFC3339Nano)}}
 	var tl archive.Timeline
@@ -146,6 +148,7 @@ func decodeBody(t *testing.T, resp *http.Response, v any) {
 // that the <video> really decodes the archived clip, and that the frame's
 // wall-clock time is shown as the player moves into the outage.
 func TestConsolePlaysBackfilledArchive(t *testing.T) {
+	fullLane(t)
 	h, from, to, cut := recordAcrossOutage(t)
 	ctx := testContext(t)
 	var password string
@@ -182,10 +185,10 @@ func TestConsolePlaysBackfilledArchive(t *testing.T) {
 		return eval[int](t, b, q("archive-video")+`.getVideoPlaybackQuality().totalVideoFrames`)
 	}
 	f0 := frames()
-	eventually(t, 10*time.Second, "frames decoded inside the outage", func() bool { return frames() >= f0+10 })
+	testwait.For(t, 10*time.Second, "frames decoded inside the outage", func() bool { return frames() >= f0+10 })
 	// The readout shows the wall-clock time of the frame: inside the outage.
 	var ms int64
-	eventually(t, 10*time.Second, "frame time shown", func() bool {
+	testwait.For(t, 10*time.Second, "frame time shown", func() bool {
 		ms = int64(eval[float64](t, b, `Number(`+q("archive-clock")+`.dataset.ms || 0)`))
 		return ms > 0
 	})

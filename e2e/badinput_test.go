@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fieldwatch/internal/testwait"
 	"io"
 	"net/http"
 	"strings"
@@ -12,14 +13,15 @@ import (
 // requests while a viewer watches a live camera: each gets its 4xx, and the
 // viewer's video never stalls.
 func TestBadInputLeavesOthersServed(t *testing.T) {
+	fullLane(t)
 	d := startDemo(t, 1, 1)
 	token := apiLogin(t, d, "trucban")
-	eventually(t, 20*time.Second, "camera live", func() bool {
+	testwait.For(t, 20*time.Second, "camera live", func() bool {
 		v := vehicles(t, d, token)["xe-01"]
 		return len(v.Cameras) == 1 && v.Cameras[0].Live
 	})
 	viewer := startGoViewer(t, d.URL(), "xe-01", "cam1", token)
-	eventually(t, 5*time.Second, "frames", func() bool { return len(viewer.framesAfter(time.Time{})) > 25 })
+	testwait.For(t, 5*time.Second, "frames", func() bool { return len(viewer.framesAfter(time.Time{})) > 25 })
 
 	huge := "v=0\r\n" + strings.Repeat("a=x:"+strings.Repeat("y", 200)+"\r\n", 400)
 	bad := []struct {

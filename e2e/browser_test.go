@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"fieldwatch/internal/testwait"
 	"fieldwatch/sim/demo"
 )
 
@@ -24,7 +25,7 @@ func liveCamera(t *testing.T, d *demo.Demo, login demo.Login) (vehicle, camera s
 	}
 	vehicle = ids[0]
 	token := apiLogin(t, d, login.Username)
-	eventually(t, 20*time.Second, "vehicle online with a live camera at the hub", func() bool {
+	testwait.For(t, 20*time.Second, "vehicle online with a live camera at the hub", func() bool {
 		v := vehicles(t, d, token)[vehicle]
 		if !v.Online || len(v.Cameras) == 0 || !v.Cameras[0].Live {
 			return false
@@ -39,6 +40,7 @@ func liveCamera(t *testing.T, d *demo.Demo, login demo.Login) (vehicle, camera s
 // camera and proves real decoding: framesDecoded grows, the picture is
 // 640x360, the capture stamps are read, and a screenshot is not blank.
 func TestConsoleLiveVideo(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	login := loginWithRole(t, d, "duty", "admin")
@@ -55,9 +57,9 @@ func TestConsoleLiveVideo(t *testing.T) {
 	waitJS(t, b, 15*time.Second, "the <video> decoding at 640x360",
 		`(() => { const v = `+q("camera-video")+`; return v.videoWidth === 640 && v.videoHeight === 360; })()`)
 	frames := func() int { return eval[int](t, b, `Number(`+q("camera-stats")+`.dataset.framesDecoded || 0)`) }
-	eventually(t, 10*time.Second, "framesDecoded reported by getStats", func() bool { return frames() > 0 })
+	testwait.For(t, 10*time.Second, "framesDecoded reported by getStats", func() bool { return frames() > 0 })
 	first := frames()
-	eventually(t, 10*time.Second, "framesDecoded growing by a second of video", func() bool { return frames() >= first+25 })
+	testwait.For(t, 10*time.Second, "framesDecoded growing by a second of video", func() bool { return frames() >= first+25 })
 	t.Logf("framesDecoded %d -> %d", first, frames())
 
 	text := func(id string) string { return eval[string](t, b, q(id)+`.textContent`) }
@@ -73,7 +75,7 @@ func TestConsoleLiveVideo(t *testing.T) {
 	// The SEI capture stamps parse: capture -> screen latency in the panel.
 	latencyRE := regexp.MustCompile(`^(-?\d+) ms$`)
 	var latency int
-	eventually(t, 10*time.Second, "capture latency shown", func() bool {
+	testwait.For(t, 10*time.Second, "capture latency shown", func() bool {
 		m := latencyRE.FindStringSubmatch(text("stat-latency"))
 		if m == nil {
 			return false
@@ -117,6 +119,7 @@ func TestConsoleLiveVideo(t *testing.T) {
 // card and the map show the vehicle offline, then online again with its
 // tile decoding; then the camera itself fails at the vehicle and recovers.
 func TestConsoleShowsOutage(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	login := loginWithRole(t, d, "duty", "admin")
@@ -151,7 +154,7 @@ func TestConsoleShowsOutage(t *testing.T) {
 		return eval[int](t, b, q("video-"+id+"-"+cam)+`.getVideoPlaybackQuality().totalVideoFrames`)
 	}
 	before := decoded()
-	eventually(t, 15*time.Second, "tile decoding again", func() bool { return decoded() >= before+25 })
+	testwait.For(t, 15*time.Second, "tile decoding again", func() bool { return decoded() >= before+25 })
 	waitJS(t, b, 10*time.Second, "tile live again", tile+`.dataset.state === 'live'`)
 
 	// The camera itself fails at the vehicle: the tile says so, then recovers.
@@ -164,5 +167,5 @@ func TestConsoleShowsOutage(t *testing.T) {
 	}
 	waitJS(t, b, 20*time.Second, "tile live after the camera came back", tile+`.dataset.state === 'live'`)
 	before = decoded()
-	eventually(t, 15*time.Second, "tile decoding after the camera came back", func() bool { return decoded() >= before+25 })
+	testwait.For(t, 15*time.Second, "tile decoding after the camera came back", func() bool { return decoded() >= before+25 })
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fieldwatch/internal/testwait"
 	"image"
 	"image/png"
 	"io/fs"
@@ -88,7 +89,7 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 // waitJS polls a boolean JavaScript expression until it is true.
 func waitJS(t *testing.T, ctx context.Context, d time.Duration, what, js string) {
 	t.Helper()
-	eventually(t, d, what, func() bool { return eval[bool](t, ctx, js) })
+	testwait.For(t, d, what, func() bool { return eval[bool](t, ctx, js) })
 }
 
 // testid is a CSS selector for a data-testid.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"fieldwatch/internal/testwait"
 	"fieldwatch/sim/demo"
 )
 
@@ -79,6 +80,7 @@ func seededPassword(t *testing.T, d *demo.Demo, user string) string {
 // the administration page; logging in with it, the console asks for a new
 // password (refusing a common one) and then shows the vehicles grid.
 func TestConsoleAdminCreatesAccount(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	b := newBrowser(t, ctx)
@@ -128,11 +130,12 @@ func TestConsoleAdminCreatesAccount(t *testing.T) {
 // urgent instruction to a vehicle from the instructions page and watches it
 // reach the vehicle and come back acknowledged by the crew.
 func TestConsoleInstructionAcknowledged(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	vehicle := d.VehicleIDs()[0]
 	token := apiLogin(t, d, "lanhdao")
-	eventually(t, 20*time.Second, "vehicle online", func() bool { return vehicles(t, d, token)[vehicle].Online })
+	testwait.For(t, 20*time.Second, "vehicle online", func() bool { return vehicles(t, d, token)[vehicle].Online })
 
 	b := newBrowser(t, ctx)
 	loginAs(t, b, d.URL(), "lanhdao", seededPassword(t, d, "lanhdao"))
@@ -158,7 +161,7 @@ func TestConsoleInstructionAcknowledged(t *testing.T) {
 
 	// The crew acknowledges on the vehicle.
 	mail := d.Node(vehicle).Mailbox()
-	eventually(t, 10*time.Second, "the crew acknowledging", func() bool {
+	testwait.For(t, 10*time.Second, "the crew acknowledging", func() bool {
 		_, err := mail.Mark(id, "acknowledged", "Tổ 1")
 		return err == nil
 	})
@@ -178,6 +181,7 @@ func TestConsoleInstructionAcknowledged(t *testing.T) {
 // TestConsoleAuditChain: the administrator's audit page says the chain is
 // intact and lists the login; other roles have no way in.
 func TestConsoleAuditChain(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	b := newBrowser(t, ctx)

@@ -54,6 +54,7 @@ func onShift(t *testing.T, d *demo.Demo, token, unit, role string) demo.Login {
 // downloads. A crew account has no duty screen; an officer off shift sees
 // when their next shift starts.
 func TestConsoleCommandCentre(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 2, 1)
 	const unit = "cc-huu-nghi"

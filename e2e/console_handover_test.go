@@ -17,6 +17,7 @@ import (
 // officer's page then shows it accepted, and the history names both. The
 // daily report downloads as a PDF from the page.
 func TestConsoleHandover(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	const out, in = "trucban.huunghi", "trucban2.huunghi"
@@ -95,6 +96,7 @@ func TestConsoleHandover(t *testing.T) {
 // as public holidays; a duty officer generates a roster and sees its month
 // grid, the unfilled slots (or that all are filled) and the officers' load.
 func TestConsoleCalendarAndRosters(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	const duty = "trucban.huunghi"

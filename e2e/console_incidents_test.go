@@ -17,6 +17,7 @@ import (
 // and fix. The hub holds all of it, with the gate entry's time read as
 // Vietnam time.
 func TestConsoleIncidents(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 2, 1)
 	const officer = "trucban.huunghi"

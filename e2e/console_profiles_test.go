@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"fieldwatch/internal/testwait"
 	"fieldwatch/sim/demo"
 )
 
@@ -44,6 +45,7 @@ func postAPI(t *testing.T, d *demo.Demo, token, path, body string) (int, string)
 // alert in the officer's AlertsPanel, which he acknowledges and resolves
 // with a note.
 func TestConsoleProfiles(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	const officer, leader, crew = "giamsat", "lanhdao.huunghi", "tocongtac.huunghi"
@@ -113,7 +115,7 @@ func TestConsoleProfiles(t *testing.T) {
 	// Now a matching report raises one alert for the officer.
 	report("Phát hiện xe của Công ty Minh Phát Logistics dừng lâu ở làn xuất")
 	var alert apiProfileAlert
-	eventually(t, 5*time.Second, "the alert raised", func() bool {
+	testwait.For(t, 5*time.Second, "the alert raised", func() bool {
 		got := alertsOf()
 		if len(got) == 1 {
 			alert = got[0]

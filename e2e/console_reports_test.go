@@ -70,6 +70,7 @@ func photoConfig(t *testing.T, d *demo.Demo, token, id string) (image.Config, st
 // other branch does not see it; Hữu Nghị's leader finds it awaiting his
 // decision, with the count in the menu, and approves it in the page.
 func TestConsoleReports(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	const duty, leader, other = "trucban.huunghi", "lanhdao.huunghi", "lanhdao.dongdang"
@@ -215,6 +216,7 @@ func reportPicture(t *testing.T) string {
 // the hub as a JPEG of at most 2048 px; until a leader approves, the page
 // says the action may not be marked done, and the hub refuses it.
 func TestConsoleReportsPhotoAndApproval(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	const duty = "trucban.huunghi"

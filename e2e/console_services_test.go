@@ -14,6 +14,7 @@ import (
 // English on request. A crew, whose role does not see the page, has no
 // menu entry and is refused it.
 func TestConsoleServices(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 1)
 	const vehicle, camera = "xe-01", "cam1"

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fieldwatch/internal/testwait"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 // plays the first assigned camera (really decoded in a <video>), advances
 // to the next one by keyboard, and by itself after the interval.
 func TestConsoleWatch(t *testing.T) {
+	fullLane(t)
 	ctx := testContext(t)
 	d := startDemo(t, 1, 2) // xe-01 (Hữu Nghị) with cam1 and cam2
 	const unit = "cc-huu-nghi"
@@ -49,7 +51,7 @@ func TestConsoleWatch(t *testing.T) {
 	frames := func(cam string) int {
 		return eval[int](t, o, `(`+q("tour-video-xe-01-"+cam)+`?.getVideoPlaybackQuality().totalVideoFrames) || 0`)
 	}
-	eventually(t, 15*time.Second, "cam1 decoding in the tour", func() bool { return frames("cam1") >= 25 })
+	testwait.For(t, 15*time.Second, "cam1 decoding in the tour", func() bool { return frames("cam1") >= 25 })
 	if w := eval[int](t, o, q("tour-video-xe-01-cam1")+`.videoWidth`); w != 640 {
 		t.Errorf("the tour's video is %d pixels wide, want the clip's 640", w)
 	}
@@ -59,7 +61,7 @@ func TestConsoleWatch(t *testing.T) {
 	// Next by keyboard: only cam2 plays.
 	run(t, o, 5*time.Second, chromedp.SendKeys(chromedp.CSS(testid("tour")), kb.ArrowRight))
 	waitJS(t, o, 5*time.Second, "the tour on the next camera", q("tour")+`.dataset.current === 'xe-01/cam2' && `+q("tour-video-xe-01-cam1")+` === null`)
-	eventually(t, 15*time.Second, "cam2 decoding in the tour", func() bool { return frames("cam2") >= 25 })
+	testwait.For(t, 15*time.Second, "cam2 decoding in the tour", func() bool { return frames("cam2") >= 25 })
 	if got := textOf(t, o, "tour-pos"); got != "2/2" {
 		t.Errorf("the tour's position reads %q", got)
 	}
@@ -67,6 +69,6 @@ func TestConsoleWatch(t *testing.T) {
 	run(t, o, 5*time.Second, chromedp.SetValue(chromedp.CSS(testid("tour-seconds")), "5"),
 		chromedp.Evaluate[chromedp.Void](q("tour-seconds")+`.dispatchEvent(new Event('change'))`))
 	waitJS(t, o, 10*time.Second, "the tour advancing by itself", q("tour")+`.dataset.current === 'xe-01/cam1'`)
-	eventually(t, 15*time.Second, "cam1 decoding again", func() bool { return frames("cam1") >= 25 })
+	testwait.For(t, 15*time.Second, "cam1 decoding again", func() bool { return frames("cam1") >= 25 })
 	screenshotTo(t, o, "watch-tour")
 }

@@ -16,6 +16,7 @@ import (
 
 	"fieldwatch/hub/archive"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/testwait"
 	"fieldwatch/protocol/evidence"
 	"fieldwatch/vehicle/recorder"
 )
@@ -101,6 +102,7 @@ func freePort(t *testing.T) int {
 // converges: the torn segment is recovered and its break recorded, every
 // segment reaches the hub exactly once, and the chain verifies.
 func TestKillNineConverges(t *testing.T) {
+	fullLane(t)
 	bin := buildFieldwatch(t)
 	dir := t.TempDir()
 	hubPort, rtspPort := freePort(t), freePort(t)
@@ -131,7 +133,7 @@ cameras:
 	startProc(t, "camera", bin, nil, "sim", "camera", "--addr", fmt.Sprintf("127.0.0.1:%d", rtspPort), "--paths", "cam1")
 	startHub := func() *proc {
 		p := startProc(t, "hub", bin, hubEnv, "hub", "--config", hubCfg)
-		eventually(t, 20*time.Second, "hub serving", func() bool {
+		testwait.For(t, 20*time.Second, "hub serving", func() bool {
 			resp, err := http.Get(base + "/healthz")
 			if err == nil {
 				resp.Body.Close()
@@ -182,10 +184,10 @@ cameras:
 		})
 		return n
 	}
-	eventually(t, 30*time.Second, "3 segments archived", func() bool { return archived() >= 3 })
+	testwait.For(t, 30*time.Second, "3 segments archived", func() bool { return archived() >= 3 })
 
 	// 1. kill -9 the vehicle in the middle of a segment (once its open file holds a whole fragment), and restart it.
-	eventually(t, 10*time.Second, "a segment being written with a fragment in it", func() bool {
+	testwait.For(t, 10*time.Second, "a segment being written with a fragment in it", func() bool {
 		return openSegmentSize(t, filepath.Join(dir, "vehicle", "recordings", "segments"), archivedNames(dir)) > 100<<10
 	})
 	veh.kill()
@@ -193,7 +195,7 @@ cameras:
 	veh = startProc(t, "vehicle", bin, vehEnv, "vehicle", "--config", vehCfg)
 
 	// 2. kill -9 the hub for 10 s so a backlog builds, restart it, and kill -9 it again mid-upload.
-	eventually(t, 30*time.Second, "vehicle back and synced", func() bool { return synced() == 0 })
+	testwait.For(t, 30*time.Second, "vehicle back and synced", func() bool { return synced() == 0 })
 	hub.kill()
 	time.Sleep(10 * time.Second)
 	hub = startHub()
@@ -210,11 +212,11 @@ cameras:
 		})
 		return found
 	}
-	eventually(t, 30*time.Second, "an upload in progress", partial)
+	testwait.For(t, 30*time.Second, "an upload in progress", partial)
 	hub.kill()
 	hub = startHub()
 	tok = loginAt(t, base, "admin", adminPW)
-	eventually(t, 90*time.Second, "backlog drained after the restarts", func() bool { return synced() == 0 })
+	testwait.For(t, 90*time.Second, "backlog drained after the restarts", func() bool { return synced() == 0 })
 	// Caught up: what closed before now must reach the hub; the segment in flight
 	// now and the one closed at the clean stop may still be on the vehicle.
 	caughtUp := time.Now().Add(-3 * time.Second)

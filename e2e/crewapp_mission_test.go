@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fieldwatch/internal/testwait"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,6 +27,7 @@ type e2eMission struct {
 // countdown); the crew closes it with a closing report from the phone; the
 // report and the close appear in the console's mission page and log.
 func TestCrewAppMission(t *testing.T) {
+	fullLane(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Second)
 	defer cancel()
 	d := startDemo(t, 1, 1)
@@ -102,7 +104,7 @@ func TestCrewAppMission(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(testid("mission-findings")), findings),
 		chromedp.Click(chromedp.CSS(testid("mission-close-submit"))),
 	)
-	eventually(t, 15*time.Second, "the hub has the closing report", func() bool {
+	testwait.For(t, 15*time.Second, "the hub has the closing report", func() bool {
 		return getAt(base, duty, "api/v1/missions/"+id, &m) == nil && m.State == "closed" && m.Report != nil
 	})
 	if m.Report.Summary != summary || m.Report.Findings != findings || m.Report.By != "Tổ công tác Hữu Nghị" {

@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"fieldwatch/internal/testwait"
 	"fieldwatch/sim/demo"
 	"fieldwatch/vehicle/node"
 )
@@ -163,6 +164,7 @@ type crewAppStream struct {
 // network and find the report at the hub once with its photo; then broadcast the fake camera live as a
 // camera of the vehicle and find it live at the hub's relay.
 func TestCrewApp(t *testing.T) {
+	fullLane(t)
 	ctx, cancel := context.WithTimeout(t.Context(), crewAppTimeout)
 	defer cancel()
 	d := startDemo(t, 1, 1)
@@ -219,10 +221,10 @@ func TestCrewApp(t *testing.T) {
 	card := "instruction-" + sent.ID
 	waitJS(t, b, 15*time.Second, "the instruction on the phone", q(card)+` !== null`)
 	run(t, b, 10*time.Second, chromedp.Click(chromedp.CSS(testid("instruction-open-"+sent.ID))))
-	eventually(t, 10*time.Second, "the hub shows the instruction read", func() bool { s, _ := hubState(); return s == "read" })
+	testwait.For(t, 10*time.Second, "the hub shows the instruction read", func() bool { s, _ := hubState(); return s == "read" })
 	crewScreenshot(t, b, "2-instruction")
 	run(t, b, 10*time.Second, chromedp.Click(chromedp.CSS(testid("ack-"+sent.ID+"-"+vehicleID))))
-	eventually(t, 10*time.Second, "the hub shows the instruction acknowledged", func() bool { s, _ := hubState(); return s == "acknowledged" })
+	testwait.For(t, 10*time.Second, "the hub shows the instruction acknowledged", func() bool { s, _ := hubState(); return s == "acknowledged" })
 	if _, by := hubState(); by != "Tổ công tác Hữu Nghị" {
 		t.Errorf("acknowledged by %q", by)
 	}
@@ -278,7 +280,7 @@ func TestCrewApp(t *testing.T) {
 	// The network returns: the report and its photo reach the hub, once.
 	crewNetwork(t, b, false, "")
 	waitJS(t, b, 30*time.Second, "the queue sent", q("queue-indicator")+`.dataset.count === '0'`)
-	eventually(t, 10*time.Second, "the report at the hub", func() bool {
+	testwait.For(t, 10*time.Second, "the report at the hub", func() bool {
 		reports = nil
 		return getAt(base, leader, "api/v1/reports", &reports) == nil && len(reports) > 0
 	})
@@ -333,11 +335,11 @@ func TestCrewApp(t *testing.T) {
 		return crewAppStream{}
 	}
 	var first crewAppStream
-	eventually(t, 15*time.Second, "the phone's stream live at the hub", func() bool {
+	testwait.For(t, 15*time.Second, "the phone's stream live at the hub", func() bool {
 		first = stream()
 		return first.Live && first.PacketsReceived > 0
 	})
-	eventually(t, 10*time.Second, "the phone's packets still arriving", func() bool { return stream().PacketsReceived > first.PacketsReceived+50 })
+	testwait.For(t, 10*time.Second, "the phone's packets still arriving", func() bool { return stream().PacketsReceived > first.PacketsReceived+50 })
 	if first.VideoCodec != "" && !strings.EqualFold(first.VideoCodec, "video/H264") {
 		t.Errorf("the phone sends %s, the relay forwards H.264", first.VideoCodec)
 	}
@@ -351,7 +353,7 @@ func TestCrewApp(t *testing.T) {
 	run(t, b, 10*time.Second, chromedp.Click(chromedp.CSS(testid("publish-stop"))))
 	crewScreenshot(t, b, "7-stopped")
 	waitJS(t, b, 5*time.Second, "the broadcast stopped", q("publish-state")+`.dataset.state === 'idle'`)
-	eventually(t, 10*time.Second, "the hub no longer receiving the phone", func() bool { return !stream().Publishing })
+	testwait.For(t, 10*time.Second, "the hub no longer receiving the phone", func() bool { return !stream().Publishing })
 	t.Logf("phone stream reached %d packets, codec %s", first.PacketsReceived, first.VideoCodec)
 }
 
@@ -362,6 +364,7 @@ func TestCrewApp(t *testing.T) {
 // the phone goes to the vehicle (its text) and stays on the phone (its
 // photo), and reaches the hub once when the link returns.
 func TestCrewAppOnVehicle(t *testing.T) {
+	fullLane(t)
 	ctx, cancel := context.WithTimeout(t.Context(), crewAppTimeout)
 	defer cancel()
 	const vehicleID, passcode, crewName = "xe-01", "ma-to-cong-tac-01", "Nguyễn Văn An"
@@ -408,7 +411,7 @@ func TestCrewAppOnVehicle(t *testing.T) {
 		chromedp.Click(chromedp.CSS(testid("ack-"+sent.ID+"-"+vehicleID))),
 	)
 	waitJS(t, b, 10*time.Second, "the vehicle has the acknowledgement", q("ack-state-"+sent.ID+"-"+vehicleID)+`?.dataset.state === 'acknowledged'`)
-	eventually(t, 15*time.Second, "the hub shows it acknowledged by the crew member", func() bool {
+	testwait.For(t, 15*time.Second, "the hub shows it acknowledged by the crew member", func() bool {
 		var in crewAppInstruction
 		return getAt(base, leader, "api/v1/instructions/"+sent.ID, &in) == nil && len(in.To) == 1 &&
 			in.To[0].State == "acknowledged" && in.To[0].AckedBy == crewName
@@ -442,7 +445,7 @@ func TestCrewAppOnVehicle(t *testing.T) {
 	if err := d.SetLink(vehicleID, true); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 20*time.Second, "the report at the hub through the vehicle", func() bool {
+	testwait.For(t, 20*time.Second, "the report at the hub through the vehicle", func() bool {
 		reports = nil
 		return getAt(base, leader, "api/v1/reports", &reports) == nil && len(reports) > 0
 	})
@@ -450,7 +453,7 @@ func TestCrewAppOnVehicle(t *testing.T) {
 		reports[0].Vehicle != vehicleID || len(reports[0].Photos) != 1 {
 		t.Fatalf("reports at the hub: %+v", reports)
 	}
-	eventually(t, 20*time.Second, "the report's photo forwarded by the vehicle", func() bool {
+	testwait.For(t, 20*time.Second, "the report's photo forwarded by the vehicle", func() bool {
 		req, _ := http.NewRequest(http.MethodGet, base+"api/v1/photos/"+reports[0].Photos[0], nil)
 		req.Header.Set("Authorization", "Bearer "+leader)
 		resp, err := http.DefaultClient.Do(req)
@@ -468,6 +471,7 @@ func TestCrewAppOnVehicle(t *testing.T) {
 // Vietnamese), then stays logged in across a reload; English on request
 // is kept across a reload too.
 func TestCrewAppFirstLogin(t *testing.T) {
+	fullLane(t)
 	ctx, cancel := context.WithTimeout(t.Context(), crewAppTimeout)
 	defer cancel()
 	d := startDemo(t, 1, 1)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"fieldwatch/sim/demo"
 )
@@ -106,15 +105,12 @@ func vehicles(t *testing.T, d *demo.Demo, token string) map[string]apiVehicle {
 	return out
 }
 
-// eventually polls cond every 50 ms until it holds or d passes.
-func eventually(t *testing.T, d time.Duration, what string, cond func() bool) time.Duration {
+// fullLane skips an end-to-end test in the fast lane (go test -short): it
+// runs real processes, browsers or fault campaigns, and belongs to the full
+// lane (bash .ci/run), which never skips it.
+func fullLane(t *testing.T) {
 	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > d {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if testing.Short() {
+		t.Skip("end-to-end: runs in the full lane (bash .ci/run)")
 	}
-	return time.Since(start)
 }

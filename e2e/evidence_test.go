@@ -17,6 +17,7 @@ import (
 
 	"fieldwatch/hub/archive"
 	"fieldwatch/internal/segfile"
+	"fieldwatch/internal/testwait"
 	"fieldwatch/protocol/evidence"
 	"fieldwatch/sim/demo"
 	"fieldwatch/vehicle/node"
@@ -72,6 +73,7 @@ func getJSON(t *testing.T, d *demo.Demo, token, path string, v any) {
 // for byte, that the chain verifies end to end, and that the timeline has
 // no gap the vehicle did not have.
 func TestZeroLossUnderFlappingLink(t *testing.T) {
+	fullLane(t)
 	dataDir := t.TempDir()
 	d := startRecordingDemo(t, dataDir, func(c *node.Config) {
 		c.Recording.SegmentDuration = 2 * time.Second
@@ -81,7 +83,7 @@ func TestZeroLossUnderFlappingLink(t *testing.T) {
 	})
 	const id, cam = "xe-01", "cam1"
 	token := apiLogin(t, d, "trucban")
-	eventually(t, 20*time.Second, "vehicle online", func() bool { return vehicles(t, d, token)[id].Online })
+	testwait.For(t, 20*time.Second, "vehicle online", func() bool { return vehicles(t, d, token)[id].Online })
 	n := d.Node(id)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("random seed %d", seed)
@@ -125,7 +127,7 @@ func TestZeroLossUnderFlappingLink(t *testing.T) {
 
 	// The link stays up: the backlog drains.
 	rec := n.Recorder()
-	drain := eventually(t, 4*time.Minute, "vehicle backlog drained", func() bool {
+	drain := testwait.For(t, 4*time.Minute, "vehicle backlog drained", func() bool {
 		return rec.Backlog().Segments == 0
 	})
 	t.Logf("backlog drained %v after the last cut", drain)

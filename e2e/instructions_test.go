@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"fieldwatch/internal/testwait"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -48,6 +49,7 @@ type crewInstruction struct {
 // vehicle's LAN, acknowledges each as it appears. Every instruction reaches
 // the vehicle once and in order, and every acknowledgement reaches the hub.
 func TestInstructionsSurviveFlapsAndKills(t *testing.T) {
+	fullLane(t)
 	bin := buildFieldwatch(t)
 	dir := t.TempDir()
 	hubPort, crewPort := freePort(t), freePort(t)
@@ -79,7 +81,7 @@ crew: {addr: "127.0.0.1:%d", passcode: %s}
 	hubEnv := []string{"FIELDWATCH_ADMIN_PASSWORD=" + adminPW}
 	startHub := func() *proc {
 		p := startProc(t, "hub", bin, hubEnv, "hub", "--config", hubCfg)
-		eventually(t, 20*time.Second, "hub serving", func() bool {
+		testwait.For(t, 20*time.Second, "hub serving", func() bool {
 			resp, err := http.Get(base + "/healthz")
 			if err == nil {
 				resp.Body.Close()
@@ -238,7 +240,7 @@ crew: {addr: "127.0.0.1:%d", passcode: %s}
 		} `json:"to"`
 	}
 	crewTok := ""
-	took := eventually(t, 2*time.Minute, "every instruction acknowledged at the hub", func() bool {
+	took := testwait.For(t, 2*time.Minute, "every instruction acknowledged at the hub", func() bool {
 		// The crew keeps working after the link settles.
 		if crewTok == "" {
 			var out struct{ Token string }
@@ -278,7 +280,7 @@ crew: {addr: "127.0.0.1:%d", passcode: %s}
 		}
 	}
 	// The report written during the outage reached the leader, once, and its photo followed.
-	eventually(t, 30*time.Second, "the crew's report and its photo at the hub", func() bool {
+	testwait.For(t, 30*time.Second, "the crew's report and its photo at the hub", func() bool {
 		var reps []struct {
 			Title, Via, State string
 			Photos            []string

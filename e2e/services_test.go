@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fieldwatch/internal/testwait"
 	"testing"
 	"time"
 )
@@ -13,6 +14,7 @@ type apiService struct {
 // vehicle's services show running, then stopped or in error as the link
 // and a camera fail, and every change is in the history.
 func TestServiceMonitoring(t *testing.T) {
+	fullLane(t)
 	d := startDemo(t, 1, 1)
 	id := d.VehicleIDs()[0]
 	token := apiLogin(t, d, "trucban")
@@ -29,21 +31,21 @@ func TestServiceMonitoring(t *testing.T) {
 		}
 		return ""
 	}
-	eventually(t, 30*time.Second, "hub and vehicle services running", func() bool {
+	testwait.For(t, 30*time.Second, "hub and vehicle services running", func() bool {
 		return state("hub", "relay") == "running" && state(id, "control") == "running" &&
 			state(id, "camera cam1") == "running" && state(id, "uplink cam1") == "running" && state(id, "recorder") == "running"
 	})
 	if err := d.SetCamera(id, "cam1", false); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 30*time.Second, "the camera shown down", func() bool {
+	testwait.For(t, 30*time.Second, "the camera shown down", func() bool {
 		s := state(id, "camera cam1")
 		return s == "stopped" || s == "error"
 	})
 	if err := d.SetLink(id, false); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 30*time.Second, "the vehicle's control channel shown stopped", func() bool { return state(id, "control") == "stopped" })
+	testwait.For(t, 30*time.Second, "the vehicle's control channel shown stopped", func() bool { return state(id, "control") == "stopped" })
 	var hist []struct{ Host, Name, State, Was string }
 	if err := getAt(base, token, "/api/v1/services/history?host="+id, &hist); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"fieldwatch/internal/testwait"
 	"fmt"
 	"net/http"
 	"os"
@@ -17,6 +18,7 @@ import (
 // makes on first start; a vehicle given that certificate connects, and a
 // client that does not trust it is refused.
 func TestHubServesTLSByDefault(t *testing.T) {
+	fullLane(t)
 	bin := buildFieldwatch(t)
 	dir := t.TempDir()
 	port := freePort(t)
@@ -32,7 +34,7 @@ vehicles:
 	crt := filepath.Join(dir, "hub", "tls", "hub.crt")
 	base := fmt.Sprintf("https://127.0.0.1:%d", port)
 	var client *http.Client
-	eventually(t, 20*time.Second, "hub serving HTTPS", func() bool {
+	testwait.For(t, 20*time.Second, "hub serving HTTPS", func() bool {
 		pem, err := os.ReadFile(crt)
 		if err != nil {
 			return false
@@ -79,7 +81,7 @@ data_dir: %s
 	if !secure {
 		t.Error("the session cookie is not Secure over HTTPS")
 	}
-	eventually(t, 30*time.Second, "the vehicle online over wss://", func() bool {
+	testwait.For(t, 30*time.Second, "the vehicle online over wss://", func() bool {
 		req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/vehicles", nil)
 		req.Header.Set("Authorization", "Bearer "+login.Token)
 		resp, err := client.Do(req)

@@ -9,6 +9,7 @@ import (
 
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/server"
+	"fieldwatch/internal/testwait"
 	"fieldwatch/sim/clip"
 	"fieldwatch/sim/link"
 	"fieldwatch/sim/seistamp"
@@ -76,19 +77,20 @@ func startUplink(t *testing.T, base string, l *link.Link) *uplink.Publisher {
 // failed timeout on both sides is healed by an ICE restart on the same
 // WHIP session (PATCH), not a new session; viewers keep their session.
 func TestUplinkRestartsICEAfterLongOutage(t *testing.T) {
+	fullLane(t)
 	base, user := startHub(t, time.Minute)
 	l := link.New()
 	pub := startUplink(t, base, l)
-	eventually(t, 10*time.Second, "publishing", func() bool { return pub.State().Phase == uplink.PhaseConnected && pub.State().FramesSent > 0 })
+	testwait.For(t, 10*time.Second, "publishing", func() bool { return pub.State().Phase == uplink.PhaseConnected && pub.State().FramesSent > 0 })
 	viewer := startGoViewer(t, base, "xe-01", "cam1", user)
-	eventually(t, 5*time.Second, "viewer frames", func() bool { return len(viewer.framesAfter(time.Time{})) > 25 })
+	testwait.For(t, 5*time.Second, "viewer frames", func() bool { return len(viewer.framesAfter(time.Time{})) > 25 })
 
 	l.SetUp(false)
-	eventually(t, 3*time.Second, "uplink sees the link down", func() bool { return pub.State().Phase != uplink.PhaseConnected })
+	testwait.For(t, 3*time.Second, "uplink sees the link down", func() bool { return pub.State().Phase != uplink.PhaseConnected })
 	time.Sleep(6 * time.Second) // past the failed timeout of both ends
 	l.SetUp(true)
 	restored := time.Now()
-	resume := eventually(t, 8*time.Second, "video after the restart", func() bool {
+	resume := testwait.For(t, 8*time.Second, "video after the restart", func() bool {
 		for _, f := range viewer.framesAfter(restored) {
 			if f.keyframe {
 				return true
@@ -107,18 +109,19 @@ func TestUplinkRestartsICEAfterLongOutage(t *testing.T) {
 // (its grace ran out), the PATCH is refused and the vehicle starts a new
 // session; the viewer, still attached to the stream, gets video again.
 func TestUplinkNewSessionWhenHubForgot(t *testing.T) {
+	fullLane(t)
 	base, user := startHub(t, time.Second)
 	l := link.New()
 	pub := startUplink(t, base, l)
-	eventually(t, 10*time.Second, "publishing", func() bool { return pub.State().Phase == uplink.PhaseConnected && pub.State().FramesSent > 0 })
+	testwait.For(t, 10*time.Second, "publishing", func() bool { return pub.State().Phase == uplink.PhaseConnected && pub.State().FramesSent > 0 })
 	viewer := startGoViewer(t, base, "xe-01", "cam1", user)
-	eventually(t, 5*time.Second, "viewer frames", func() bool { return len(viewer.framesAfter(time.Time{})) > 25 })
+	testwait.For(t, 5*time.Second, "viewer frames", func() bool { return len(viewer.framesAfter(time.Time{})) > 25 })
 
 	l.SetUp(false)
 	time.Sleep(7 * time.Second) // failed (3 s) + grace (1 s) at the hub: the session is gone
 	l.SetUp(true)
 	restored := time.Now()
-	eventually(t, 10*time.Second, "video on a new session", func() bool {
+	testwait.For(t, 10*time.Second, "video on a new session", func() bool {
 		for _, f := range viewer.framesAfter(restored) {
 			if f.keyframe {
 				return true

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"fieldwatch/internal/bundle"
+	"fieldwatch/internal/vntime"
 )
 
 // errNotVerified makes the command exit 1 after it printed why.
@@ -17,10 +17,7 @@ func runVerify(out io.Writer, args []string) error {
 	if len(args) != 1 {
 		return errors.New("usage: fieldwatch verify BUNDLE.zip")
 	}
-	zone, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		zone = time.FixedZone("ICT", 7*3600)
-	}
+	zone := vntime.Zone
 	rep, err := bundle.Verify(args[0])
 	if err != nil {
 		fmt.Fprintf(out, "KHÔNG HỢP LỆ / NOT VALID: %v\n", err)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"fieldwatch/internal/clipmux"
+	"fieldwatch/internal/vntime"
 	"fieldwatch/protocol/evidence"
 )
 
@@ -121,10 +122,7 @@ func Write(w io.Writer, in Input) error {
 }
 
 func readmeText(m *Manifest) string {
-	zone, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		zone = time.FixedZone("ICT", 7*3600)
-	}
+	zone := vntime.Zone
 	t := m.Start.In(zone).Format("02/01/2006 15:04:05")
 	return fmt.Sprintf(`GÓI CHỨNG CỨ GHI HÌNH — fieldwatch
 Xe: %s, camera: %s, từ %s (giờ Việt Nam), %.0f giây.

@@ -13,6 +13,7 @@ import (
 	"github.com/bluenviron/gortsplib/v5/pkg/liberrors"
 	"github.com/pion/rtp"
 
+	"fieldwatch/internal/testwait"
 	"fieldwatch/sim/seistamp"
 )
 
@@ -116,18 +117,6 @@ func (r *reader) counts() (aus, idrs, stamped, audio int) {
 	return r.aus, r.idrs, r.stamped, r.audio
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
-	}
-}
-
 func TestTransports(t *testing.T) {
 	s := startCamera(t, "/cam1", "cam2")
 	for name, proto := range map[string]gortsplib.Protocol{"tcp": gortsplib.ProtocolTCP, "udp": gortsplib.ProtocolUDP} {
@@ -148,7 +137,7 @@ func TestTransports(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i, r := range []*reader{r1, r2, r3} {
-				waitFor(t, 5*time.Second, "an IDR and 10 frames", func() bool {
+				testwait.For(t, 5*time.Second, "an IDR and 10 frames", func() bool {
 					aus, idrs, _, audio := r.counts()
 					return aus >= 10 && idrs >= 1 && audio >= 10
 				})
@@ -201,7 +190,7 @@ func TestOffline(t *testing.T) {
 
 	// The other path is untouched.
 	aus, _, _, _ := other.counts()
-	waitFor(t, 3*time.Second, "cam2 to keep playing", func() bool {
+	testwait.For(t, 3*time.Second, "cam2 to keep playing", func() bool {
 		n, _, _, _ := other.counts()
 		return n > aus+5
 	})
@@ -211,7 +200,7 @@ func TestOffline(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read after online: %v", err)
 	}
-	waitFor(t, 3*time.Second, "frames after online", func() bool {
+	testwait.For(t, 3*time.Second, "frames after online", func() bool {
 		n, _, _, _ := r2.counts()
 		return n > 0
 	})

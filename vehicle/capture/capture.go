@@ -8,9 +8,9 @@ package capture
 import (
 	"context"
 	"errors"
+	"fieldwatch/internal/backoff"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -136,7 +136,7 @@ func (c *Capture) Run(ctx context.Context) error {
 		if played >= stableAfter {
 			attempt = 0
 		}
-		delay := backoff(attempt, c.cfg.BackoffMax)
+		delay := retryPolicy(c.cfg.BackoffMax).Delay(attempt)
 		attempt++
 		c.log.Warn("camera lost, retrying", "err", err, "in", delay.Round(time.Millisecond))
 		timer.Reset(delay)
@@ -148,19 +148,10 @@ func (c *Capture) Run(ctx context.Context) error {
 	}
 }
 
-// backoff returns the delay before retry number attempt (from 0): doubling
-// from backoffMin, capped at limit, with jitter drawn from its upper half so
-// that many vehicles' cameras do not retry in step.
-func backoff(attempt int, limit time.Duration) time.Duration {
-	d := min(backoffMin, limit)
-	for range min(attempt, 30) {
-		d *= 2
-		if d >= limit {
-			d = limit
-			break
-		}
-	}
-	return d/2 + rand.N(d/2+1)
+// retryPolicy doubles from backoffMin up to limit, with jitter drawn from
+// the upper half so that many vehicles' cameras do not retry in step.
+func retryPolicy(limit time.Duration) backoff.Policy {
+	return backoff.Policy{Base: backoffMin, Max: limit, Jitter: 0.5}
 }
 
 func parseTransport(s string) (*gortsplib.Protocol, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 
+	"fieldwatch/internal/testwait"
 	"fieldwatch/sim/camera"
 	"fieldwatch/sim/seistamp"
 )
@@ -86,18 +87,6 @@ func (r *recorder) videoCount() int {
 	return len(r.videos)
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
-	}
-}
-
 // runCapture runs a capture until the test ends and checks that Run returns.
 func runCapture(t *testing.T, cfg Config, sink Sink) *Capture {
 	t.Helper()
@@ -141,7 +130,7 @@ func TestTransports(t *testing.T) {
 			t.Parallel()
 			rec := &recorder{}
 			c := runCapture(t, Config{URL: cam.URL("/" + transport), Transport: transport, ReadTimeout: 2 * time.Second}, rec)
-			waitFor(t, 6*time.Second, "52 frames", func() bool { return rec.videoCount() >= 52 })
+			testwait.For(t, 6*time.Second, "52 frames", func() bool { return rec.videoCount() >= 52 })
 
 			descs, videos, audio := rec.snapshot()
 			want := Description{VideoCodec: "H264", AudioCodec: "opus", AudioClockRate: 48000, AudioChannels: 1}
@@ -219,23 +208,23 @@ func testOfflineAndBack(t *testing.T, cam *camera.Server, transport string) {
 	c := runCapture(t, Config{
 		URL: cam.URL(path), Transport: transport, ReadTimeout: readTimeout, BackoffMax: 200 * time.Millisecond,
 	}, rec)
-	waitFor(t, 5*time.Second, "first frames", func() bool { return rec.videoCount() >= 5 })
+	testwait.For(t, 5*time.Second, "first frames", func() bool { return rec.videoCount() >= 5 })
 
 	cam.SetOnline(path, false)
 	off := time.Now()
-	waitFor(t, readTimeout+time.Second, "disconnected state", func() bool { return !c.State().Connected })
+	testwait.For(t, readTimeout+time.Second, "disconnected state", func() bool { return !c.State().Connected })
 	if took := time.Since(off); took > readTimeout {
 		t.Fatalf("disconnect noticed after %v, read timeout %v", took, readTimeout)
 	}
 	// Retries meet 404 while the camera is off.
-	waitFor(t, 6*time.Second, "a failed retry", func() bool { // generous: the suite runs beside heavy tests
+	testwait.For(t, 6*time.Second, "a failed retry", func() bool { // generous: the suite runs beside heavy tests
 		st := c.State()
 		return !st.Connected && st.LastError != "" && st.Since.After(off)
 	})
 	before := rec.videoCount()
 
 	cam.SetOnline(path, true)
-	waitFor(t, 5*time.Second, "reconnect and 30 more frames", func() bool {
+	testwait.For(t, 5*time.Second, "reconnect and 30 more frames", func() bool {
 		return c.State().Connected && rec.videoCount() >= before+30
 	})
 	st := c.State()
@@ -307,7 +296,7 @@ func TestSilentCameraTimesOut(t *testing.T) {
 	rec := &recorder{}
 	c := runCapture(t, Config{URL: "rtsp://" + ln.Addr().String() + "/cam", Transport: "tcp",
 		ReadTimeout: 300 * time.Millisecond, BackoffMax: 100 * time.Millisecond}, rec)
-	waitFor(t, 3*time.Second, "a timeout error", func() bool { return c.State().LastError != "" })
+	testwait.For(t, 3*time.Second, "a timeout error", func() bool { return c.State().LastError != "" })
 	if st := c.State(); st.Connected || st.Frames != 0 {
 		t.Fatalf("state = %+v", st)
 	}

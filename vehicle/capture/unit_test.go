@@ -117,16 +117,16 @@ func TestBackoff(t *testing.T) {
 	limit := 4 * time.Second
 	for attempt, hi := range []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second} {
 		for range 50 {
-			d := backoff(attempt, limit)
+			d := retryPolicy(limit).Delay(attempt)
 			if d < hi/2 || d > hi {
 				t.Fatalf("attempt %d: %v outside [%v, %v]", attempt, d, hi/2, hi)
 			}
 		}
 	}
-	if d := backoff(1000, limit); d > limit {
+	if d := retryPolicy(limit).Delay(1000); d > limit {
 		t.Fatalf("huge attempt: %v above cap", d)
 	}
-	if d := backoff(0, 100*time.Millisecond); d > 100*time.Millisecond {
+	if d := retryPolicy(100 * time.Millisecond).Delay(0); d > 100*time.Millisecond {
 		t.Fatalf("cap below backoffMin not honoured: %v", d)
 	}
 }

@@ -11,12 +11,12 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/url"
 	"sync"
 	"time"
 
+	"fieldwatch/internal/backoff"
 	"fieldwatch/protocol"
 )
 
@@ -138,7 +138,7 @@ func (c *Client) Run(ctx context.Context) error {
 		if welcomed {
 			attempt = 0
 		}
-		d := backoff(c.p.BackoffBase, c.p.BackoffMax, attempt)
+		d := retryPolicy(c.p.BackoffBase, c.p.BackoffMax).Delay(attempt)
 		attempt++
 		c.log.Info("control: connection ended, retrying", "err", err, "in", d.Round(time.Millisecond))
 		t := time.NewTimer(d)
@@ -152,16 +152,11 @@ func (c *Client) Run(ctx context.Context) error {
 	}
 }
 
-// backoff is the wait before attempt n (0-based): base doubled n times,
-// capped at ceiling, drawn from [d/2, d] so a fleet that lost the hub at once
-// does not come back at once.
-func backoff(base, ceiling time.Duration, n int) time.Duration {
-	d := ceiling
-	if n < 30 && base<<n < ceiling && base<<n > 0 {
-		d = base << n
-	}
-	half := d / 2
-	return half + rand.N(d-half+1)
+// retryPolicy doubles base per failed attempt up to ceiling, each wait drawn
+// from [d/2, d] so a fleet that lost the hub at once does not come back at
+// once.
+func retryPolicy(base, ceiling time.Duration) backoff.Policy {
+	return backoff.Policy{Base: base, Max: ceiling, Jitter: 0.5}
 }
 
 func (c *Client) setUp() {

@@ -24,7 +24,7 @@ func TestBackoffDoublesCapsAndJitters(t *testing.T) {
 	} {
 		seen := map[time.Duration]bool{}
 		for range 200 {
-			d := backoff(base, ceiling, c.attempt)
+			d := retryPolicy(base, ceiling).Delay(c.attempt)
 			if d < c.lo || d > c.hi {
 				t.Fatalf("attempt %d: %v outside [%v, %v]", c.attempt, d, c.lo, c.hi)
 			}

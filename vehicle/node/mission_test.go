@@ -14,6 +14,7 @@ import (
 
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/server"
+	"fieldwatch/internal/testwait"
 	"fieldwatch/protocol"
 	simcam "fieldwatch/sim/camera"
 	"fieldwatch/sim/link"
@@ -143,18 +144,6 @@ func createMission(t *testing.T, hub, token string, from, to time.Time) hubMissi
 	return m
 }
 
-// waitFor polls cond until it holds or d passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %s", d, what)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-}
-
 // A mission planned while the vehicle is out of reach reaches its mailbox
 // when the link returns, once; the hub records it delivered, and a change
 // made later arrives as a newer revision of the same mission.
@@ -163,21 +152,21 @@ func TestMissionReachesVehicleAcrossOutage(t *testing.T) {
 	l := link.New()
 	clock := &vclock{t: time.Now()}
 	n := missionNode(t, hub, l, LiveAlways, clock, "")
-	waitFor(t, 10*time.Second, "the vehicle connected", func() bool { return n.ctl.Connected() })
+	testwait.For(t, 10*time.Second, "the vehicle connected", func() bool { return n.ctl.Connected() })
 	l.SetUp(false)
-	waitFor(t, 15*time.Second, "the hub saw the link drop", func() bool { return !n.ctl.Connected() })
+	testwait.For(t, 15*time.Second, "the hub saw the link drop", func() bool { return !n.ctl.Connected() })
 	m := createMission(t, hub, duty, time.Now().Add(time.Hour), time.Now().Add(3*time.Hour))
 	time.Sleep(300 * time.Millisecond) // the link is down: nothing may arrive (checked below)
 	if list, _ := n.Mailbox().Missions(); len(list) != 0 {
 		t.Fatalf("arrived over a cut link: %+v", list)
 	}
 	l.SetUp(true)
-	waitFor(t, 20*time.Second, "the mission in the vehicle's mailbox", func() bool {
+	testwait.For(t, 20*time.Second, "the mission in the vehicle's mailbox", func() bool {
 		list, _ := n.Mailbox().Missions()
 		return len(list) == 1
 	})
 	var got hubMission
-	waitFor(t, 10*time.Second, "the hub recorded the delivery", func() bool {
+	testwait.For(t, 10*time.Second, "the hub recorded the delivery", func() bool {
 		api(t, "GET", hub+"/api/v1/missions/"+m.ID, duty, nil, &got)
 		return got.Delivered == m.Rev
 	})
@@ -185,7 +174,7 @@ func TestMissionReachesVehicleAcrossOutage(t *testing.T) {
 	if st := api(t, "PUT", hub+"/api/v1/missions/"+m.ID, duty, body, &got); st != http.StatusOK {
 		t.Fatalf("update: %d", st)
 	}
-	waitFor(t, 10*time.Second, "the change on the vehicle", func() bool {
+	testwait.For(t, 10*time.Second, "the change on the vehicle", func() bool {
 		list, _ := n.Mailbox().Missions()
 		return len(list) == 1 && list[0].Site == "Km 5" && list[0].Rev == got.Rev
 	})
@@ -222,36 +211,36 @@ func TestLiveUplinkFollowsMission(t *testing.T) {
 	pub := n.cams[0].pub
 	phase := func() string { return pub.State().Phase }
 	m := createMission(t, hub, duty, start.Add(time.Hour), start.Add(2*time.Hour))
-	waitFor(t, 15*time.Second, "the mission on the vehicle", func() bool { l, _ := n.Mailbox().Missions(); return len(l) == 1 })
-	waitFor(t, 15*time.Second, "recording before any mission", func() bool { return n.Recorder().Storage().UsedBytes > 0 })
+	testwait.For(t, 15*time.Second, "the mission on the vehicle", func() bool { l, _ := n.Mailbox().Missions(); return len(l) == 1 })
+	testwait.For(t, 15*time.Second, "recording before any mission", func() bool { return n.Recorder().Storage().UsedBytes > 0 })
 	if n.LiveOn() || phase() != uplink.PhaseIdle || pub.State().Sessions != 0 {
 		t.Fatalf("streaming before the window opened: %+v", pub.State())
 	}
 	clock.Set(start.Add(time.Hour))
-	waitFor(t, 20*time.Second, "live from the window's start", func() bool { return n.LiveOn() && phase() == uplink.PhaseConnected })
+	testwait.For(t, 20*time.Second, "live from the window's start", func() bool { return n.LiveOn() && phase() == uplink.PhaseConnected })
 	clock.Set(start.Add(2 * time.Hour))
-	waitFor(t, 15*time.Second, "no live after the window's end", func() bool { return !n.LiveOn() && phase() == uplink.PhaseIdle })
+	testwait.For(t, 15*time.Second, "no live after the window's end", func() bool { return !n.LiveOn() && phase() == uplink.PhaseIdle })
 	sessions := pub.State().Sessions
 
 	clock.Set(start) // the vehicle's clock back to now: a second mission, started by hand
 	m = createMission(t, hub, duty, start.Add(30*time.Minute), start.Add(3*time.Hour))
-	waitFor(t, 15*time.Second, "the second mission on the vehicle", func() bool { l, _ := n.Mailbox().Missions(); return len(l) == 2 })
+	testwait.For(t, 15*time.Second, "the second mission on the vehicle", func() bool { l, _ := n.Mailbox().Missions(); return len(l) == 2 })
 	if n.LiveOn() {
 		t.Fatal("live before the second mission started")
 	}
 	if st := api(t, "POST", hub+"/api/v1/missions/"+m.ID+"/start", duty, nil, nil); st != http.StatusOK {
 		t.Fatalf("start now: %d", st)
 	}
-	waitFor(t, 20*time.Second, "live after start now", func() bool { return n.LiveOn() && phase() == uplink.PhaseConnected })
+	testwait.For(t, 20*time.Second, "live after start now", func() bool { return n.LiveOn() && phase() == uplink.PhaseConnected })
 	if pub.State().Sessions <= sessions {
 		t.Fatalf("no new WHIP session: %+v", pub.State())
 	}
 	if st := api(t, "POST", hub+"/api/v1/missions/"+m.ID+"/close", duty, map[string]string{"summary": "Hoàn thành", "findings": ""}, nil); st != http.StatusOK {
 		t.Fatalf("close: %d", st)
 	}
-	waitFor(t, 15*time.Second, "no live after the close", func() bool { return !n.LiveOn() && phase() == uplink.PhaseIdle })
+	testwait.For(t, 15*time.Second, "no live after the close", func() bool { return !n.LiveOn() && phase() == uplink.PhaseIdle })
 	used := n.Recorder().Storage().UsedBytes
-	waitFor(t, 15*time.Second, "recording after the mission", func() bool { return n.Recorder().Storage().UsedBytes > used })
+	testwait.For(t, 15*time.Second, "recording after the mission", func() bool { return n.Recorder().Storage().UsedBytes > used })
 }
 
 // The crew closes a running mission on the vehicle's own screen while the
@@ -264,17 +253,17 @@ func TestCrewClosesMissionOnVehicleAcrossOutage(t *testing.T) {
 	l := link.New()
 	clock := &vclock{t: time.Now()}
 	n := missionNode(t, hub, l, LiveAlways, clock, "")
-	waitFor(t, 10*time.Second, "the vehicle connected", func() bool { return n.ctl.Connected() })
+	testwait.For(t, 10*time.Second, "the vehicle connected", func() bool { return n.ctl.Connected() })
 	m := createMission(t, hub, duty, time.Now().Add(time.Hour), time.Now().Add(3*time.Hour))
 	if st := api(t, "POST", hub+"/api/v1/missions/"+m.ID+"/start", duty, map[string]any{}, nil); st != http.StatusOK {
 		t.Fatalf("start: %d", st)
 	}
-	waitFor(t, 10*time.Second, "the running mission on the vehicle", func() bool {
+	testwait.For(t, 10*time.Second, "the running mission on the vehicle", func() bool {
 		list, _ := n.Mailbox().Missions()
 		return len(list) == 1 && list[0].State == protocol.MissionActive
 	})
 	l.SetUp(false)
-	waitFor(t, 15*time.Second, "the link down", func() bool { return !n.ctl.Connected() })
+	testwait.For(t, 15*time.Second, "the link down", func() bool { return !n.ctl.Connected() })
 	closed, err := n.Mailbox().CloseMission(m.ID, "Đã kiểm tra 12 xe container", "Không phát hiện vi phạm", "Tổ trưởng")
 	if err != nil || closed.State != protocol.MissionClosed {
 		t.Fatalf("close on the vehicle: %+v %v", closed, err)
@@ -285,14 +274,14 @@ func TestCrewClosesMissionOnVehicleAcrossOutage(t *testing.T) {
 		t.Fatalf("the hub closed it over a cut link: %s", got.State)
 	}
 	l.SetUp(true)
-	waitFor(t, 20*time.Second, "the report filed at the hub", func() bool {
+	testwait.For(t, 20*time.Second, "the report filed at the hub", func() bool {
 		api(t, "GET", hub+"/api/v1/missions/"+m.ID, duty, nil, &got)
 		return got.State == protocol.MissionClosed
 	})
 	if got.Report == nil || got.Report.Summary != "Đã kiểm tra 12 xe container" || got.Report.Findings != "Không phát hiện vi phạm" || got.Report.By != "Tổ trưởng" {
 		t.Fatalf("the hub's report: %+v", got.Report)
 	}
-	waitFor(t, 10*time.Second, "the hub's closed revision on the vehicle", func() bool {
+	testwait.For(t, 10*time.Second, "the hub's closed revision on the vehicle", func() bool {
 		list, _ := n.Mailbox().Missions()
 		return len(list) == 1 && list[0].Rev == got.Rev && list[0].State == protocol.MissionClosed
 	})

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -24,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"fieldwatch/internal/backoff"
 	"fieldwatch/protocol/evidence"
 	"fieldwatch/vehicle/recorder"
 )
@@ -132,19 +132,19 @@ func (s *Syncer) setErr(err error) {
 
 // Run uploads until ctx ends.
 func (s *Syncer) Run(ctx context.Context) error {
-	backoff := newBackoff()
+	retry := backoff.New(retryPolicy)
 	for ctx.Err() == nil {
 		if err := s.registerKey(ctx); err != nil {
 			s.setErr(err)
 			s.log.Warn("sync: register signing key", "err", err)
-			if !sleep(ctx, backoff.next()) {
+			if !sleep(ctx, retry.Next()) {
 				return nil
 			}
 			continue
 		}
 		break
 	}
-	backoff.reset()
+	retry.Reset()
 	for ctx.Err() == nil {
 		worked, err := s.pass(ctx)
 		if err != nil {
@@ -152,12 +152,12 @@ func (s *Syncer) Run(ctx context.Context) error {
 			if ctx.Err() == nil {
 				s.log.Debug("sync: pass failed", "err", err)
 			}
-			if !sleep(ctx, backoff.next()) {
+			if !sleep(ctx, retry.Next()) {
 				return nil
 			}
 			continue
 		}
-		backoff.reset()
+		retry.Reset()
 		if !worked {
 			select {
 			case <-ctx.Done():
@@ -507,17 +507,10 @@ func watchStall(ctx context.Context, cancel context.CancelCauseFunc, body *paced
 	return func() { close(done) }
 }
 
-// backoff is full-jitter exponential, capped at 1 s: links come back often
-// and quickly, and a retry costs one refused dial while the link is down.
-type backoff struct{ n int }
-
-func newBackoff() *backoff { return &backoff{} }
-func (b *backoff) reset()  { b.n = 0 }
-func (b *backoff) next() time.Duration {
-	b.n = min(b.n+1, 6)
-	ceil := min(100*time.Millisecond<<b.n, time.Second)
-	return time.Duration(rand.Int64N(int64(ceil))) + 50*time.Millisecond
-}
+// retryPolicy is full-jitter exponential from 200 ms, capped at 1 s: links
+// come back often and quickly, and a retry costs one refused dial while the
+// link is down.
+var retryPolicy = backoff.Policy{Base: 200 * time.Millisecond, Max: time.Second, Jitter: 1, Floor: 50 * time.Millisecond}
 
 func sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)

@@ -30,6 +30,7 @@ import (
 	"github.com/pion/transport/v4"
 	"github.com/pion/webrtc/v4"
 
+	"fieldwatch/internal/backoff"
 	"fieldwatch/protocol/whip"
 	"fieldwatch/vehicle/capture"
 )
@@ -296,7 +297,7 @@ func (pub *Publisher) waitProfile(ctx context.Context, d time.Duration) string {
 
 // sleep waits a full-jitter backoff; false when ctx ended.
 func (pub *Publisher) sleep(ctx context.Context, attempt int) bool {
-	d := backoff(pub.p.BackoffBase, pub.p.BackoffMax, attempt)
+	d := backoff.Policy{Base: pub.p.BackoffBase, Max: pub.p.BackoffMax, Jitter: 1, Floor: time.Millisecond}.Delay(attempt)
 	select {
 	case <-ctx.Done():
 		return false
