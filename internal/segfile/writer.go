@@ -17,6 +17,7 @@ import (
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4/seekablebuffer"
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/mp4/codecs"
 )
 
@@ -163,11 +164,11 @@ func CreateWith(open OpenFunc, path string, t Tracks) (*File, error) {
 
 // write marshals into memory, appends it to the file and syncs.
 func (w *File) write(marshal func(io.WriteSeeker) error) error {
-	var buf memWriteSeeker
+	var buf seekablebuffer.Buffer
 	if err := marshal(&buf); err != nil {
 		return fmt.Errorf("segfile: encode: %w", err)
 	}
-	if _, err := w.f.Write(buf.b); err != nil {
+	if _, err := w.f.Write(buf.Bytes()); err != nil {
 		// Leave the file at its last whole fragment.
 		_ = w.f.Truncate(w.size)
 		_, _ = w.f.Seek(w.size, io.SeekStart)
@@ -176,8 +177,8 @@ func (w *File) write(marshal func(io.WriteSeeker) error) error {
 	if err := w.f.Sync(); err != nil {
 		return fmt.Errorf("segfile: sync %s: %w", w.path, err)
 	}
-	w.size += int64(len(buf.b))
-	w.hash.Write(buf.b)
+	w.size += int64(buf.Len())
+	w.hash.Write(buf.Bytes())
 	return nil
 }
 
@@ -286,35 +287,3 @@ func (w *File) SHA256() string { return hex.EncodeToString(w.hash.Sum(nil)) }
 
 // Path is the file's path.
 func (w *File) Path() string { return w.path }
-
-// memWriteSeeker is an in-memory io.WriteSeeker (the fmp4 encoder seeks back to patch sizes).
-type memWriteSeeker struct {
-	b   []byte
-	pos int
-}
-
-func (m *memWriteSeeker) Write(p []byte) (int, error) {
-	if need := m.pos + len(p); need > len(m.b) {
-		m.b = append(m.b, make([]byte, need-len(m.b))...)
-	}
-	copy(m.b[m.pos:], p)
-	m.pos += len(p)
-	return len(p), nil
-}
-
-func (m *memWriteSeeker) Seek(off int64, whence int) (int64, error) {
-	var p int64
-	switch whence {
-	case io.SeekStart:
-		p = off
-	case io.SeekCurrent:
-		p = int64(m.pos) + off
-	case io.SeekEnd:
-		p = int64(len(m.b)) + off
-	}
-	if p < 0 {
-		return 0, errors.New("segfile: negative seek")
-	}
-	m.pos = int(p)
-	return p, nil
-}
