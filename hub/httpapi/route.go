@@ -46,6 +46,8 @@ type Route struct {
 	// ("application/sdp", "text/csv", ...).
 	In     any
 	InType string
+	// NoIn says the route reads no request body (a POST that is a verb).
+	NoIn bool
 	// Out is the JSON response body (a value of its type), nil when the
 	// route answers with something else; OutType names it then.
 	Out     any
@@ -61,6 +63,12 @@ func (rt Route) WithBody(in, out any) Route {
 // Accepts returns the route with a non-JSON request body type.
 func (rt Route) Accepts(contentType string) Route {
 	rt.InType = contentType
+	return rt
+}
+
+// NoBody returns the route marked as reading no request body.
+func (rt Route) NoBody() Route {
+	rt.NoIn = true
 	return rt
 }
 

@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"fieldwatch/internal/errkind"
+)
+
+type detailed struct{ error }
+
+func (detailed) ErrorDetails() map[string]string { return map[string]string{"reason": "too_short"} }
+func (d detailed) Unwrap() error                 { return d.error }
+
+func TestErrorsAreAnsweredByKind(t *testing.T) {
+	unknown := errkind.New(errkind.NotFound, "no_stream", "relay: no stream")
+	fixed := errkind.WithPublic(errkind.StorageFull, "hub_storage", "archive: disk full at /x", "try again later")
+	for _, c := range []struct {
+		err    error
+		status int
+		code   string
+		msg    string
+	}{
+		{fmt.Errorf("%w: xe-01/cam1", unknown), 404, "no_stream", "relay: no stream: xe-01/cam1"},
+		{fmt.Errorf("store: %w", fixed), 507, "hub_storage", "try again later"},
+		{errors.New("boom: secret path"), 500, "internal", "internal error"},
+		{errors.Join(errors.New("other"), BadRequest("field %q", "x")), 400, "bad_request", "other\nbad request: field \"x\""},
+		{&http.MaxBytesError{Limit: 10}, 413, "too_large", "request body too large"},
+		{errkind.Errorf(errkind.Conflict, "already %s", "closed"), 409, "conflict", "already closed"},
+		{detailed{errkind.New(errkind.Invalid, "weak_password", "weak")}, 400, "weak_password", "weak"},
+	} {
+		rec := httptest.NewRecorder()
+		WriteError(rec, httptest.NewRequest("GET", "/x", nil), nil, c.err)
+		var body ErrorBody
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Code != c.status || body.Error.Code != c.code || body.Error.Message != c.msg {
+			t.Errorf("%v: got %d %+v, want %d %s %q", c.err, rec.Code, body.Error, c.status, c.code, c.msg)
+		}
+		if strings.Contains(rec.Body.String(), "secret") {
+			t.Errorf("an internal error's detail reached the client: %s", rec.Body.String())
+		}
+	}
+	rec := httptest.NewRecorder()
+	WriteError(rec, httptest.NewRequest("GET", "/x", nil), nil, detailed{errkind.New(errkind.Invalid, "weak_password", "weak")})
+	if !strings.Contains(rec.Body.String(), `"reason":"too_short"`) {
+		t.Errorf("details lost: %s", rec.Body.String())
+	}
+}
+
+func TestDecodeJSONIsStrict(t *testing.T) {
+	var v struct {
+		A int `json:"a"`
+	}
+	for body, kind := range map[string]errkind.Kind{
+		`{"a":1,"b":2}`:                       errkind.Invalid,
+		`{"a":1} {"a":2}`:                     errkind.Invalid,
+		`{"a":"x"}`:                           errkind.Invalid,
+		strings.Repeat(" ", MaxJSON+1) + "{}": errkind.Internal, // a MaxBytesError, answered 413 by Classify
+	} {
+		r := httptest.NewRequest("POST", "/x", strings.NewReader(body))
+		err := DecodeJSON(httptest.NewRecorder(), r, &v)
+		if err == nil {
+			t.Errorf("%.20q: accepted", body)
+			continue
+		}
+		if k, _, _ := errkind.Of(err); k != kind {
+			t.Errorf("%.20q: kind %v, want %v", body, k, kind)
+		}
+	}
+	r := httptest.NewRequest("POST", "/x", strings.NewReader(`{"a":1}`))
+	r.Header.Set("Content-Type", "text/plain")
+	if err := DecodeJSON(httptest.NewRecorder(), r, &v); Classify(err).Status != http.StatusUnsupportedMediaType {
+		t.Errorf("text/plain: %v", err)
+	}
+}
