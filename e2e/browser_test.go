@@ -89,7 +89,7 @@ func TestConsoleLiveVideo(t *testing.T) {
 		t.Errorf("capture latency %d ms: the stamps are misread", latency)
 	}
 
-	c, cancel := context.WithTimeout(b, 10*time.Second)
+	c, cancel := context.WithTimeout(b, testwait.Deadline(busy*10*time.Second))
 	defer cancel()
 	shot, err := chromedp.Run(c, chromedp.Screenshot(chromedp.CSS(testid("camera-video"))))
 	if err != nil {

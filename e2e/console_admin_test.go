@@ -41,7 +41,7 @@ func screenshotTo(t *testing.T, b context.Context, name string) {
 	if dir == "" {
 		return
 	}
-	c, cancel := context.WithTimeout(b, 10*time.Second)
+	c, cancel := context.WithTimeout(b, testwait.Deadline(busy*10*time.Second))
 	defer cancel()
 	png, err := chromedp.Run(c, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -209,7 +209,7 @@ func TestConsoleAuditChain(t *testing.T) {
 	}
 	// The download is the log as JSON lines, ending with the chain's check.
 	export := eval[string](t, b, q("aud-export")+`.getAttribute('href')`)
-	c, cancel := context.WithTimeout(b, 10*time.Second)
+	c, cancel := context.WithTimeout(b, testwait.Deadline(busy*10*time.Second))
 	defer cancel()
 	last, err := chromedp.Run(c, chromedp.Evaluate[string](`fetch('`+export+`').then((r) => r.text()).then((s) => s.trim().split('\n').pop())`, chromedp.EvalAwaitPromise))
 	if err != nil {

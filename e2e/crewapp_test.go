@@ -112,7 +112,7 @@ func crewScreenshot(t *testing.T, b context.Context, name string) {
 	if dir == "" {
 		return
 	}
-	c, cancel := context.WithTimeout(b, 10*time.Second)
+	c, cancel := context.WithTimeout(b, testwait.Deadline(busy*10*time.Second))
 	defer cancel()
 	png, err := chromedp.Run(c, chromedp.FullScreenshot(100))
 	if err != nil {
