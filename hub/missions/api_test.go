@@ -46,7 +46,9 @@ func (us users) User(name string) (auth.User, error) {
 
 type auditLog struct{ actions map[string]bool }
 
-func (l *auditLog) Record(_ *http.Request, _ audit.Actor, action, _, _ string) { l.actions[action] = true }
+func (l *auditLog) Record(_ *http.Request, _ audit.Actor, action, _, _ string) {
+	l.actions[action] = true
+}
 
 type noLog struct{}
 
@@ -160,4 +162,3 @@ func TestMissionBadInput(t *testing.T) {
 		t.Fatalf("unknown mission: %d %s", st, body)
 	}
 }
-
