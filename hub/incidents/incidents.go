@@ -17,14 +17,16 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
 )
 
 // Errors.
 var (
-	ErrInvalid = errors.New("incidents: invalid")
-	ErrUnknown = errors.New("incidents: no such incident")
-	ErrClosed  = errors.New("incidents: the incident is closed")
+	ErrInvalid = errkind.New(errkind.Invalid, "invalid", "incidents: invalid")
+	ErrUnknown = errkind.New(errkind.NotFound, "not_found", "incidents: no such incident")
+	ErrClosed  = errkind.New(errkind.Conflict, "conflict", "incidents: the incident is closed")
 )
 
 // Kinds and their deadlines in working days (Decision 247).
@@ -104,20 +106,40 @@ func (in *Incident) UpdateMissing(now time.Time, days WorkingDays, zone *time.Lo
 	return true
 }
 
-// Store keeps incidents.
+// Store keeps incidents. Its writes are commands (commands.go), handed
+// to its submitter and applied by Apply.
 type Store struct {
-	db   *store.DB
-	days WorkingDays
-	now  func() time.Time
-	mu   sync.Mutex
+	db     *store.DB
+	days   WorkingDays
+	now    func() time.Time
+	submit command.Submitter
+	mu     sync.Mutex // orders applies and the automatic open's check
 }
 
-// New returns the store.
-func New(db *store.DB, days WorkingDays, now func() time.Time) *Store {
-	if now == nil {
-		now = time.Now
+// Params configure the store.
+type Params struct {
+	DB   *store.DB
+	Days WorkingDays      // the working-day calendar deadlines count in
+	Now  func() time.Time // nil: time.Now
+	// Submit sees a command applied; nil: applied at once by this store.
+	Submit command.Submitter
+}
+
+// Open returns the store.
+func Open(p Params) *Store {
+	if p.Now == nil {
+		p.Now = time.Now
 	}
-	return &Store{db: db, days: days, now: now}
+	s := &Store{db: p.DB, days: p.Days, now: p.Now, submit: p.Submit}
+	if s.submit == nil {
+		s.submit = command.Local(s)
+	}
+	return s
+}
+
+// New returns the store applying its own commands.
+func New(db *store.DB, days WorkingDays, now func() time.Time) *Store {
+	return Open(Params{DB: db, Days: days, Now: now})
 }
 
 const prefix = "incident/"
@@ -151,12 +173,15 @@ func (s *Store) Open(in Incident, by string) (Incident, error) {
 	if in.Title == "" || in.Unit == "" {
 		return Incident{}, fmt.Errorf("%w: an incident needs a title and a unit", ErrInvalid)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	now := s.now()
+	c := Opened{ID: newID(now), Kind: in.Kind, Unit: in.Unit, Vehicle: in.Vehicle, Camera: in.Camera, Title: in.Title,
+		By: by, At: now, Due: s.days.AddWorkingDays(now, days)}
+	if err := s.submit.Submit(c); err != nil {
+		return Incident{}, err
+	}
 	if by == "auto" {
-		open, err := s.list(func(x *Incident) bool {
-			return x.Closed.IsZero() && x.Kind == in.Kind && x.Vehicle == in.Vehicle && x.Camera == in.Camera
-		})
+		// The command opened nothing when one was open already.
+		open, err := s.List(func(x *Incident) bool { return x.Closed.IsZero() && c.sameCause(x) })
 		if err != nil {
 			return Incident{}, err
 		}
@@ -164,13 +189,7 @@ func (s *Store) Open(in Incident, by string) (Incident, error) {
 			return open[0], nil
 		}
 	}
-	now := s.now()
-	in.ID, in.Opened, in.OpenedBy, in.Due = newID(now), now, by, s.days.AddWorkingDays(now, days)
-	in.Updates, in.GateLog, in.Closed = []Update{}, []GateEntry{}, time.Time{}
-	if err := s.db.Put(prefix+in.ID, in, 0); err != nil {
-		return Incident{}, fmt.Errorf("incidents: %w", err)
-	}
-	return in, nil
+	return s.Get(c.ID)
 }
 
 // Get returns one incident.
@@ -184,12 +203,6 @@ func (s *Store) Get(id string) (Incident, error) {
 
 // List returns the incidents keep selects, newest first.
 func (s *Store) List(keep func(*Incident) bool) ([]Incident, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.list(keep)
-}
-
-func (s *Store) list(keep func(*Incident) bool) ([]Incident, error) {
 	all, err := store.List[Incident](s.db, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("incidents: %w", err)
@@ -203,32 +216,17 @@ func (s *Store) list(keep func(*Incident) bool) ([]Incident, error) {
 	return out, nil
 }
 
-func (s *Store) change(id string, fn func(*Incident, time.Time) error) (Incident, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, err := s.Get(id)
-	if err != nil {
-		return in, err
+// do submits c and returns the incident it changed.
+func (s *Store) do(id string, c command.Command) (Incident, error) {
+	if err := s.submit.Submit(c); err != nil {
+		return Incident{}, err
 	}
-	if err := fn(&in, s.now()); err != nil {
-		return in, err
-	}
-	if err := s.db.Put(prefix+id, in, 0); err != nil {
-		return in, fmt.Errorf("incidents: %w", err)
-	}
-	return in, nil
+	return s.Get(id)
 }
 
 // Assign gives the incident to an officer.
 func (s *Store) Assign(id, assignee, by string) (Incident, error) {
-	return s.change(id, func(in *Incident, now time.Time) error {
-		if !in.Closed.IsZero() {
-			return ErrClosed
-		}
-		in.Assignee = assignee
-		in.Updates = append(in.Updates, Update{Time: now, By: by, Text: "giao cho " + assignee})
-		return nil
-	})
+	return s.do(id, Assigned{ID: id, Assignee: assignee, By: by, At: s.now()})
 }
 
 // AddUpdate posts a progress note.
@@ -237,13 +235,7 @@ func (s *Store) AddUpdate(id, by, text string) (Incident, error) {
 	if err != nil || text == "" {
 		return Incident{}, fmt.Errorf("%w: an update of 1 to 4000 characters", ErrInvalid)
 	}
-	return s.change(id, func(in *Incident, now time.Time) error {
-		if !in.Closed.IsZero() {
-			return ErrClosed
-		}
-		in.Updates = append(in.Updates, Update{Time: now, By: by, Text: text})
-		return nil
-	})
+	return s.do(id, Updated{ID: id, By: by, At: s.now(), Text: text})
 }
 
 // LogGate adds a line to the manual gate log.
@@ -264,17 +256,8 @@ func (s *Store) LogGate(id, by string, g GateEntry) (Incident, error) {
 	if g.In.IsZero() && g.Out.IsZero() {
 		return Incident{}, fmt.Errorf("%w: a time in or out", ErrInvalid)
 	}
-	return s.change(id, func(in *Incident, now time.Time) error {
-		if !in.Closed.IsZero() {
-			return ErrClosed
-		}
-		if in.Kind != KindCamera {
-			return fmt.Errorf("%w: the gate log belongs to camera faults", ErrInvalid)
-		}
-		g.Time, g.By = now, by
-		in.GateLog = append(in.GateLog, g)
-		return nil
-	})
+	g.Time, g.By = s.now(), by
+	return s.do(id, GateLogged{ID: id, Entry: g})
 }
 
 // Close closes the incident with its cause and fix.
@@ -284,13 +267,7 @@ func (s *Store) Close(id, by, cause, fix string) (Incident, error) {
 	if err := errors.Join(err1, err2); err != nil || cause == "" || fix == "" {
 		return Incident{}, fmt.Errorf("%w: closing needs the cause and the fix", ErrInvalid)
 	}
-	return s.change(id, func(in *Incident, now time.Time) error {
-		if !in.Closed.IsZero() {
-			return ErrClosed
-		}
-		in.Closed, in.ClosedBy, in.Cause, in.Fix = now, by, cause, fix
-		return nil
-	})
+	return s.do(id, Closed{ID: id, By: by, At: s.now(), Cause: cause, Fix: fix})
 }
 
 // CloseAuto closes open automatic incidents of a vehicle's camera (or its
@@ -322,7 +299,7 @@ func (s *Store) Escalate() ([]Incident, error) {
 	}
 	var out []Incident
 	for _, in := range due {
-		e, err := s.change(in.ID, func(x *Incident, now time.Time) error { x.Escalated = now; return nil })
+		e, err := s.do(in.ID, Escalated{ID: in.ID, At: now})
 		if err != nil {
 			return out, err
 		}

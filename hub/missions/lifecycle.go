@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/protocol"
 )
 
@@ -69,23 +70,22 @@ func (s *Store) Create(by Actor, d Draft) (Mission, error) {
 	if !d.To.After(now) {
 		return Mission{}, fmt.Errorf("%w: the window has already ended", ErrInvalid)
 	}
-	m := Mission{Unit: d.Unit, Created: now, CreatedBy: by.Username, Updated: now}
-	m.ID, m.Rev, m.State = newID(now), 1, protocol.MissionPlanned
-	apply(&m, d)
+	c := Planned{ID: newID(now), Unit: d.Unit, By: by, At: now, Draft: d}
+	c.Draft.Unit = "" // carried in c.Unit
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.commit(&m, true, Event{Time: now, Kind: EventCreated, By: by.label(),
-		Text: fmt.Sprintf("%s · %s", m.Vehicle, m.Purpose)}); err != nil {
+	if err := s.submit.Submit(c); err != nil {
 		return Mission{}, err
 	}
-	return s.settle(m.ID, now)
+	s.send(c.ID)
+	return s.settle(c.ID, now)
 }
 
-func apply(m *Mission, d Draft) {
+func applyDraft(m *Mission, d Draft, unit string) {
 	m.Vehicle, m.Crew, m.Site, m.Waypoints = d.Vehicle, d.Crew, d.Site, d.Waypoints
 	m.From, m.To, m.Purpose, m.Instructions = d.From, d.To, d.Purpose, d.Instructions
-	if d.Unit != "" {
-		m.Unit = d.Unit
+	if unit != "" {
+		m.Unit = unit
 	}
 }
 
@@ -98,85 +98,61 @@ func (s *Store) Update(id string, by Actor, d Draft) (Mission, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.Get(id)
+	before, err := s.Get(id)
 	if err != nil {
-		return m, err
+		return before, err
 	}
-	if !m.Open() {
-		return m, fmt.Errorf("%w: mission %s is %s", ErrState, id, m.State)
+	c := Changed{ID: id, Unit: d.Unit, By: by, At: s.p.Now(), Draft: d}
+	c.Draft.Unit = "" // carried in c.Unit
+	if err := s.submit.Submit(c); err != nil {
+		return before, err
 	}
-	if m.State == protocol.MissionActive && (d.Vehicle != m.Vehicle || !d.From.Equal(m.From)) {
-		return m, fmt.Errorf("%w: a running mission keeps its vehicle and start", ErrState)
-	}
-	now := s.p.Now()
-	if !d.To.After(now) {
-		return m, fmt.Errorf("%w: the window would have ended", ErrInvalid)
-	}
-	if old := m.Vehicle; old != d.Vehicle {
-		gone := m
+	if before.Vehicle != d.Vehicle {
+		gone := before.Mission
 		gone.Rev++
 		gone.State = protocol.MissionCancelled
-		s.send(&gone)
-		m.Rev++
+		s.sendCopy(gone)
 	}
-	apply(&m, d)
-	m.Rev++
-	m.Updated = now
-	if err := s.commit(&m, true, Event{Time: now, Kind: EventUpdated, By: by.label(), Text: m.Purpose}); err != nil {
-		return m, err
-	}
-	return s.settle(id, now)
+	s.send(id)
+	return s.settle(id, s.p.Now())
 }
 
 // Start starts a planned mission now, before its window opens.
 func (s *Store) Start(id string, by Actor) (Mission, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.Get(id)
-	if err != nil {
-		return m, err
-	}
-	if m.State != protocol.MissionPlanned {
-		return m, fmt.Errorf("%w: mission %s is %s", ErrState, id, m.State)
-	}
-	return m, s.start(&m, by, s.p.Now())
+	return s.do(id, Started{ID: id, By: by, At: s.p.Now(), Streams: s.live(id)})
 }
 
-func (s *Store) start(m *Mission, by Actor, now time.Time) error {
-	m.State, m.Started, m.StartedBy, m.Updated = protocol.MissionActive, now, by.label(), now
-	m.Rev++
-	events := []Event{{Time: now, Kind: EventStarted, By: by.label()}}
-	for _, cam := range s.publishing(m.Vehicle) {
-		events = append(events, Event{Time: now, Kind: EventStreamStart, Text: cam})
+// do submits a command that changes the mission, sends its new revision
+// and returns it; s.mu is held.
+func (s *Store) do(id string, c command.Command) (Mission, error) {
+	if err := s.submit.Submit(c); err != nil {
+		m, _ := s.Get(id)
+		return m, err
 	}
-	return s.commit(m, true, events...)
+	s.send(id)
+	return s.Get(id)
 }
 
 // Cancel cancels a planned or active mission.
 func (s *Store) Cancel(id string, by Actor, reason string) (Mission, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.Get(id)
-	if err != nil {
-		return m, err
-	}
-	if !m.Open() {
-		return m, fmt.Errorf("%w: mission %s is %s", ErrState, id, m.State)
-	}
-	now := s.p.Now()
-	m.State, m.Closed, m.ClosedBy, m.Updated, m.CancelReason = protocol.MissionCancelled, now, by.label(), now, clean(reason)
-	m.Rev++
-	events := []Event{{Time: now, Kind: EventCancelled, By: by.label(), Text: m.CancelReason}}
-	if m.Started.IsZero() {
-		return m, s.commit(&m, true, events...)
-	}
-	return m, s.commit(&m, true, append(events, s.streamEnds(m.Vehicle, now)...)...)
+	return s.do(id, Cancelled{ID: id, By: by, At: s.p.Now(), Reason: clean(reason), Streams: s.live(id)})
 }
 
 // Close closes an active mission with its closing report, or puts the
 // report on a mission its window ended (once).
 func (s *Store) Close(id string, by Actor, summary, findings string) (Mission, error) {
-	return s.closeWith(id, by, protocol.MissionReport{Summary: summary, Findings: findings, By: by.label(), Time: s.p.Now()})
+	now := s.p.Now()
+	rep, err := checkReport(protocol.MissionReport{Summary: summary, Findings: findings, By: by.label(), Time: now})
+	if err != nil {
+		return Mission{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.do(id, Closed{ID: id, By: by, At: now, Report: rep, Streams: s.live(id)})
 }
 
 // CloseFromVehicle files a closing report the crew wrote on the vehicle.
@@ -193,51 +169,30 @@ func (s *Store) CloseFromVehicle(vehicle string, c protocol.MissionClose) error 
 	if m.Report != nil || m.State == protocol.MissionCancelled || m.State == protocol.MissionPlanned {
 		return nil
 	}
-	_, err = s.closeWith(c.ID, Actor{Username: c.By, Name: c.By}, c.MissionReport)
-	return err
-}
-
-func (s *Store) closeWith(id string, by Actor, rep protocol.MissionReport) (Mission, error) {
-	rep.Summary, rep.Findings = clean(rep.Summary), clean(rep.Findings)
-	switch {
-	case rep.Summary == "":
-		return Mission{}, fmt.Errorf("%w: write the summary", ErrInvalid)
-	case utf8.RuneCountInString(rep.Summary) > protocol.MaxMissionText, utf8.RuneCountInString(rep.Findings) > protocol.MaxMissionText:
-		return Mission{}, fmt.Errorf("%w: report too long", ErrInvalid)
+	rep, err := checkReport(c.MissionReport)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.Get(id)
-	if err != nil {
-		return m, err
+	_, err = s.do(c.ID, ReportFiled{ID: c.ID, Vehicle: vehicle, By: Actor{Username: c.By, Name: c.By}, At: s.p.Now(), Report: rep, Streams: s.live(c.ID)})
+	return err
+}
+
+func checkReport(rep protocol.MissionReport) (protocol.MissionReport, error) {
+	rep.Summary, rep.Findings = clean(rep.Summary), clean(rep.Findings)
+	switch {
+	case rep.Summary == "":
+		return rep, fmt.Errorf("%w: write the summary", ErrInvalid)
+	case utf8.RuneCountInString(rep.Summary) > protocol.MaxMissionText, utf8.RuneCountInString(rep.Findings) > protocol.MaxMissionText:
+		return rep, fmt.Errorf("%w: report too long", ErrInvalid)
 	}
-	if m.State != protocol.MissionActive && (m.State != protocol.MissionClosed || m.Report != nil) {
-		return m, fmt.Errorf("%w: mission %s is %s", ErrState, id, m.State)
-	}
-	now := s.p.Now()
-	events := []Event{{Time: now, Kind: EventClosed, By: rep.By, Text: rep.Summary}}
-	if m.State == protocol.MissionActive {
-		m.State, m.Closed, m.ClosedBy = protocol.MissionClosed, now, by.label()
-		events = append(events, s.streamEnds(m.Vehicle, now)...)
-	}
-	m.Report, m.Updated = &rep, now
-	m.Rev++
-	return m, s.commit(&m, true, events...)
+	return rep, nil
 }
 
 // Delivered records that the vehicle applied revision rev.
 func (s *Store) Delivered(id string, rev uint64, at time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.Get(id)
-	if err != nil {
-		return err
-	}
-	if rev <= m.Delivered {
-		return nil
-	}
-	m.Delivered, m.DeliveredAt = rev, at
-	return s.commit(&m, false, Event{Time: at, Kind: EventDelivered, Text: fmt.Sprintf("rev %d → %s", rev, m.Vehicle)})
+	return s.submit.Submit(Delivered{ID: id, Rev: rev, At: at})
 }
 
 // Tick starts the missions whose window opened and ends those whose
@@ -246,7 +201,7 @@ func (s *Store) Tick() error {
 	now := s.p.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for id := range s.open {
+	for _, id := range s.openIDs() {
 		if _, err := s.settle(id, now); err != nil {
 			return err
 		}
@@ -261,17 +216,12 @@ func (s *Store) settle(id string, now time.Time) (Mission, error) {
 		return m, err
 	}
 	if m.State == protocol.MissionPlanned && !now.Before(m.From) && now.Before(m.To) {
-		if err := s.start(&m, Auto, now); err != nil {
+		if m, err = s.do(id, Started{ID: id, By: Auto, At: now, Streams: s.live(id)}); err != nil {
 			return m, err
 		}
 	}
 	if !now.Before(m.To) {
-		m.State, m.Closed, m.ClosedBy, m.Updated = protocol.MissionClosed, m.To, Auto.label(), now
-		m.Rev++
-		events := append([]Event{{Time: m.To, Kind: EventEnded, By: Auto.label()}}, s.streamEnds(m.Vehicle, m.To)...)
-		if err := s.commit(&m, true, events...); err != nil {
-			return m, err
-		}
+		return s.do(id, Ended{ID: id, At: now, Streams: s.live(id)})
 	}
 	return m, nil
 }

@@ -11,7 +11,6 @@ package missions
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,17 +19,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
-
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
 	"fieldwatch/protocol"
 )
 
 // Errors.
 var (
-	ErrInvalid = errors.New("missions: invalid")
-	ErrUnknown = errors.New("missions: no such mission")
-	ErrState   = errors.New("missions: not allowed in the mission's state")
+	ErrInvalid = errkind.New(errkind.Invalid, "invalid", "missions: invalid")
+	ErrUnknown = errkind.New(errkind.NotFound, "not_found", "missions: no such mission")
+	ErrState   = errkind.New(errkind.Conflict, "conflict", "missions: not allowed in the mission's state")
 )
 
 // Key prefixes.
@@ -79,19 +78,24 @@ type Params struct {
 	// vehicle moved at least MinMove metres or MinGap passed; 10 m, 15 s.
 	MinMove float64
 	MinGap  time.Duration
+	// Submit sees a command applied; nil: applied at once by the store.
+	Submit command.Submitter
 }
 
-// Store keeps missions and their logs.
+// Store keeps missions and their logs. Its writes are commands
+// (commands.go) handed to its submitter.
 type Store struct {
-	db  *store.DB
-	p   Params
-	log *slog.Logger
+	db     *store.DB
+	p      Params
+	log    *slog.Logger
+	submit command.Submitter
 
-	mu      sync.Mutex                 // serialises writes; guards what follows
-	open    map[string]Mission         // planned and active missions by id
-	last    map[string]Point           // the last kept fix per mission
+	mu      sync.Mutex                 // orders decisions; guards streams
 	streams map[string]map[string]bool // vehicle -> camera -> publishing
-	seq     uint32                     // orders events written in the same nanosecond
+
+	cache sync.Mutex         // guards what follows, kept by Apply
+	open  map[string]Mission // planned and active missions by id
+	last  map[string]Point   // the last kept fix per mission
 }
 
 // New opens the store and loads the open missions.
@@ -109,7 +113,10 @@ func New(db *store.DB, p Params) (*Store, error) {
 		p.MinGap = 15 * time.Second
 	}
 	s := &Store{db: db, p: p, log: p.Logger.With("component", "missions"), open: map[string]Mission{},
-		last: map[string]Point{}, streams: map[string]map[string]bool{}}
+		last: map[string]Point{}, streams: map[string]map[string]bool{}, submit: p.Submit}
+	if s.submit == nil {
+		s.submit = command.Local(s)
+	}
 	all, err := store.List[Mission](db, recPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("missions: load: %w", err)
@@ -150,62 +157,29 @@ func (s *Store) List(keep func(*Mission) bool) ([]Mission, error) {
 	return out, nil
 }
 
-// commit writes the mission and its events in one transaction, keeps the
-// open index and queues the new revision for the vehicle (when send).
-func (s *Store) commit(m *Mission, send bool, events ...Event) error {
-	data, err := json.Marshal(m)
+// send queues the mission's current revision for its vehicle and logs
+// it; a failure is logged, not returned: the mission stands, and the next
+// change resends.
+func (s *Store) send(id string) {
+	m, err := s.Get(id)
 	if err != nil {
-		return fmt.Errorf("missions: encode %s: %w", m.ID, err)
+		s.log.Error("queue mission for its vehicle", "mission", id, "err", err)
+		return
 	}
-	err = s.db.Badger().Update(func(txn *badger.Txn) error {
-		if err := txn.Set([]byte(recPrefix+m.ID), data); err != nil {
-			return err
-		}
-		for _, e := range events {
-			if err := s.putEvent(txn, m.ID, e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("missions: write %s: %w", m.ID, err)
-	}
-	if m.Open() {
-		s.open[m.ID] = *m
-	} else {
-		delete(s.open, m.ID)
-		delete(s.last, m.ID)
-	}
-	if send {
-		s.send(m)
-	}
-	return nil
+	s.sendCopy(m.Mission)
 }
 
-// send queues the mission for its vehicle and logs it; a failure is
-// logged, not returned: the mission stands, and the next change resends.
-func (s *Store) send(m *Mission) {
+func (s *Store) sendCopy(m protocol.Mission) {
 	if s.p.Send == nil {
 		return
 	}
-	if err := s.p.Send(m.Mission); err != nil {
+	if err := s.p.Send(m); err != nil {
 		s.log.Error("queue mission for its vehicle", "mission", m.ID, "vehicle", m.Vehicle, "err", err)
 		return
 	}
-	e := Event{Time: s.p.Now(), Kind: EventSent, Text: fmt.Sprintf("rev %d → %s", m.Rev, m.Vehicle)}
-	if err := s.db.Badger().Update(func(txn *badger.Txn) error { return s.putEvent(txn, m.ID, e) }); err != nil {
+	if err := s.submit.Submit(Sent{ID: m.ID, Rev: m.Rev, Vehicle: m.Vehicle, At: s.p.Now()}); err != nil {
 		s.log.Error("log mission sent", "mission", m.ID, "err", err)
 	}
-}
-
-func (s *Store) putEvent(txn *badger.Txn, id string, e Event) error {
-	s.seq++
-	data, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	return txn.Set([]byte(fmt.Sprintf("%s%s/%020d/%08d", logPrefix, id, e.Time.UnixNano(), s.seq)), data)
 }
 
 func newID(now time.Time) string {

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"fieldwatch/protocol"
 )
 
@@ -31,10 +29,22 @@ func (s *Store) Telemetry(vehicle string, t *protocol.Telemetry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	changed := s.streamChanges(vehicle, t.Cameras)
+	s.cache.Lock()
+	type running struct {
+		id   string
+		last Point
+		has  bool
+	}
+	var list []running
 	for id, m := range s.open {
-		if m.Vehicle != vehicle || !m.ActiveAt(now) {
-			continue
+		if m.Vehicle == vehicle && m.ActiveAt(now) {
+			last, ok := s.last[id]
+			list = append(list, running{id, last, ok})
 		}
+	}
+	s.cache.Unlock()
+	sort.Slice(list, func(i, j int) bool { return list[i].id < list[j].id })
+	for _, r := range list {
 		var events []Event
 		for cam, on := range changed {
 			kind := EventStreamEnd
@@ -51,36 +61,39 @@ func (s *Store) Telemetry(vehicle string, t *protocol.Telemetry) {
 				at = now
 			}
 			pt := Point{Time: at, Lat: f.Lat, Lon: f.Lon, SpeedKmh: f.SpeedKmh}
-			if last, ok := s.last[id]; !ok || at.Sub(last.Time) >= s.p.MinGap || Distance(last, pt) >= s.p.MinMove && at.After(last.Time) {
+			if !r.has || at.Sub(r.last.Time) >= s.p.MinGap || Distance(r.last, pt) >= s.p.MinMove && at.After(r.last.Time) {
 				p = &pt
 			}
 		}
 		if p == nil && len(events) == 0 {
 			continue
 		}
-		err := s.db.Badger().Update(func(txn *badger.Txn) error {
-			for _, e := range events {
-				if err := s.putEvent(txn, id, e); err != nil {
-					return err
-				}
-			}
-			if p == nil {
-				return nil
-			}
-			data, err := json.Marshal(p)
-			if err != nil {
-				return err
-			}
-			return txn.Set([]byte(fmt.Sprintf("%s%s/%020d", trackPrefix, id, p.Time.UnixNano())), data)
-		})
-		if err != nil {
-			s.log.Error("mission track", "mission", id, "err", err)
-			continue
-		}
-		if p != nil {
-			s.last[id] = *p
+		if err := s.submit.Submit(Tracked{ID: r.id, Point: p, Events: events}); err != nil {
+			s.log.Error("mission track", "mission", r.id, "err", err)
 		}
 	}
+}
+
+// openIDs lists the planned and running missions.
+func (s *Store) openIDs() []string {
+	s.cache.Lock()
+	defer s.cache.Unlock()
+	out := make([]string, 0, len(s.open))
+	for id := range s.open {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// live lists the cameras of the mission's vehicle live at the last
+// telemetry. s.mu is held.
+func (s *Store) live(id string) []string {
+	m, err := s.Get(id)
+	if err != nil {
+		return nil
+	}
+	return s.publishing(m.Vehicle)
 }
 
 // streamChanges records which cameras publish now and returns those that
@@ -117,15 +130,6 @@ func (s *Store) publishing(vehicle string) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
-}
-
-// streamEnds are the stream-end events of a mission that stops at t. s.mu is held.
-func (s *Store) streamEnds(vehicle string, t time.Time) []Event {
-	var out []Event
-	for _, cam := range s.publishing(vehicle) {
-		out = append(out, Event{Time: t, Kind: EventStreamEnd, Text: cam})
-	}
 	return out
 }
 

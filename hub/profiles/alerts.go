@@ -2,7 +2,6 @@ package profiles
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -10,8 +9,10 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/rules"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
 )
 
 // Key prefixes of the alerts, the causes already alerted and the engine's memory.
@@ -30,8 +31,8 @@ const (
 
 // Errors of alerts.
 var (
-	ErrUnknownAlert = errors.New("profiles: no such alert")
-	ErrAlertState   = errors.New("profiles: not allowed in the alert's state")
+	ErrUnknownAlert = errkind.New(errkind.NotFound, "not_found", "profiles: no such alert")
+	ErrAlertState   = errkind.New(errkind.Conflict, "conflict", "profiles: not allowed in the alert's state")
 )
 
 // Alert is one alert a profile's rule raised.
@@ -61,22 +62,32 @@ type Alert struct {
 
 // Alerts keeps the profiles' alerts and the rule engine's memory. Events
 // are evaluated one at a time; each event's alerts, their cause keys and
-// the memory it changed are written in one transaction, so a restart
-// neither forgets a side of a geofence nor raises a cause twice.
+// the memory it changed are one command, written in one transaction, so a
+// restart neither forgets a side of a geofence nor raises a cause twice.
 type Alerts struct {
-	db  *store.DB
-	now func() time.Time
-	mu  sync.Mutex
-	mem rules.MapMemory
+	db     *store.DB
+	now    func() time.Time
+	submit command.Submitter
+	mu     sync.Mutex // one event at a time
+	memMu  sync.Mutex // guards mem
+	mem    rules.MapMemory
 }
 
 // OpenAlerts loads the engine's memory; now is the clock (nil: time.Now).
 func OpenAlerts(db *store.DB, now func() time.Time) (*Alerts, error) {
-	if now == nil {
-		now = time.Now
+	return OpenAlertsWith(Params{DB: db, Now: now})
+}
+
+// OpenAlertsWith loads the engine's memory.
+func OpenAlertsWith(p Params) (*Alerts, error) {
+	if p.Now == nil {
+		p.Now = time.Now
 	}
-	a := &Alerts{db: db, now: now, mem: rules.MapMemory{}}
-	err := db.Each(memPrefix, func(key string, raw []byte) error {
+	a := &Alerts{db: p.DB, now: p.Now, submit: p.Submit, mem: rules.MapMemory{}}
+	if a.submit == nil {
+		a.submit = command.Local(a)
+	}
+	err := p.DB.Each(memPrefix, func(key string, raw []byte) error {
 		var v string
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return fmt.Errorf("decode %s: %w", key, err)
@@ -96,46 +107,41 @@ func OpenAlerts(db *store.DB, now func() time.Time) (*Alerts, error) {
 func (a *Alerts) Process(watches []rules.Watch, ev rules.Event, decorate func(*Alert)) ([]Alert, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.memMu.Lock()
 	out := rules.Evaluate(a.mem, watches, ev)
+	a.memMu.Unlock()
 	if len(out.Set) == 0 && len(out.Fired) == 0 {
 		return nil, nil
 	}
-	var raised []Alert
-	err := a.db.Badger().Update(func(txn *badger.Txn) error {
-		for k, v := range out.Set {
-			if err := setJSON(txn, memPrefix+k, v); err != nil {
-				return err
-			}
+	c := AlertsRaised{Memory: out.Set}
+	for _, f := range out.Fired {
+		if _, err := a.causeAlert(f.Key()); err == nil {
+			continue // raised before (a replay, or before a restart)
 		}
-		for _, f := range out.Fired {
-			ck := causePrefix + f.Key()
-			if _, err := txn.Get([]byte(ck)); err == nil {
-				continue // raised before (a replay, or before a restart)
-			} else if !errors.Is(err, badger.ErrKeyNotFound) {
-				return err
-			}
-			al := Alert{ID: newID("pa", f.At), Profile: f.Profile, Rule: f.Rule, Type: f.Type, Cause: f.Cause, Message: f.Message,
-				Vehicle: f.Vehicle, Camera: f.Camera, Report: f.Report, Position: f.Position, Time: f.At, State: AlertOpen, Audience: []string{}}
-			if decorate != nil {
-				decorate(&al)
-			}
-			if err := setJSON(txn, ck, al.ID); err != nil {
-				return err
-			}
-			if err := setJSON(txn, alertPrefix+al.ID, al); err != nil {
-				return err
-			}
-			raised = append(raised, al)
+		al := Alert{ID: newID("pa", f.At), Profile: f.Profile, Rule: f.Rule, Type: f.Type, Cause: f.Cause, Message: f.Message,
+			Vehicle: f.Vehicle, Camera: f.Camera, Report: f.Report, Position: f.Position, Time: f.At, State: AlertOpen, Audience: []string{}}
+		if decorate != nil {
+			decorate(&al)
 		}
-		return nil
-	})
-	if err != nil {
+		c.Alerts = append(c.Alerts, RaisedAlert{Cause: f.Key(), Alert: al})
+	}
+	if err := a.submit.Submit(c); err != nil {
 		return nil, fmt.Errorf("profiles: raise alerts: %w", err)
 	}
-	for k, v := range out.Set {
-		a.mem[k] = v
+	var raised []Alert
+	for _, r := range c.Alerts {
+		if id, err := a.causeAlert(r.Cause); err == nil && id == r.Alert.ID {
+			raised = append(raised, r.Alert)
+		}
 	}
 	return raised, nil
+}
+
+// causeAlert is the ID of the alert raised for a cause key.
+func (a *Alerts) causeAlert(cause string) (string, error) {
+	var id string
+	err := a.db.Get(causePrefix+cause, &id)
+	return id, err
 }
 
 func setJSON(txn *badger.Txn, key string, v any) error {
@@ -172,13 +178,7 @@ func (a *Alerts) List(keep func(*Alert) bool, limit int) ([]Alert, error) {
 
 // Acknowledge marks an open alert seen and taken in hand by by.
 func (a *Alerts) Acknowledge(id, by string) (Alert, error) {
-	return a.change(id, func(al *Alert, now time.Time) error {
-		if al.State != AlertOpen {
-			return fmt.Errorf("%w: the alert is %s", ErrAlertState, al.State)
-		}
-		al.State, al.AckBy, al.AckAt = AlertAcknowledged, by, now
-		return nil
-	})
+	return a.do(id, AlertAcked{ID: id, By: by, At: a.now()})
 }
 
 // Resolve closes an alert with a note saying what was done.
@@ -187,30 +187,12 @@ func (a *Alerts) Resolve(id, by, note string) (Alert, error) {
 	if note == "" || len([]rune(note)) > maxText {
 		return Alert{}, fmt.Errorf("%w: resolving an alert needs a note (at most %d characters)", ErrInvalid, maxText)
 	}
-	return a.change(id, func(al *Alert, now time.Time) error {
-		if al.State == AlertResolved {
-			return fmt.Errorf("%w: the alert is already resolved", ErrAlertState)
-		}
-		if al.AckBy == "" {
-			al.AckBy, al.AckAt = by, now
-		}
-		al.State, al.ResolvedBy, al.ResolvedAt, al.Note = AlertResolved, by, now, note
-		return nil
-	})
+	return a.do(id, AlertClosed{ID: id, By: by, At: a.now(), Note: note})
 }
 
-func (a *Alerts) change(id string, fn func(al *Alert, now time.Time) error) (Alert, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	al, err := a.Get(id)
-	if err != nil {
-		return al, err
+func (a *Alerts) do(id string, c command.Command) (Alert, error) {
+	if err := a.submit.Submit(c); err != nil {
+		return Alert{}, err
 	}
-	if err := fn(&al, a.now()); err != nil {
-		return Alert{}, fmt.Errorf("profiles: alert %s: %w", id, err)
-	}
-	if err := a.db.Put(alertPrefix+al.ID, al, 0); err != nil {
-		return Alert{}, fmt.Errorf("profiles: alert %s: %w", id, err)
-	}
-	return al, nil
+	return a.Get(id)
 }

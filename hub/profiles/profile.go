@@ -11,7 +11,6 @@ package profiles
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,14 +18,15 @@ import (
 	"unicode/utf8"
 
 	"fieldwatch/hub/rules"
+	"fieldwatch/internal/errkind"
 )
 
 // Errors.
 var (
-	ErrInvalid = errors.New("profiles: invalid")
-	ErrUnknown = errors.New("profiles: no such profile")
-	ErrState   = errors.New("profiles: not allowed in this state")
-	ErrOwn     = errors.New("profiles: the author may not decide their own profile")
+	ErrInvalid = errkind.New(errkind.Invalid, "bad_request", "profiles: invalid")
+	ErrUnknown = errkind.New(errkind.NotFound, "not_found", "profiles: no such profile")
+	ErrState   = errkind.New(errkind.Conflict, "conflict", "profiles: not allowed in this state")
+	ErrOwn     = errkind.New(errkind.Forbidden, "forbidden", "profiles: the author may not decide their own profile")
 )
 
 // Profile states.

@@ -1,13 +1,13 @@
 package rules
 
 import (
-	"errors"
+	"fieldwatch/internal/errkind"
 	"fmt"
 	"math"
 )
 
 // ErrInvalid: a rule, geofence or window that cannot be used.
-var ErrInvalid = errors.New("rules: invalid")
+var ErrInvalid = errkind.New(errkind.Invalid, "bad_request", "rules: invalid")
 
 // Point is a position in degrees, WGS 84, written [lat, lon].
 type Point [2]float64

@@ -3,10 +3,12 @@ package rules
 import (
 	"fmt"
 	"time"
+
+	"fieldwatch/internal/vntime"
 )
 
-// Zone is where daily hours are read: Vietnam's time (UTC+7, no DST).
-var Zone = time.FixedZone("ICT", 7*3600)
+// Zone is where daily hours are read: Vietnam's time.
+var Zone = vntime.Zone
 
 // Window is when a profile is in force: from From (zero: already) to To
 // (zero: until closed) and, with Daily, only in those hours of each day.

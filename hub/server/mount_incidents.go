@@ -2,25 +2,44 @@ package server
 
 import (
 	"context"
+
 	"fieldwatch/hub/access"
+	"fieldwatch/hub/alerts"
 	"fieldwatch/hub/httpapi"
-	"time"
+	"fieldwatch/hub/incidents"
 )
 
 // incidentsRoutes: the routes of incidents.
 func (h *Hub) incidentsRoutes() []httpapi.Route {
-	return []httpapi.Route{
-		h.user("GET", "/api/v1/incidents", access.IncidentRead, "", "Camera and transmission faults of units one sees (?state=open|closed), with overdue and missing-update flags", h.handleIncidents),
-		h.user("POST", "/api/v1/incidents", access.IncidentWrite, "", "Open an incident (camera: due in 10 working days; transmission: 3)", h.handleOpenIncident),
-		h.user("GET", "/api/v1/incidents/{id}", access.IncidentRead, "", "One incident", h.handleIncident),
-		h.user("POST", "/api/v1/incidents/{id}/assign", access.IncidentWrite, "", "Assign an incident to an officer", h.handleIncidentAction),
-		h.user("POST", "/api/v1/incidents/{id}/update", access.IncidentWrite, "", "Post the day's progress on an incident", h.handleIncidentAction),
-		h.user("POST", "/api/v1/incidents/{id}/gate", access.IncidentWrite, "", "Add to the manual gate log while a camera is down (plate, container, time in/out)", h.handleIncidentAction),
-		h.user("POST", "/api/v1/incidents/{id}/close", access.IncidentWrite, "", "Close an incident with its cause and fix", h.handleIncidentAction),
-	}
+	return incidents.NewAPI(incidents.APIParams{
+		Store: h.incidents,
+		Scope: access.Scope{Tree: h.units, Vehicles: h.fleet},
+		Users: h.auth,
+		Audit: h.auditLog,
+		Days:  h.workdays,
+	}).Routes()
 }
+
+// incidentsWatcher opens and closes automatic incidents and escalates
+// overdue ones.
+func (h *Hub) incidentsWatcher() *incidents.Watcher {
+	return incidents.NewWatcher(incidents.WatchParams{
+		Store:    h.incidents,
+		Services: h.monitor,
+		Online:   func(vehicle string) bool { return h.control.Status(vehicle).Online },
+		Overdue: func(vehicle, camera, msg string) error {
+			_, err := h.alerts.Raise(alerts.KindIncidentOverdue, vehicle, camera, msg)
+			return err
+		},
+		After: h.cfg.Incidents.AutoAfter,
+		Log:   h.log,
+	})
+}
+
+// watchIncidents looks at faults and overdue incidents once.
+func (h *Hub) watchIncidents() { h.incidentsWatcher().Check() }
 
 // incidentsLoops: automatic incidents, overdue flags and escalation.
 func (h *Hub) incidentsLoops() []func(context.Context) {
-	return []func(context.Context){func(ctx context.Context) { every(ctx, escalateEvery, func(time.Time) { h.watchIncidents() }) }}
+	return []func(context.Context){h.incidentsWatcher().Run}
 }
