@@ -466,3 +466,32 @@ func TestSimLink(t *testing.T) {
 		t.Fatalf("link: %+v %v", got, f.links)
 	}
 }
+
+// The vehicles list has the contract's fields; a vehicle with no control
+// channel is offline.
+func TestVehiclesAPIShape(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, false)
+	var vs []map[string]any
+	f.srv.JSON("leader", "GET", "/api/v1/vehicles", nil, 200, &vs)
+	if len(vs) != 2 {
+		t.Fatalf("want 2 vehicles, got %v", vs)
+	}
+	for _, key := range []string{"id", "name", "unit", "online", "cameras", "telemetry", "since", "last_seen"} {
+		if _, ok := vs[1][key]; !ok {
+			t.Errorf("vehicle lacks %q: %v", key, vs[1])
+		}
+	}
+	cam := vs[1]["cameras"].([]any)[0].(map[string]any)
+	for _, key := range []string{"id", "name", "live"} {
+		if _, ok := cam[key]; !ok {
+			t.Errorf("camera lacks %q: %v", key, cam)
+		}
+	}
+	if vs[1]["online"] != false || vs[1]["since"] != nil || vs[1]["telemetry"] != nil {
+		t.Errorf("vehicle with no control channel should be offline: %v", vs[1])
+	}
+	if _, ok := vs[1]["sim"]; ok {
+		t.Errorf("sim outside demo mode: %v", vs[1])
+	}
+}
