@@ -40,7 +40,7 @@ func (h *Hub) liveAPI() *live.API {
 func (h *Hub) liveRoutes() []httpapi.Route {
 	return append([]httpapi.Route{
 		public("GET", "/healthz", "Health: 200 while serving", h.handleHealth),
-		public("GET", "/metrics", "Prometheus metrics", promhttp.HandlerFor(h.metrics, promhttp.HandlerOpts{}).ServeHTTP),
+		public("GET", "/metrics", "Prometheus metrics", promhttp.HandlerFor(h.metrics, promhttp.HandlerOpts{}).ServeHTTP).Returns("text/plain"),
 	}, h.liveAPI().Routes()...)
 }
 
