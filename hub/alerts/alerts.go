@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
 )
 
@@ -38,17 +39,39 @@ type Store struct {
 	db        *store.DB
 	retention time.Duration
 	now       func() time.Time
+	submit    command.Submitter
 
 	mu   sync.Mutex
 	last int64
 }
 
+// Params build a store.
+type Params struct {
+	DB *store.DB
+	// Retention: alerts older than this expire (0 = never).
+	Retention time.Duration
+	// Now is the clock (nil = time.Now).
+	Now func() time.Time
+	// Submit sees the store's commands applied; nil applies them to this
+	// store at once.
+	Submit command.Submitter
+}
+
 // New makes a store; alerts older than retention expire.
 func New(db *store.DB, retention time.Duration, now func() time.Time) *Store {
-	if now == nil {
-		now = time.Now
+	return Open(Params{DB: db, Retention: retention, Now: now})
+}
+
+// Open makes the store p describes.
+func Open(p Params) *Store {
+	s := &Store{db: p.DB, retention: p.Retention, now: p.Now, submit: p.Submit}
+	if s.now == nil {
+		s.now = time.Now
 	}
-	return &Store{db: db, retention: retention, now: now}
+	if s.submit == nil {
+		s.submit = command.Local(s)
+	}
+	return s
 }
 
 const prefix = "alert/"
@@ -64,8 +87,8 @@ func (s *Store) Raise(kind, vehicle, camera, message string) (Alert, error) {
 	s.last = n
 	s.mu.Unlock()
 	a := Alert{ID: fmt.Sprintf("%020d", n), Time: t, Vehicle: vehicle, Camera: camera, Kind: kind, Message: message}
-	if err := s.db.Put(prefix+a.ID, a, s.retention); err != nil {
-		return a, fmt.Errorf("alerts: %w", err)
+	if err := s.submit.Submit(Raise{Alert: a}); err != nil {
+		return a, err
 	}
 	return a, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	hubcontrol "fieldwatch/hub/control"
+	"fieldwatch/internal/testwait"
 	"fieldwatch/protocol"
 	vcontrol "fieldwatch/vehicle/control"
 )
@@ -121,25 +122,10 @@ func startClient(t *testing.T, url, token, vehicle string) *vcontrol.Client {
 	return c
 }
 
-// waitFor polls cond until it holds, failing after d; it returns how long it took.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Since(start) > d {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		<-tick.C
-	}
-	return time.Since(start)
-}
-
 func TestHelloTelemetryAndRTT(t *testing.T) {
 	s, srv, ev := newServer(t, hubcontrol.Params{})
 	c := startClient(t, wsURL(srvAddr(srv)), "token-xe-01", "xe-01")
-	waitFor(t, 3*time.Second, "online with telemetry", func() bool {
+	testwait.For(t, 3*time.Second, "online with telemetry", func() bool {
 		st := s.Status("xe-01")
 		return st.Online && st.Telemetry != nil
 	})
@@ -153,7 +139,7 @@ func TestHelloTelemetryAndRTT(t *testing.T) {
 	if !strings.HasPrefix(st.Remote, "127.0.0.1:") || st.LastSeen.Before(st.Since) {
 		t.Fatalf("status: %+v", st)
 	}
-	waitFor(t, 3*time.Second, "heartbeat RTT", func() bool { return c.State().RTT > 0 })
+	testwait.For(t, 3*time.Second, "heartbeat RTT", func() bool { return c.State().RTT > 0 })
 	if rtt := c.State().RTT; rtt > time.Second {
 		t.Fatalf("RTT %v on loopback", rtt)
 	}
@@ -181,7 +167,7 @@ func TestWrongTokenRefusedBeforeUpgrade(t *testing.T) {
 	}
 	// The vehicle client reports it and keeps trying.
 	c := startClient(t, wsURL(srvAddr(srv)), "forged", "xe-01")
-	waitFor(t, 3*time.Second, "the client to report the refusal", func() bool {
+	testwait.For(t, 3*time.Second, "the client to report the refusal", func() bool {
 		return strings.Contains(c.State().LastError, "refused the vehicle token")
 	})
 	if c.Connected() || len(s.Statuses()) != 0 {
@@ -193,16 +179,16 @@ func TestKilledConnectionGoesOfflineAndReconnects(t *testing.T) {
 	s, srv, ev := newServer(t, hubcontrol.Params{})
 	px := newProxy(t, srvAddr(srv))
 	c := startClient(t, wsURL(px.addr()), "token-xe-01", "xe-01")
-	waitFor(t, 3*time.Second, "online", func() bool { return s.Status("xe-01").Online && c.Connected() })
+	testwait.For(t, 3*time.Second, "online", func() bool { return s.Status("xe-01").Online && c.Connected() })
 
 	px.setDown(true)
 	px.kill() // both ends see the connection close
-	off := waitFor(t, 3*time.Second, "offline after the kill", func() bool { return !s.Status("xe-01").Online })
-	waitFor(t, 3*time.Second, "the client to notice", func() bool { return !c.Connected() })
+	off := testwait.For(t, 3*time.Second, "offline after the kill", func() bool { return !s.Status("xe-01").Online })
+	testwait.For(t, 3*time.Second, "the client to notice", func() bool { return !c.Connected() })
 	t.Logf("offline %v after the kill", off)
 	px.setDown(false)
-	waitFor(t, 3*time.Second, "online again", func() bool { st := s.Status("xe-01"); return st.Online && st.Connections == 2 })
-	waitFor(t, 3*time.Second, "the client to count the reconnect", func() bool { st := c.State(); return st.Connected && st.Reconnects == 1 })
+	testwait.For(t, 3*time.Second, "online again", func() bool { st := s.Status("xe-01"); return st.Online && st.Connections == 2 })
+	testwait.For(t, 3*time.Second, "the client to count the reconnect", func() bool { st := c.State(); return st.Connected && st.Reconnects == 1 })
 	if got := strings.Join(ev.list(), ", "); got != "xe-01 online, xe-01 offline, xe-01 online" {
 		t.Fatalf("OnChange: %s", got)
 	}
@@ -212,14 +198,14 @@ func TestSilentLinkNoticedByBothEnds(t *testing.T) {
 	s, srv, _ := newServer(t, hubcontrol.Params{})
 	px := newProxy(t, srvAddr(srv))
 	c := startClient(t, wsURL(px.addr()), "token-xe-01", "xe-01")
-	waitFor(t, 3*time.Second, "online", func() bool { return s.Status("xe-01").Online && c.Connected() })
+	testwait.For(t, 3*time.Second, "online", func() bool { return s.Status("xe-01").Online && c.Connected() })
 	px.freeze() // TCP stays open, nothing passes
-	hub := waitFor(t, offlineAfter+slack, "the hub to notice the silence", func() bool { return !s.Status("xe-01").Online })
-	veh := waitFor(t, deadAfter+slack, "the vehicle to notice the silence", func() bool { return !c.Connected() })
+	hub := testwait.For(t, offlineAfter+slack, "the hub to notice the silence", func() bool { return !s.Status("xe-01").Online })
+	veh := testwait.For(t, deadAfter+slack, "the vehicle to notice the silence", func() bool { return !c.Connected() })
 	t.Logf("silence noticed by the hub after %v, by the vehicle %v later", hub, veh)
 	if st := c.State(); !strings.Contains(st.LastError, "link dead") {
 		t.Fatalf("client state %+v", st)
 	}
 	px.thaw()
-	waitFor(t, 3*time.Second, "online again", func() bool { return s.Status("xe-01").Online && c.Connected() })
+	testwait.For(t, 3*time.Second, "online again", func() bool { return s.Status("xe-01").Online && c.Connected() })
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	hubcontrol "fieldwatch/hub/control"
+	"fieldwatch/internal/testwait"
 	"fieldwatch/protocol"
 )
 
@@ -164,7 +165,7 @@ func TestNewConnectionReplacesOld(t *testing.T) {
 	if ce := expectClosed(t, old); ce.Text != "replaced" {
 		t.Fatalf("old connection closed with %v", ce)
 	}
-	waitFor(t, 3*time.Second, "the new connection's telemetry", func() bool { return s.Status("xe-01").Telemetry != nil })
+	testwait.For(t, 3*time.Second, "the new connection's telemetry", func() bool { return s.Status("xe-01").Telemetry != nil })
 	st := s.Status("xe-01")
 	if !st.Online || st.Connections != 2 || st.Remote == oldRemote || !c.Connected() {
 		t.Fatalf("status after replacement: %+v; client %+v", st, c.State())

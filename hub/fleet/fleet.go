@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
 	"fieldwatch/internal/errkind"
 )
@@ -64,17 +65,37 @@ func (v Vehicle) Camera(id string) (Camera, bool) {
 }
 
 // Fleet stores vehicles in the hub database.
-type Fleet struct{ db *store.DB }
+type Fleet struct {
+	db     *store.DB
+	submit command.Submitter
+}
 
-// New returns the fleet on db.
-func New(db *store.DB) *Fleet { return &Fleet{db: db} }
+// Params build a fleet.
+type Params struct {
+	DB *store.DB
+	// Submit sees the fleet's commands applied; nil applies them to this
+	// fleet at once.
+	Submit command.Submitter
+}
+
+// New returns the fleet on db, applying its commands at once.
+func New(db *store.DB) *Fleet { return Open(Params{DB: db}) }
+
+// Open returns the fleet p describes.
+func Open(p Params) *Fleet {
+	f := &Fleet{db: p.DB, submit: p.Submit}
+	if f.submit == nil {
+		f.submit = command.Local(f)
+	}
+	return f
+}
 
 // Put registers or updates a vehicle.
 func (f *Fleet) Put(v Vehicle) error {
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	return f.db.Put("vehicle/"+v.ID, v, 0)
+	return f.submit.Submit(PutVehicle{Vehicle: v})
 }
 
 // UnitOf is the unit a vehicle belongs to.

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
 )
 
@@ -50,24 +51,45 @@ type Event struct {
 type Monitor struct {
 	db        *store.DB
 	retention time.Duration
+	submit    command.Submitter
 
 	mu      sync.Mutex
 	current map[string]*Service
 	seq     uint64
 }
 
+// Params build a monitor.
+type Params struct {
+	DB *store.DB
+	// Retention: history older than this expires (0 = 1 year).
+	Retention time.Duration
+	// Submit sees the monitor's commands applied; nil applies them to
+	// this monitor at once.
+	Submit command.Submitter
+}
+
 // New returns a monitor; history older than retention expires (0 = 1 year).
 func New(db *store.DB, retention time.Duration) *Monitor {
-	if retention <= 0 {
-		retention = 366 * 24 * time.Hour
+	return Open(Params{DB: db, Retention: retention})
+}
+
+// Open returns the monitor p describes.
+func Open(p Params) *Monitor {
+	m := &Monitor{db: p.DB, retention: p.Retention, submit: p.Submit, current: map[string]*Service{}}
+	if m.retention <= 0 {
+		m.retention = 366 * 24 * time.Hour
 	}
-	return &Monitor{db: db, retention: retention, current: map[string]*Service{}}
+	if m.submit == nil {
+		m.submit = command.Local(m)
+	}
+	return m
 }
 
 func key(host, name string) string { return host + "\x00" + name }
 
-// Report records a service's state now. A change of state goes to the
-// history; the same state again only refreshes Seen and the message.
+// Report records a service's state at now. A change of state is a
+// command (it goes to the history); the same state again only refreshes
+// Seen and the message.
 func (m *Monitor) Report(s Service, now time.Time) error {
 	switch s.State {
 	case Running, Stopped, Error:
@@ -75,13 +97,33 @@ func (m *Monitor) Report(s Service, now time.Time) error {
 		return fmt.Errorf("monitor: state %q", s.State)
 	}
 	m.mu.Lock()
+	if old := m.current[key(s.Host, s.Name)]; old != nil && old.State == s.State {
+		// Same state: the message (a bitrate, a backlog) is refreshed,
+		// and the history keeps state changes only.
+		old.Seen, old.Address, old.Unit, old.Message = now, s.Address, s.Unit, s.Message
+		m.mu.Unlock()
+		return nil
+	}
+	m.mu.Unlock()
+	s.Since, s.Seen = time.Time{}, time.Time{}
+	return m.submit.Submit(Change{Service: s, At: now})
+}
+
+// change applies a reported state: a change goes to the current states
+// and to the history, the same state refreshes the current one.
+func (m *Monitor) change(c Change) error {
+	switch c.Service.State {
+	case Running, Stopped, Error:
+	default:
+		return fmt.Errorf("monitor: state %q", c.Service.State)
+	}
+	s, now := c.Service, c.At
+	m.mu.Lock()
 	defer m.mu.Unlock()
 	k := key(s.Host, s.Name)
 	old := m.current[k]
 	s.Seen = now
 	if old != nil && old.State == s.State {
-		// Same state: the message (a bitrate, a backlog) is refreshed,
-		// and the history keeps state changes only.
 		old.Seen, old.Address, old.Unit, old.Message = now, s.Address, s.Unit, s.Message
 		return nil
 	}
@@ -89,9 +131,6 @@ func (m *Monitor) Report(s Service, now time.Time) error {
 	s.Since = now
 	if old != nil {
 		was = old.State
-		if old.State == s.State {
-			s.Since = old.Since
-		}
 	}
 	m.current[k] = &s
 	m.seq++

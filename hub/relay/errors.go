@@ -1,21 +1,26 @@
 package relay
 
-import "errors"
+import (
+	"errors"
 
-// Errors returned by the relay. The HTTP layer maps them to status codes.
+	"fieldwatch/internal/errkind"
+)
+
+// Errors returned by the relay; each carries the kind, code and client
+// message the HTTP layer answers with.
 var (
 	// ErrNoStream: nobody has published the requested stream.
-	ErrNoStream = errors.New("relay: no such stream")
+	ErrNoStream = errkind.WithPublic(errkind.NotFound, "no_stream", "relay: no such stream", "the camera is not streaming")
 	// ErrNoSession: the session id is unknown (closed or never existed).
-	ErrNoSession = errors.New("relay: no such session")
+	ErrNoSession = errkind.WithPublic(errkind.NotFound, "no_session", "relay: no such session", "no such session")
 	// ErrBadOffer: the SDP offer cannot be used (malformed, or nothing to send/receive).
-	ErrBadOffer = errors.New("relay: unusable SDP offer")
+	ErrBadOffer = errkind.New(errkind.Invalid, "bad_sdp", "relay: unusable SDP offer")
 	// ErrNoCodec: offer and relay share no codec for a track.
-	ErrNoCodec = errors.New("relay: no common codec")
+	ErrNoCodec = errkind.New(errkind.NotAcceptable, "no_codec", "relay: no common codec")
 	// ErrTooManyViewers: the stream has reached its viewer limit.
-	ErrTooManyViewers = errors.New("relay: too many viewers")
+	ErrTooManyViewers = errkind.WithPublic(errkind.Unavailable, "too_many_viewers", "relay: too many viewers", "too many viewers on this camera")
 	// ErrClosed: the relay is shutting down.
-	ErrClosed = errors.New("relay: closed")
+	ErrClosed = errkind.WithPublic(errkind.Unavailable, "shutting_down", "relay: closed", "the hub is shutting down")
 )
 
 var errShortPacket = errors.New("short packet")

@@ -45,9 +45,7 @@ func (h *Hub) routes() []route {
 	for _, part := range [][]route{h.liveRoutes(), h.accountsRoutes(), h.messagingRoutes(), h.archiveRoutes(), h.dutyRoutes(), h.incidentsRoutes(), h.missionsRoutes(), h.monitorRoutes(), h.profilesRoutes(), h.watchRoutes()} {
 		rs = append(rs, part...)
 	}
-	demo := h.user("POST", "/api/v1/sim/link", access.SimLink, "", "Demo: cut or restore a simulated vehicle's link", h.handleSimLink)
-	demo.Access = accessDemo
-	return append(rs, demo)
+	return append(rs, h.liveDemoRoute())
 }
 
 // Handler returns the hub's HTTP handler.
