@@ -12,6 +12,7 @@ import (
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/roster"
+	"fieldwatch/hub/roster/rosters"
 )
 
 // A swap has no effect until a leader approves it; a rejected one never
@@ -238,6 +239,19 @@ func TestRosterOfficeHoursPreset(t *testing.T) {
 		}
 	}
 }
+
+// remindShifts runs one pass of the roster domain's shift reminders.
+func (h *Hub) remindShifts(now time.Time) { h.rosters.RemindShifts(now) }
+
+// The stored roster and its key, as tests put one in the database.
+type (
+	storedRoster   = rosters.Roster
+	storedOverride = rosters.Override
+)
+
+func rosterKey(id string) string { return rosters.Key(id) }
+
+var defaultTemplates = rosters.DefaultTemplates
 
 // rosterPool is a unit cc-a of one or two leaders (with the given names), three
 // duty officers and three surveillance officers.
