@@ -13,11 +13,11 @@ import (
 	"fieldwatch/internal/errkind"
 )
 
-// Errors, with the status and code clients get.
+// Errors, with the status, code and message clients get.
 var (
-	ErrBadRequest = errkind.New(errkind.Invalid, "bad_request", "rosters: bad request")
-	ErrNotFound   = errkind.New(errkind.NotFound, "not_found", "rosters: not found")
-	ErrConflict   = errkind.New(errkind.Conflict, "conflict", "rosters: conflict")
+	ErrBadRequest = errkind.New(errkind.Invalid, "bad_request", "bad request")
+	ErrNotFound   = errkind.New(errkind.NotFound, "not_found", "not found")
+	ErrConflict   = errkind.New(errkind.Conflict, "conflict", "conflict")
 )
 
 // Roster is a unit's roster for a period, with its proposed overrides.
