@@ -17,6 +17,7 @@ import (
 	"fieldwatch/hub/command"
 	"fieldwatch/hub/command/commandtest"
 	"fieldwatch/hub/httpapi/apitest"
+	"fieldwatch/hub/leave"
 	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/roster"
 	"fieldwatch/hub/store"
@@ -88,7 +89,7 @@ func (everyDayWorks) IsHoliday(time.Time) bool    { return false }
 func pool() accounts {
 	a := accounts{"lanhdao.a": {Username: "lanhdao.a", Name: "LĐ A", Unit: "cc-a", Roles: []string{auth.RoleLeader}},
 		"lanhdao.a2": {Username: "lanhdao.a2", Name: "LĐ A2", Unit: "cc-a", Roles: []string{auth.RoleLeader}},
-		"trucban.b": {Username: "trucban.b", Name: "TB B", Unit: "cc-b", Roles: []string{auth.RoleDuty}}}
+		"trucban.b":  {Username: "trucban.b", Name: "TB B", Unit: "cc-b", Roles: []string{auth.RoleDuty}}}
 	for i := 1; i <= 3; i++ {
 		a[fmt.Sprintf("trucban.a%d", i)] = auth.User{Username: fmt.Sprintf("trucban.a%d", i), Name: "TB", Unit: "cc-a", Roles: []string{auth.RoleDuty}}
 		a[fmt.Sprintf("giamsat.a%d", i)] = auth.User{Username: fmt.Sprintf("giamsat.a%d", i), Name: "GS", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}}
@@ -100,6 +101,7 @@ type fixture struct {
 	svc     *Service
 	srv     *apitest.Server
 	notices *notices
+	acc     accounts
 	now     time.Time
 }
 
@@ -113,10 +115,13 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{notices: &notices{sent: map[string]string{}, to: map[string][]string{}}, now: time.Date(2027, 2, 20, 9, 0, 0, 0, roster.Zone)}
 	clock := func() time.Time { return f.now }
 	acc := pool()
+	f.acc = acc
 	f.svc = NewService(ServiceParams{Store: NewStore(StoreParams{DB: db, Now: clock}), Tree: flatTree{}, Accounts: acc, Messages: f.notices})
+	absent := leave.New(leave.Params{DB: db, Now: clock})
 	api := NewAPI(APIParams{Service: f.svc, Scope: access.Scope{Tree: flatTree{}}, Units: units{}, Accounts: acc, Days: everyDayWorks{},
-		Audit: nobodyAudits{}, Now: clock, Seed: func() uint64 { return 7 }})
-	f.srv = apitest.New(t, access.Scope{Tree: flatTree{}}, api.Routes())
+		Leave: absent, Audit: nobodyAudits{}, Now: clock, Seed: func() uint64 { return 7 }})
+	leaveAPI := leave.NewAPI(leave.APIParams{Store: absent, Scope: access.Scope{Tree: flatTree{}}, Units: units{}, Accounts: acc, Audit: nobodyAudits{}})
+	f.srv = apitest.New(t, access.Scope{Tree: flatTree{}}, append(api.Routes(), leaveAPI.Routes()...))
 	for _, u := range acc {
 		f.srv.User(u)
 	}
