@@ -105,7 +105,11 @@ type fixture struct {
 	now     time.Time
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureWith(t, everyDayWorks{}) }
+
+// newFixtureWith serves the roster and leave routes over a fresh store,
+// with days as the working-day calendar.
+func newFixtureWith(t *testing.T, days roster.Days) *fixture {
 	t.Helper()
 	db, err := store.Open(t.TempDir(), nil)
 	if err != nil {
@@ -118,7 +122,7 @@ func newFixture(t *testing.T) *fixture {
 	f.acc = acc
 	f.svc = NewService(ServiceParams{Store: NewStore(StoreParams{DB: db, Now: clock}), Tree: flatTree{}, Accounts: acc, Messages: f.notices})
 	absent := leave.New(leave.Params{DB: db, Now: clock})
-	api := NewAPI(APIParams{Service: f.svc, Scope: access.Scope{Tree: flatTree{}}, Units: units{}, Accounts: acc, Days: everyDayWorks{},
+	api := NewAPI(APIParams{Service: f.svc, Scope: access.Scope{Tree: flatTree{}}, Units: units{}, Accounts: acc, Days: days,
 		Leave: absent, Audit: nobodyAudits{}, Now: clock, Seed: func() uint64 { return 7 }})
 	leaveAPI := leave.NewAPI(leave.APIParams{Store: absent, Scope: access.Scope{Tree: flatTree{}}, Units: units{}, Accounts: acc, Audit: nobodyAudits{}})
 	f.srv = apitest.New(t, access.Scope{Tree: flatTree{}}, append(api.Routes(), leaveAPI.Routes()...))
