@@ -8,8 +8,7 @@
 package dutylog
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -18,14 +17,20 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dgraph-io/badger/v4"
+
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
+	"fieldwatch/internal/ids"
+	"fieldwatch/internal/vntime"
 )
 
-// Errors.
+// Errors, with the status and code clients get.
 var (
-	ErrInvalid  = errors.New("dutylog: invalid entry")
-	ErrUnknown  = errors.New("dutylog: no such record")
-	ErrHandover = errors.New("dutylog: handover not possible")
+	ErrInvalid  = errkind.New(errkind.Invalid, "invalid", "dutylog: invalid entry")
+	ErrUnknown  = errkind.New(errkind.NotFound, "not_found", "dutylog: no such record")
+	ErrHandover = errkind.New(errkind.Conflict, "conflict", "dutylog: handover not possible")
 )
 
 // Entry kinds.
@@ -40,7 +45,7 @@ const (
 var kinds = []string{KindEvent, KindEquipment, KindIncident, KindInstruction, KindAction}
 
 // Zone is Vietnam time; ShiftStart is when the duty day begins.
-var Zone = time.FixedZone("ICT", 7*3600)
+var Zone = vntime.Zone
 
 // ShiftStart is the hour the 24-hour shift changes.
 const ShiftStart = 8
@@ -86,25 +91,35 @@ type Handover struct {
 // Person is who writes or accepts.
 type Person struct{ Username, Name, Unit string }
 
-// Log is every unit's duty log.
+// Log is every unit's duty log. Its writes decide a command under its
+// lock (checking it against the current state) and submit it; Apply
+// applies each command in one transaction.
 type Log struct {
-	db  *store.DB
-	now func() time.Time
-	mu  sync.Mutex
+	db     *store.DB
+	now    func() time.Time
+	submit command.Submitter
+	mu     sync.Mutex
 }
 
-// New returns the log; now nil = time.Now.
-func New(db *store.DB, now func() time.Time) *Log {
-	if now == nil {
-		now = time.Now
+// Params build a Log.
+type Params struct {
+	DB *store.DB
+	// Now is the clock; nil = time.Now.
+	Now func() time.Time
+	// Submitter takes the log's commands; nil = applied at once, here.
+	Submitter command.Submitter
+}
+
+// New returns the log.
+func New(p Params) *Log {
+	l := &Log{db: p.DB, now: p.Now, submit: p.Submitter}
+	if l.now == nil {
+		l.now = time.Now
 	}
-	return &Log{db: db, now: now}
-}
-
-func newID(prefix string, now time.Time) string {
-	var b [3]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%s-%016x-%s", prefix, now.UnixNano(), hex.EncodeToString(b[:]))
+	if l.submit == nil {
+		l.submit = command.Local(l)
+	}
+	return l
 }
 
 func entryKey(unit, id string) string    { return "duty/e/" + unit + "/" + id }
@@ -128,8 +143,8 @@ func (l *Log) Add(p Person, kind, text string, open bool) (Entry, error) {
 		return Entry{}, fmt.Errorf("%w: the author belongs to no unit", ErrInvalid)
 	}
 	now := l.now()
-	e := Entry{ID: newID("nk", now), Unit: p.Unit, Shift: Shift(now), Time: now, By: p.Username, ByName: p.Name, Kind: kind, Text: text, Open: open}
-	if err := l.db.Put(entryKey(e.Unit, e.ID), e, 0); err != nil {
+	e := Entry{ID: ids.New(), Unit: p.Unit, Shift: Shift(now), Time: now, By: p.Username, ByName: p.Name, Kind: kind, Text: text, Open: open}
+	if err := l.submit.Submit(EntryWritten{Entry: e}); err != nil {
 		return Entry{}, fmt.Errorf("dutylog: %w", err)
 	}
 	return e, nil
@@ -146,10 +161,11 @@ func (l *Log) Close(unit, id string, p Person) (Entry, error) {
 	if !e.Open {
 		return e, nil
 	}
-	e.Open, e.Closed, e.ClosedBy = false, l.now(), p.Username
-	if err := l.db.Put(entryKey(unit, id), e, 0); err != nil {
+	c := EntryClosed{Unit: unit, ID: id, By: p.Username, At: l.now()}
+	if err := l.submit.Submit(c); err != nil {
 		return e, fmt.Errorf("dutylog: %w", err)
 	}
+	e.Open, e.Closed, e.ClosedBy = false, c.At, c.By
 	return e, nil
 }
 
@@ -200,9 +216,9 @@ func (l *Log) BeginHandover(p Person, summary string) (Handover, error) {
 		return Handover{}, err
 	}
 	now := l.now()
-	h := Handover{ID: newID("gb", now), Unit: p.Unit, Shift: Shift(now), From: p.Username, FromName: p.Name, Summary: summary,
+	h := Handover{ID: ids.New(), Unit: p.Unit, Shift: Shift(now), From: p.Username, FromName: p.Name, Summary: summary,
 		OpenItems: open, Created: now}
-	if err := l.db.Put(handoverKey(h.Unit, h.ID), h, 0); err != nil {
+	if err := l.submit.Submit(HandoverBegun{Handover: h}); err != nil {
 		return Handover{}, fmt.Errorf("dutylog: %w", err)
 	}
 	return h, nil
@@ -223,10 +239,11 @@ func (l *Log) AcceptHandover(unit, id string, p Person, note string) (Handover, 
 	case h.From == p.Username:
 		return h, fmt.Errorf("%w: the incoming officer accepts, not the outgoing one", ErrHandover)
 	}
-	h.To, h.ToName, h.Accepted, h.Note = p.Username, p.Name, l.now(), strings.TrimSpace(note)
-	if err := l.db.Put(handoverKey(unit, id), h, 0); err != nil {
+	c := HandoverAccepted{Unit: unit, ID: id, By: p.Username, ByName: p.Name, At: l.now(), Note: strings.TrimSpace(note)}
+	if err := l.submit.Submit(c); err != nil {
 		return h, fmt.Errorf("dutylog: %w", err)
 	}
+	h.To, h.ToName, h.Accepted, h.Note = c.By, c.ByName, c.At, c.Note
 	return h, nil
 }
 
@@ -310,4 +327,60 @@ func (l *Log) DailyReport(unit, shift string) (Report, error) {
 		}
 	}
 	return r, nil
+}
+
+// Apply applies one of the domain's commands in one transaction.
+func (l *Log) Apply(c command.Command) error {
+	switch c := c.(type) {
+	case EntryWritten:
+		return l.db.Badger().Update(func(txn *badger.Txn) error { return put(txn, entryKey(c.Entry.Unit, c.Entry.ID), c.Entry) })
+	case EntryClosed:
+		return l.db.Badger().Update(func(txn *badger.Txn) error {
+			var e Entry
+			if err := get(txn, entryKey(c.Unit, c.ID), &e); err != nil {
+				return err
+			}
+			if !e.Open {
+				return nil // closed already
+			}
+			e.Open, e.Closed, e.ClosedBy = false, c.At, c.By
+			return put(txn, entryKey(c.Unit, c.ID), e)
+		})
+	case HandoverBegun:
+		return l.db.Badger().Update(func(txn *badger.Txn) error { return put(txn, handoverKey(c.Handover.Unit, c.Handover.ID), c.Handover) })
+	case HandoverAccepted:
+		return l.db.Badger().Update(func(txn *badger.Txn) error {
+			var h Handover
+			if err := get(txn, handoverKey(c.Unit, c.ID), &h); err != nil {
+				return err
+			}
+			if !h.Accepted.IsZero() {
+				if h.Accepted.Equal(c.At) && h.To == c.By {
+					return nil // applied already
+				}
+				return fmt.Errorf("%w: already accepted by %s", ErrHandover, h.ToName)
+			}
+			h.To, h.ToName, h.Accepted, h.Note = c.By, c.ByName, c.At, c.Note
+			return put(txn, handoverKey(c.Unit, c.ID), h)
+		})
+	}
+	return fmt.Errorf("%w: %s", command.ErrUnknownKind, c.CommandKind())
+}
+
+func get(txn *badger.Txn, key string, v any) error {
+	item, err := txn.Get([]byte(key))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return fmt.Errorf("%w: %s", ErrUnknown, key)
+	} else if err != nil {
+		return err
+	}
+	return item.Value(func(b []byte) error { return json.Unmarshal(b, v) })
+}
+
+func put(txn *badger.Txn, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return txn.Set([]byte(key), data)
 }

@@ -15,7 +15,7 @@ func TestShiftLogHandoverReport(t *testing.T) {
 	}
 	defer db.Close()
 	now := time.Date(2026, 11, 22, 7, 59, 0, 0, Zone)
-	l := New(db, func() time.Time { return now })
+	l := New(Params{DB: db, Now: func() time.Time { return now }})
 	if got := Shift(now); got != "2026-11-21" {
 		t.Fatalf("07:59 belongs to the shift that began the day before: %s", got)
 	}

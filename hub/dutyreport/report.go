@@ -8,10 +8,12 @@ package dutyreport
 import (
 	"fmt"
 	"time"
+
+	"fieldwatch/internal/vntime"
 )
 
 // Zone is Vietnam time, in which every time is shown.
-var Zone = time.FixedZone("ICT", 7*3600)
+var Zone = vntime.Zone
 
 // Kinds of log entries, in report order, with their Vietnamese headings.
 var Kinds = []struct{ Key, Title string }{

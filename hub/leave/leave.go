@@ -5,8 +5,7 @@
 package leave
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,33 +13,38 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dgraph-io/badger/v4"
+
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
+	"fieldwatch/internal/ids"
+	"fieldwatch/internal/vntime"
 )
 
-// Errors.
+// Errors, with the status and code clients get.
 var (
-	ErrInvalid = errors.New("leave: invalid")
-	ErrUnknown = errors.New("leave: no such leave")
+	ErrInvalid = errkind.New(errkind.Invalid, "bad_request", "leave: invalid")
+	ErrUnknown = errkind.New(errkind.NotFound, "not_found", "leave: no such leave")
 )
 
 // Kinds of absence.
 const (
-	KindLeave    = "phép"
-	KindSick     = "ốm"
-	KindMission  = "công tác"
-	KindOther    = "khác"
-	maxNote      = 500
-	maxDays      = 366
-	keyPrefix    = "leave/"
-	dateLayout   = time.DateOnly
-	idPrefixText = "np-"
+	KindLeave   = "phép"
+	KindSick    = "ốm"
+	KindMission = "công tác"
+	KindOther   = "khác"
+	maxNote     = 500
+	maxDays     = 366
+	keyPrefix   = "leave/"
+	dateLayout  = time.DateOnly
 )
 
 // Kinds lists every kind, in display order.
 var Kinds = []string{KindLeave, KindSick, KindMission, KindOther}
 
 // Zone is Vietnam time, where leave days begin and end.
-var Zone = time.FixedZone("ICT", 7*3600)
+var Zone = vntime.Zone
 
 // Leave is one officer's absence over whole days [From, To], both included.
 type Leave struct {
@@ -64,18 +68,33 @@ func (l Leave) Period() (from, to time.Time) {
 	return f, t.AddDate(0, 0, 1)
 }
 
-// Store keeps the leave records.
+// Store keeps the leave records. Its writes submit commands; Apply
+// applies them.
 type Store struct {
-	db  *store.DB
-	now func() time.Time
+	db     *store.DB
+	now    func() time.Time
+	submit command.Submitter
 }
 
-// New returns the store; now nil = time.Now.
-func New(db *store.DB, now func() time.Time) *Store {
-	if now == nil {
-		now = time.Now
+// Params build a Store.
+type Params struct {
+	DB *store.DB
+	// Now is the clock; nil = time.Now.
+	Now func() time.Time
+	// Submitter takes the store's commands; nil = applied at once, here.
+	Submitter command.Submitter
+}
+
+// New returns the store.
+func New(p Params) *Store {
+	s := &Store{db: p.DB, now: p.Now, submit: p.Submitter}
+	if s.now == nil {
+		s.now = time.Now
 	}
-	return &Store{db: db, now: now}
+	if s.submit == nil {
+		s.submit = command.Local(s)
+	}
+	return s
 }
 
 // validate checks and normalises l.
@@ -106,12 +125,8 @@ func (s *Store) Add(l Leave) (Leave, error) {
 	if err := validate(&l); err != nil {
 		return Leave{}, err
 	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	now := s.now()
-	l.ID = fmt.Sprintf("%s%016x-%s", idPrefixText, now.UnixNano(), hex.EncodeToString(b[:]))
-	l.Entered = now
-	if err := s.db.Put(keyPrefix+l.ID, l, 0); err != nil {
+	l.ID, l.Entered = ids.New(), s.now()
+	if err := s.submit.Submit(Added{Leave: l}); err != nil {
 		return Leave{}, fmt.Errorf("leave: add %s: %w", l.Officer, err)
 	}
 	return l, nil
@@ -129,15 +144,39 @@ func (s *Store) Get(id string) (Leave, error) {
 	return l, nil
 }
 
-// Delete removes a leave record.
-func (s *Store) Delete(id string) error {
+// Delete removes a leave record, as by.
+func (s *Store) Delete(id, by string) error {
 	if _, err := s.Get(id); err != nil {
 		return err
 	}
-	if err := s.db.Delete(keyPrefix + id); err != nil {
+	if err := s.submit.Submit(Removed{ID: id, By: by, At: s.now()}); err != nil {
 		return fmt.Errorf("leave: delete %s: %w", id, err)
 	}
 	return nil
+}
+
+// Apply applies one of the domain's commands in one transaction.
+func (s *Store) Apply(c command.Command) error {
+	switch c := c.(type) {
+	case Added:
+		if err := validate(&c.Leave); err != nil {
+			return err
+		}
+		data, err := json.Marshal(c.Leave)
+		if err != nil {
+			return err
+		}
+		return s.db.Badger().Update(func(txn *badger.Txn) error { return txn.Set([]byte(keyPrefix+c.Leave.ID), data) })
+	case Removed:
+		return s.db.Badger().Update(func(txn *badger.Txn) error {
+			err := txn.Delete([]byte(keyPrefix + c.ID))
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				return nil
+			}
+			return err
+		})
+	}
+	return fmt.Errorf("%w: %s", command.ErrUnknownKind, c.CommandKind())
 }
 
 // List returns the leave records keep selects (nil = all), by first day.

@@ -16,7 +16,7 @@ func openStore(t *testing.T) *Store {
 	}
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2027, 1, 5, 9, 0, 0, 0, Zone)
-	return New(db, func() time.Time { return now })
+	return New(Params{DB: db, Now: func() time.Time { return now }})
 }
 
 func TestAddListDeleteOverlap(t *testing.T) {
@@ -52,13 +52,13 @@ func TestAddListDeleteOverlap(t *testing.T) {
 	if len(ov) != 0 {
 		t.Fatalf("overlapping 13 Jan: %v", ov)
 	}
-	if err := s.Delete(a.ID); err != nil {
+	if err := s.Delete(a.ID, "tester"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Get(a.ID); !errors.Is(err, ErrUnknown) {
 		t.Fatalf("get after delete: %v", err)
 	}
-	if err := s.Delete(a.ID); !errors.Is(err, ErrUnknown) {
+	if err := s.Delete(a.ID, "tester"); !errors.Is(err, ErrUnknown) {
 		t.Fatalf("delete twice: %v", err)
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"fieldwatch/internal/vntime"
 )
 
 // Errors.
@@ -138,7 +140,7 @@ type Roster struct {
 }
 
 // Zone is the default time zone (Vietnam).
-var Zone = time.FixedZone("ICT", 7*3600)
+var Zone = vntime.Zone
 
 func (r *Roster) tz() *time.Location {
 	if r.zone == nil {

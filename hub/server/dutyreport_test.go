@@ -66,7 +66,7 @@ func TestDutyReportExport(t *testing.T) {
 	base := srv.URL + "/api/v1/dutylog/report?unit=cc-a&shift=" + shift
 
 	resp, b := get(t, base+"&format=xlsx", duty)
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != ctXLSX ||
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != dutyreport.ContentTypeXLSX ||
 		resp.Header.Get("Content-Disposition") != `attachment; filename="bao-cao-truc-ban_cc-a_`+shift+`.xlsx"` {
 		t.Fatalf("xlsx: %d %v %.200s", resp.StatusCode, resp.Header, b)
 	}
@@ -92,7 +92,7 @@ func TestDutyReportExport(t *testing.T) {
 	}
 
 	resp, b = get(t, base+"&format=pdf", leader)
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != ctPDF || !bytes.HasPrefix(b, []byte("%PDF-")) ||
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != dutyreport.ContentTypePDF || !bytes.HasPrefix(b, []byte("%PDF-")) ||
 		resp.Header.Get("Content-Disposition") != `attachment; filename="bao-cao-truc-ban_cc-a_`+shift+`.pdf"` {
 		t.Fatalf("pdf: %d %v %.100q", resp.StatusCode, resp.Header, b)
 	}

@@ -2,36 +2,127 @@ package server
 
 import (
 	"context"
-	"fieldwatch/hub/access"
-	"fieldwatch/hub/httpapi"
+	"errors"
+	"net/http"
+	"strings"
 	"time"
+
+	"fieldwatch/hub/access"
+	"fieldwatch/hub/auth"
+	"fieldwatch/hub/dutylog"
+	"fieldwatch/hub/dutyreport"
+	"fieldwatch/hub/httpapi"
+	"fieldwatch/hub/incidents"
+	"fieldwatch/hub/leave"
+	"fieldwatch/hub/roster"
+	"fieldwatch/hub/roster/rosters"
 )
+
+// openDuty builds the duty domains: the duty log, leave and the rosters.
+func (h *Hub) openDuty() {
+	h.dutylog = dutylog.New(dutylog.Params{DB: h.db})
+	h.leave = leave.New(leave.Params{DB: h.db})
+	h.rosters = rosters.NewService(rosters.ServiceParams{Store: rosters.NewStore(rosters.StoreParams{DB: h.db}), Tree: h.units,
+		Accounts: h.auth, Messages: h.messages, UnitName: h.unitName, Log: h.log.With("component", "rosters")})
+}
 
 // dutyRoutes: the routes of rosters, leave, on duty, the duty log and handovers.
 func (h *Hub) dutyRoutes() []httpapi.Route {
-	return []httpapi.Route{
-		h.user("GET", "/api/v1/dutylog", access.DutyLogRead, "", "Duty log of a unit's shift (?unit=&shift=YYYY-MM-DD, 08:00–08:00) and its open items", h.handleDutyLog),
-		h.user("POST", "/api/v1/dutylog", access.DutyLogWrite, "", "Write a duty log entry (event, equipment, incident, instruction, action; open items carry over)", h.handleDutyLogAdd),
-		h.user("POST", "/api/v1/dutylog/{unit}/{id}/close", access.DutyLogWrite, "", "Close an open duty log item", h.handleDutyLogClose),
-		h.user("GET", "/api/v1/dutylog/report", access.DutyLogRead, "", "A unit's daily duty report (?unit=&shift=YYYY-MM-DD&format=json|pdf|xlsx)", h.handleDutyReport),
-		h.user("GET", "/api/v1/handovers", access.DutyLogRead, "", "Shift handovers of a unit (?unit=)", h.handleHandovers),
-		h.user("POST", "/api/v1/handovers", access.DutyLogWrite, "", "Hand over the shift: summary, with the unit's open items", h.handleHandoverBegin),
-		h.user("POST", "/api/v1/handovers/{unit}/{id}/accept", access.DutyLogWrite, "", "Take over the shift (the incoming officer)", h.handleHandoverAccept),
-		h.user("GET", "/api/v1/rosters", access.RosterRead, "", "Duty rosters of units one sees (drafts for leaders and duty officers)", h.handleRosters),
-		h.user("POST", "/api/v1/rosters", access.RosterWrite, "", "Generate a draft roster of a unit for [from, to) from its accounts (24-hour shifts by default)", h.handleGenerateRoster),
-		h.user("GET", "/api/v1/rosters/{id}", access.RosterRead, "", "One roster with its unfilled slots explained and approved overrides applied", h.handleRoster),
-		h.user("POST", "/api/v1/rosters/{id}/publish", access.RosterApprove, "", "Publish a roster (leader)", h.handlePublishRoster),
-		h.user("POST", "/api/v1/rosters/{id}/overrides", access.RosterWrite, "", "Propose a swap or replacement (no effect until a leader approves)", h.handleProposeOverride),
-		h.user("POST", "/api/v1/rosters/{id}/overrides/{n}/decision", access.RosterApprove, "", "Approve or reject a proposed override (leader)", h.handleDecideOverride),
-		h.user("GET", "/api/v1/me/shifts", access.Self, "", "One's own shifts running or starting in the next two weeks, per the published rosters", h.handleMyShifts),
-		h.user("GET", "/api/v1/onduty", access.RosterRead, "", "Who is on shift in a unit's subtree (?unit=, ?at=RFC3339), per the published rosters with approved swaps", h.handleOnDuty),
-		h.user("GET", "/api/v1/leave", access.RosterRead, "", "Leave and unavailability of the officers of a unit's subtree (?unit=)", h.handleLeave),
-		h.user("POST", "/api/v1/leave", access.LeaveWrite, "", "Enter a leave period {officer (default oneself), from, to, kind: phép|ốm|công tác|khác, note}; another's by the unit's leaders and duty officers", h.handleAddLeave),
-		h.user("DELETE", "/api/v1/leave/{id}", access.LeaveWrite, "", "Remove a leave period (one's own; leaders and duty officers, their unit's)", h.handleDeleteLeave),
-	}
+	scope, units, names := access.Scope{Tree: h.units}, dutyUnits{h}, dutyNames{h}
+	var out []httpapi.Route
+	out = append(out, dutylog.NewAPI(dutylog.APIParams{Log: h.dutylog, Scope: scope, Units: units, Audit: h.auditLog}).Routes()...)
+	out = append(out, dutyreport.NewAPI(dutyreport.APIParams{Log: h.dutylog, Rosters: h.rosters, Incidents: dutyIncidents{h},
+		Names: names, Scope: scope, Units: units, Audit: h.auditLog}).Routes()...)
+	out = append(out, rosters.NewAPI(rosters.APIParams{Service: h.rosters, Scope: scope, Units: units, Accounts: h.auth,
+		Days: h.calendar, Leave: h.leave, Audit: h.auditLog}).Routes()...)
+	out = append(out, leave.NewAPI(leave.APIParams{Store: h.leave, Scope: scope, Units: units, Accounts: h.auth, Audit: h.auditLog}).Routes()...)
+	return out
 }
 
 // dutyLoops: reminders of coming shifts.
 func (h *Hub) dutyLoops() []func(context.Context) {
-	return []func(context.Context){func(ctx context.Context) { every(ctx, time.Minute, h.remindShifts) }}
+	return []func(context.Context){h.rosters.Run}
+}
+
+// dutyUnits says whether a unit exists.
+type dutyUnits struct{ h *Hub }
+
+func (u dutyUnits) Known(id string) bool { _, ok := u.h.units.Get(id); return ok }
+
+// dutyNames names accounts and units for the duty report.
+type dutyNames struct{ h *Hub }
+
+func (n dutyNames) DisplayName(username string) string { return n.h.rosters.DisplayName(username) }
+func (n dutyNames) UnitName(id string) string          { return n.h.unitName(id) }
+
+// dutyIncidents lists the incidents a duty report shows.
+type dutyIncidents struct{ h *Hub }
+
+func (d dutyIncidents) OpenAt(unit string, at time.Time) ([]dutyreport.Incident, error) {
+	open, err := d.h.incidents.List(func(in *incidents.Incident) bool {
+		return d.h.units.Within(in.Unit, unit) && in.Opened.Before(at) && (in.Closed.IsZero() || in.Closed.After(at))
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []dutyreport.Incident
+	for _, in := range open {
+		out = append(out, dutyreport.Incident{Title: in.Title, Kind: in.Kind, Where: strings.Trim(in.Vehicle+" / "+in.Camera, " /"),
+			Opened: in.Opened, Due: in.Due, Assignee: in.Assignee})
+	}
+	return out, nil
+}
+
+// unitName is a unit's name, or its id when it has none.
+func (h *Hub) unitName(id string) string {
+	if u, ok := h.units.Get(id); ok && u.Name != "" {
+		return u.Name
+	}
+	return id
+}
+
+// OnDuty is one officer on shift at an instant (the roster domain's).
+type OnDuty = rosters.OnDuty
+
+// onDuty is who is on shift at at in unit's subtree (the roster domain answers).
+func (h *Hub) onDuty(unit string, at time.Time) ([]OnDuty, error) { return h.rosters.OnDuty(unit, at) }
+
+// onDutyOfficer reports whether username is on shift in unit's subtree at at.
+func (h *Hub) onDutyOfficer(username, unit string, at time.Time) (bool, error) {
+	return h.rosters.OnDutyOfficer(username, unit, at)
+}
+
+// rosterSet is the published rosters of a period, as the watch coverage reads them.
+type rosterSet struct {
+	*rosters.Set
+	rosters []rosters.Roster
+}
+
+func (rs *rosterSet) effectiveOf(r rosters.Roster) (*roster.Roster, error) { return rs.Effective(r) }
+func (rs *rosterSet) onDutyAt(unit string, at time.Time) ([]OnDuty, error) {
+	return rs.OnDutyAt(unit, at)
+}
+
+// publishedRosters reads the published rosters overlapping [from, to).
+func (h *Hub) publishedRosters(from, to time.Time) (*rosterSet, error) {
+	s, err := h.rosters.Published(from, to)
+	if err != nil {
+		return nil, err
+	}
+	return &rosterSet{Set: s, rosters: s.Rosters}, nil
+}
+
+// dutyUnit reads a unit (default the user's own) and checks u may take
+// action a for it, answering the error itself.
+func (h *Hub) dutyUnit(w http.ResponseWriter, r *http.Request, u auth.User, a access.Action, unit string) (string, bool) {
+	unit, err := dutylog.Unit(dutyUnits{h}, access.Scope{Tree: h.units}, u, a, unit)
+	if err != nil {
+		if errors.Is(err, access.ErrDenied) {
+			h.deny(w, r, u, err)
+		} else {
+			writeError(w, r, h.log, err)
+		}
+		return "", false
+	}
+	return unit, true
 }

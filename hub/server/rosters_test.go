@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -12,96 +11,8 @@ import (
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/roster"
+	"fieldwatch/hub/roster/rosters"
 )
-
-// A swap has no effect until a leader approves it; a rejected one never
-// does; only a leader publishes.
-func TestRosterSwapNeedsApproval(t *testing.T) {
-	h, srv := newTestHub(t)
-	putUsers(t, h, rosterPool("LĐ A", "LĐ A2")...)
-	leader, duty := loginAs(t, h, "lanhdao.a", password), loginAs(t, h, "trucban.a1", password)
-	status, body := do(t, "POST", srv.URL+"/api/v1/rosters", duty, "application/json", `{"unit":"cc-a","from":"2027-03-01","to":"2027-03-08"}`)
-	var v struct {
-		ID        string
-		Roster    *roster.Roster
-		Effective *roster.Roster
-	}
-	if status != 201 || json.Unmarshal([]byte(body), &v) != nil || len(v.Roster.Unfilled) != 0 {
-		t.Fatalf("generate: %d %.400s", status, body)
-	}
-	day0 := time.Date(2027, 3, 1, 0, 0, 0, 0, roster.Zone)
-	office := func(r *roster.Roster, d time.Time) roster.Assignment {
-		for _, a := range r.OnDay(d) {
-			if a.Role == "office" {
-				return a
-			}
-		}
-		t.Fatalf("no office slot on %s", d)
-		return roster.Assignment{}
-	}
-	a, sub := office(v.Roster, day0), office(v.Roster, day0.AddDate(0, 0, 2)).Officer
-	propose := fmt.Sprintf(`{"shift":%q,"start":%q,"role":"office","from":%q,"to":%q,"note":"việc gia đình"}`, a.Shift, a.Start.Format(time.RFC3339), a.Officer, sub)
-	effective := func() string {
-		_, body := do(t, "GET", srv.URL+"/api/v1/rosters/"+v.ID, duty, "", "")
-		json.Unmarshal([]byte(body), &v)
-		return office(v.Effective, day0).Officer
-	}
-	if status, body := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides", duty, "application/json", propose); status != 201 {
-		t.Fatalf("propose: %d %s", status, body)
-	}
-	if got := effective(); got != a.Officer {
-		t.Fatalf("a pending swap took effect: %s", got)
-	}
-	if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides/1/decision", duty, "application/json", `{"approve":true}`); status != 403 {
-		t.Fatalf("a duty officer approved: %d", status)
-	}
-	do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides/1/decision", leader, "application/json", `{"approve":false,"note":"không"}`)
-	if got := effective(); got != a.Officer {
-		t.Fatalf("a rejected swap took effect: %s", got)
-	}
-	do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides", duty, "application/json", propose)
-	if status, body := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides/2/decision", leader, "application/json", `{"approve":true}`); status != 200 {
-		t.Fatalf("approve: %d %s", status, body)
-	}
-	if got := effective(); got != sub {
-		t.Fatalf("the approved swap did not apply: %s, want %s", got, sub)
-	}
-	// A swap that breaks the rest rule is refused at once.
-	bad := fmt.Sprintf(`{"shift":%q,"start":%q,"role":"office","from":%q,"to":%q}`, a.Shift, a.Start.Format(time.RFC3339), sub, office(v.Roster, day0.AddDate(0, 0, 1)).Officer)
-	if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/overrides", duty, "application/json", bad); status != 409 {
-		t.Fatalf("a swap against the rest rule: %d", status)
-	}
-	// Drafts are for leaders and duty officers; surveillance officers see it once published.
-	obs := loginAs(t, h, "giamsat.a1", password)
-	if status, _ := do(t, "GET", srv.URL+"/api/v1/rosters/"+v.ID, obs, "", ""); status != 404 {
-		t.Fatalf("a draft shown to a surveillance officer: %d", status)
-	}
-	onDuty := func() []OnDuty {
-		status, body := do(t, "GET", srv.URL+"/api/v1/onduty?unit=cc-a&at="+url.QueryEscape(a.Start.Add(time.Hour).Format(time.RFC3339)), obs, "", "")
-		var list []OnDuty
-		if status != 200 || json.Unmarshal([]byte(body), &list) != nil {
-			t.Fatalf("onduty: %d %s", status, body)
-		}
-		return list
-	}
-	if list := onDuty(); len(list) != 0 {
-		t.Fatalf("a draft roster put officers on duty: %+v", list)
-	}
-	if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/publish", leader, "", ""); status != 200 {
-		t.Fatalf("publish: %d", status)
-	}
-	if status, _ := do(t, "GET", srv.URL+"/api/v1/rosters/"+v.ID, obs, "", ""); status != 200 {
-		t.Fatalf("the published roster: %d", status)
-	}
-	list := onDuty()
-	if len(list) != 3 || !slices.ContainsFunc(list, func(d OnDuty) bool { return d.Role == "office" && d.Officer == sub }) ||
-		slices.ContainsFunc(list, func(d OnDuty) bool { return d.Officer == a.Officer }) {
-		t.Fatalf("on duty after the approved swap: %+v (want %s in the office slot, not %s)", list, sub, a.Officer)
-	}
-	if ok, err := h.onDutyOfficer(sub, "cc-a", a.End); err != nil || ok {
-		t.Fatalf("%s still on duty when the shift ended: %v %v", sub, ok, err)
-	}
-}
 
 // Publishing a roster tells each officer their shifts, once even if
 // published again; approving a swap on a published roster tells both
@@ -191,53 +102,18 @@ func TestRosterHandOffNotices(t *testing.T) {
 	}
 }
 
-// The office-hours preset staffs surveillance in business hours on working
-// days, duty outside them, and 24 hours on weekends and holidays, by the
-// working-day calendar; an unknown preset is refused.
-func TestRosterOfficeHoursPreset(t *testing.T) {
-	h, srv := newTestHub(t)
-	var users []auth.User
-	for i := 1; i <= 4; i++ {
-		users = append(users, auth.User{Username: fmt.Sprintf("lanhdao.a%d", i), Name: "LĐ", Unit: "cc-a", Roles: []string{auth.RoleLeader}},
-			auth.User{Username: fmt.Sprintf("trucban.a%d", i), Name: "TB", Unit: "cc-a", Roles: []string{auth.RoleDuty}})
-	}
-	for i := 1; i <= 6; i++ {
-		users = append(users, auth.User{Username: fmt.Sprintf("giamsat.a%d", i), Name: "GS", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}})
-	}
-	for _, u := range users {
-		if err := h.auth.PutUser(u, password); err != nil {
-			t.Fatal(err)
-		}
-	}
-	duty := loginAs(t, h, "trucban.a1", password)
-	if status, _ := do(t, "POST", srv.URL+"/api/v1/rosters", duty, "application/json", `{"unit":"cc-a","from":"2027-03-01","to":"2027-03-08","preset":"night"}`); status != 400 {
-		t.Fatalf("an unknown preset: %d", status)
-	}
-	// 2027-04-16 is Giỗ Tổ Hùng Vương (10/3 lunar), a Friday.
-	status, body := do(t, "POST", srv.URL+"/api/v1/rosters", duty, "application/json", `{"unit":"cc-a","from":"2027-04-12","to":"2027-04-19","preset":"office_hours"}`)
-	var v struct{ Roster *roster.Roster }
-	if status != 201 || json.Unmarshal([]byte(body), &v) != nil {
-		t.Fatalf("generate: %d %.300s", status, body)
-	}
-	shifts := map[string]map[string]int{} // day -> shift -> officers
-	for _, a := range v.Roster.Assignments {
-		d := a.Start.In(roster.Zone).Format(time.DateOnly)
-		if shifts[d] == nil {
-			shifts[d] = map[string]int{}
-		}
-		shifts[d][a.Shift]++
-	}
-	want := map[string]map[string]int{
-		"2027-04-12": {"Giờ hành chính": 3, "Trực ngoài giờ": 3}, // Monday
-		"2027-04-16": {"Trực ngày nghỉ, lễ": 3},                  // Hùng Kings
-		"2027-04-17": {"Trực ngày nghỉ, lễ": 3},                  // Saturday
-	}
-	for day, w := range want {
-		if fmt.Sprint(shifts[day]) != fmt.Sprint(w) {
-			t.Errorf("%s: shifts %v, want %v (unfilled: %+v)", day, shifts[day], w, v.Roster.Unfilled)
-		}
-	}
-}
+// remindShifts runs one pass of the roster domain's shift reminders.
+func (h *Hub) remindShifts(now time.Time) { h.rosters.RemindShifts(now) }
+
+// The stored roster and its key, as tests put one in the database.
+type (
+	storedRoster   = rosters.Roster
+	storedOverride = rosters.Override
+)
+
+func rosterKey(id string) string { return rosters.Key(id) }
+
+var defaultTemplates = rosters.DefaultTemplates
 
 // rosterPool is a unit cc-a of one or two leaders (with the given names), three
 // duty officers and three surveillance officers.
@@ -315,51 +191,6 @@ func TestShiftReminders(t *testing.T) {
 	for _, a := range v.Roster.OnDay(start.AddDate(0, 0, 1)) { // after 24 hours' rest, not on the first shift
 		if got := reminders(a.Officer); len(got) != 0 {
 			t.Errorf("%s reminded of tomorrow's shift already: %q", a.Officer, got)
-		}
-	}
-}
-
-// One's own shifts of the coming two weeks: those of the published roster
-// only, soonest first.
-func TestMyShifts(t *testing.T) {
-	h, srv := newTestHub(t)
-	putUsers(t, h, rosterPool("LĐ A", "LĐ A2")...)
-	leader := loginAs(t, h, "lanhdao.a", password)
-	today := time.Now().In(roster.Zone)
-	body := fmt.Sprintf(`{"unit":"cc-a","from":%q,"to":%q}`, today.Format(time.DateOnly), today.AddDate(0, 0, 30).Format(time.DateOnly))
-	_, resp := do(t, "POST", srv.URL+"/api/v1/rosters", leader, "application/json", body)
-	var v struct {
-		ID     string
-		Roster *roster.Roster
-	}
-	if err := json.Unmarshal([]byte(resp), &v); err != nil {
-		t.Fatalf("generate: %s", resp)
-	}
-	mine := func() []OnDuty {
-		_, resp := do(t, "GET", srv.URL+"/api/v1/me/shifts", loginAs(t, h, "giamsat.a2", password), "", "")
-		var list []OnDuty
-		if err := json.Unmarshal([]byte(resp), &list); err != nil {
-			t.Fatalf("me/shifts: %s", resp)
-		}
-		return list
-	}
-	if got := mine(); len(got) != 0 {
-		t.Fatalf("shifts of a draft: %+v", got)
-	}
-	do(t, "POST", srv.URL+"/api/v1/rosters/"+v.ID+"/publish", leader, "", "")
-	var want []roster.Assignment
-	for _, a := range v.Roster.ByOfficer("giamsat.a2") {
-		if time.Now().Before(a.End) && a.Start.Before(time.Now().Add(14*24*time.Hour)) {
-			want = append(want, a)
-		}
-	}
-	got := mine()
-	if len(got) != len(want) || len(want) == 0 {
-		t.Fatalf("got %d shifts, want %d", len(got), len(want))
-	}
-	for i := range got {
-		if got[i].Officer != "giamsat.a2" || !got[i].Start.Equal(want[i].Start) || got[i].Role != "surveillance" {
-			t.Errorf("shift %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
 }

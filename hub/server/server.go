@@ -26,6 +26,7 @@ import (
 	"fieldwatch/hub/dutylog"
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/incidents"
+	"fieldwatch/hub/leave"
 	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/missions"
 	"fieldwatch/hub/monitor"
@@ -33,6 +34,7 @@ import (
 	"fieldwatch/hub/profiles"
 	"fieldwatch/hub/relay"
 	"fieldwatch/hub/reports"
+	"fieldwatch/hub/roster/rosters"
 	"fieldwatch/hub/samples"
 	"fieldwatch/hub/store"
 	"fieldwatch/hub/tlscert"
@@ -81,6 +83,8 @@ type Hub struct {
 	messages  *messaging.Service
 	monitor   *monitor.Monitor
 	dutylog   *dutylog.Log
+	leave     *leave.Store
+	rosters   *rosters.Service
 	incidents *incidents.Store
 	workdays  incidents.WorkingDays
 	calendar  *calendar.Calendar
@@ -160,7 +164,7 @@ func New(opts Options) (*Hub, error) {
 		return nil, err
 	}
 	h.monitor = monitor.New(db, cfg.Archive.Retention)
-	h.dutylog = dutylog.New(db, nil)
+	h.openDuty()
 	if h.calendar, err = calendar.New(calendar.DBStore{DB: db}); err != nil {
 		db.Close()
 		return nil, err

@@ -1,4 +1,4 @@
-package server
+package rosters
 
 import (
 	"fmt"
@@ -8,8 +8,8 @@ import (
 	"unicode/utf8"
 
 	"fieldwatch/hub/auth"
-	"fieldwatch/hub/calendar"
 	"fieldwatch/hub/messaging"
+	"fieldwatch/hub/roster"
 )
 
 // Hand-off notices: when a leader publishes a roster, each officer on it
@@ -22,7 +22,8 @@ import (
 // slotNames names roster slots in notices.
 var slotNames = map[string]string{"shift_leader": "trưởng ca", "division_leader": "lãnh đạo đội", "office": "văn phòng", "surveillance": "giám sát"}
 
-func slotName(role string) string {
+// SlotName is a roster slot's name in notices.
+func SlotName(role string) string {
 	if n, ok := slotNames[role]; ok {
 		return n
 	}
@@ -30,18 +31,18 @@ func slotName(role string) string {
 }
 
 // noticeRoster tells each officer of a published roster their shifts.
-func (h *Hub) noticeRoster(by auth.User, s storedRoster) {
-	v, err := h.rosterView(s)
+func (s *Service) noticeRoster(by auth.User, r Roster) {
+	eff, err := r.Effective()
 	if err != nil {
-		h.log.Warn("roster notice: roster does not apply", "roster", s.ID, "err", err)
+		s.log.Warn("roster notice: roster does not apply", "roster", r.ID, "err", err)
 		return
 	}
 	shifts := map[string][]string{}
-	for _, a := range v.Effective.Assignments {
-		shifts[a.Officer] = append(shifts[a.Officer], fmt.Sprintf("%s (%s)", a.Start.In(calendar.Zone).Format("02/01 15:04"), slotName(a.Role)))
+	for _, a := range eff.Assignments {
+		shifts[a.Officer] = append(shifts[a.Officer], fmt.Sprintf("%s (%s)", a.Start.In(roster.Zone).Format("02/01 15:04"), SlotName(a.Role)))
 	}
-	unit := h.unitName(s.Unit)
-	period := fmt.Sprintf("%s–%s", s.From.In(calendar.Zone).Format("02/01/2006"), s.To.AddDate(0, 0, -1).In(calendar.Zone).Format("02/01/2006"))
+	unit := s.unitName(r.Unit)
+	period := fmt.Sprintf("%s–%s", r.From.In(roster.Zone).Format("02/01/2006"), r.To.AddDate(0, 0, -1).In(roster.Zone).Format("02/01/2006"))
 	for _, officer := range slices.Sorted(maps.Keys(shifts)) {
 		if officer == by.Username {
 			continue // the leader who published it knows
@@ -51,43 +52,37 @@ func (h *Hub) noticeRoster(by auth.User, s storedRoster) {
 		for n := len(list) - 1; utf8.RuneCountInString(text) > messaging.MaxText && n > 0; n-- {
 			text = fmt.Sprintf("Lịch trực %s từ %s đã được công bố. Ca trực của đồng chí (%d): %s… (xem đủ trong lịch trực).", unit, period, len(list), strings.Join(list[:n], ", "))
 		}
-		h.notice(by, "roster-"+s.ID+"-"+officer, text, officer)
+		s.notice(by, "roster-"+r.ID+"-"+officer, text, officer)
 	}
 }
 
 // noticeSwap tells both officers of an approved swap on a published roster.
-func (h *Hub) noticeSwap(by auth.User, s storedRoster, o storedOverride) {
-	if s.Published.IsZero() {
+func (s *Service) noticeSwap(by auth.User, r Roster, o Override) {
+	if r.Published.IsZero() {
 		return // officers learn their shifts when the roster is published
 	}
 	text := fmt.Sprintf("Lãnh đạo đã duyệt đổi ca: ca %s (%s) của %s do %s trực thay.",
-		o.Start.In(calendar.Zone).Format("02/01/2006 15:04"), slotName(o.Role), o.From, o.To)
+		o.Start.In(roster.Zone).Format("02/01/2006 15:04"), SlotName(o.Role), o.From, o.To)
 	for _, officer := range []string{o.From, o.To} {
-		h.notice(by, fmt.Sprintf("swap-%s-%d-%s", s.ID, o.N, officer), text, officer)
+		s.notice(by, fmt.Sprintf("swap-%s-%d-%s", r.ID, o.N, officer), text, officer)
 	}
 }
 
 // notice sends one officer a hand-off notice from a leader.
-func (h *Hub) notice(by auth.User, clientID, text, officer string) {
-	h.sendNotice(messaging.Sender{Username: by.Username, Name: by.Name, Unit: by.Unit}, clientID, text, officer)
+func (s *Service) notice(by auth.User, clientID, text, officer string) {
+	s.sendNotice(messaging.Sender{Username: by.Username, Name: by.Name, Unit: by.Unit}, clientID, text, officer)
 }
 
 // sendNotice sends one officer a notice to acknowledge, once per clientID;
-// a retired account gets none.
-func (h *Hub) sendNotice(from messaging.Sender, clientID, text, officer string) {
-	acct, err := h.auth.User(officer)
+// a retired account gets none. It reports whether the notice was queued.
+func (s *Service) sendNotice(from messaging.Sender, clientID, text, officer string) bool {
+	acct, err := s.accounts.User(officer)
 	if err != nil || acct.Retired {
-		return
+		return false
 	}
-	if _, err := h.messages.SendNotice(from, clientID, text, []messaging.Target{{User: acct.Username, Unit: acct.Unit}}); err != nil {
-		h.log.Warn("notice not sent", "officer", officer, "err", err)
+	if _, err := s.messages.SendNotice(from, clientID, text, []messaging.Target{{User: acct.Username, Unit: acct.Unit}}); err != nil {
+		s.log.Warn("notice not sent", "officer", officer, "err", err)
+		return false
 	}
-}
-
-// unitName is a unit's name, or its id when it has none.
-func (h *Hub) unitName(id string) string {
-	if u, ok := h.units.Get(id); ok && u.Name != "" {
-		return u.Name
-	}
-	return id
+	return true
 }
