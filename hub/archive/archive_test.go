@@ -19,6 +19,7 @@ import (
 	"fieldwatch/hub/alerts"
 	"fieldwatch/hub/store"
 	"fieldwatch/internal/segfile"
+	"fieldwatch/internal/vntime"
 	"fieldwatch/protocol/evidence"
 	"fieldwatch/sim/clip"
 )
@@ -157,7 +158,7 @@ func TestUploadResumesAndIsIdempotent(t *testing.T) {
 	if !bytes.Equal(got, s.data) {
 		t.Fatal("stored file differs from the upload")
 	}
-	days, _ := f.a.Transfers(dayOf(f.clock()), nil)
+	days, _ := f.a.Transfers(vntime.Day(f.clock()), nil)
 	if len(days) != 1 || days[0].SegmentsSent != 1 || days[0].SegmentsApplied != 1 || days[0].BytesApplied != s.m.Size || len(days[0].Files) != 1 {
 		t.Fatalf("transfers %+v", days)
 	}
