@@ -4,6 +4,12 @@
 // acknowledging), indexes them by vehicle, camera and time in Badger, and
 // answers timelines with covered ranges and explained gaps. It enforces
 // retention and legal holds and keeps per-day transfer statistics.
+//
+// Every change to its state is one of its commands (commands.go), applied
+// in one Badger transaction. API serves the vehicles' sync (key, resumable
+// segment upload, lost segments, forwarded photos) and the users' archive
+// (timeline, playback, export, segment records, holds, transfer statistics);
+// Run is its retention loop.
 package archive
 
 import (
@@ -87,7 +93,7 @@ type Archive struct {
 }
 
 // New opens the archive in cfg.Dir; al may be nil (alerts are only logged).
-func New(cfg Config, db *store.DB, al *alerts.Store, log *slog.Logger) (*Archive, error) {
+func New(cfg Config, db *store.DB, al Alerter, log *slog.Logger) (*Archive, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -102,10 +108,7 @@ func New(cfg Config, db *store.DB, al *alerts.Store, log *slog.Logger) (*Archive
 			return nil, fmt.Errorf("archive: %w", err)
 		}
 	}
-	a := &Archive{cfg: cfg, db: db, log: log.With("component", "archive"), submit: cfg.Submit}
-	if al != nil {
-		a.alerts = al
-	}
+	a := &Archive{cfg: cfg, db: db, alerts: al, log: log.With("component", "archive"), submit: cfg.Submit}
 	if a.submit == nil {
 		a.submit = command.Local(a)
 	}

@@ -19,8 +19,8 @@ type pieceView struct {
 	End   time.Time `json:"end"`
 }
 
-// Sources are the archived segments of [start, start+dur), as files.
-func (a *Archive) Sources(v, c string, start time.Time, dur time.Duration) ([]clipmux.Source, error) {
+// sources are the archived segments of [start, start+dur), as files.
+func (a *Archive) sources(v, c string, start time.Time, dur time.Duration) ([]clipmux.Source, error) {
 	recs, err := a.Segments(v, c, start, start.Add(dur))
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func (a *API) window(r *http.Request) (v, c string, start time.Time, dur time.Du
 
 // clip plans the clip of a camera's [start, start+dur).
 func (a *API) clip(v, c string, start time.Time, dur time.Duration) ([]clipmux.Source, *clipmux.Plan, error) {
-	srcs, err := a.p.Archive.Sources(v, c, start, dur)
+	srcs, err := a.p.Archive.sources(v, c, start, dur)
 	if err != nil {
 		return nil, nil, err
 	}
