@@ -81,8 +81,7 @@ func (a *API) Routes() []httpapi.Route {
 	return []httpapi.Route{
 		httpapi.NewVehicle("PUT", "/api/v1/sync/key", "Vehicle: register its segment-signing public key (first use; a different key is refused)", a.syncKey).
 			WithBody(KeyRequest{}, KeyResponse{}),
-		httpapi.NewVehicle("HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", a.syncHead).
-			WithBody(nil, UploadStatus{}),
+		httpapi.NewVehicle("HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", a.syncHead),
 		httpapi.NewVehicle("PATCH", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: append a segment's bytes from Upload-Offset; verified and archived when whole", a.syncPatch).
 			WithBody(nil, UploadStatus{}).Accepts("application/octet-stream"),
 		httpapi.NewVehicle("PUT", "/api/v1/sync/{vehicle}/photos/{id}", "Vehicle: forward a photo its crew attached to a report (the body; the id is its SHA-256)", a.syncPhoto).

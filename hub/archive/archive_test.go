@@ -127,6 +127,7 @@ func (f *fixture) alertKinds() string {
 }
 
 func TestUploadResumesAndIsIdempotent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	s := makeChain(t, f.priv, "xe-01", 1, nil)[0]
 	// A cut after 1000 bytes: the hub keeps them.
@@ -169,6 +170,7 @@ type errReader struct{}
 func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
 
 func TestTamperRejected(t *testing.T) {
+	t.Parallel()
 	_, other, _ := ed25519.GenerateKey(rand.Reader)
 	for _, tc := range []struct {
 		name  string
@@ -234,6 +236,7 @@ func TestTamperRejected(t *testing.T) {
 }
 
 func TestKeyConflictAlerts(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	_, other, _ := ed25519.GenerateKey(rand.Reader)
 	if err := f.a.RegisterKey("xe-01", evidence.EncodeKey(other.Public().(ed25519.PublicKey))); !errors.Is(err, ErrKeyConflict) {
@@ -245,6 +248,7 @@ func TestKeyConflictAlerts(t *testing.T) {
 }
 
 func TestTimelineExplainsGaps(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ss := makeChain(t, f.priv, "xe-01", 6, map[int]time.Duration{4: 10 * time.Second})
 	for _, i := range []int{0, 1, 3, 4} { // segment 3 is still on the vehicle; 6 not sent yet
@@ -277,6 +281,7 @@ func TestTimelineExplainsGaps(t *testing.T) {
 }
 
 func TestLostSegmentKeepsChain(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ss := makeChain(t, f.priv, "xe-01", 3, nil)
 	f.upload(t, ss[0])
@@ -294,6 +299,7 @@ func TestLostSegmentKeepsChain(t *testing.T) {
 }
 
 func TestRetentionKeepsHolds(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(c *Config) { c.Retention = 24 * time.Hour })
 	ss := makeChain(t, f.priv, "xe-01", 4, nil)
 	for _, s := range ss {
@@ -353,6 +359,7 @@ func (f *fullFile) Write(p []byte) (int, error) {
 }
 
 func TestHubDiskFull(t *testing.T) {
+	t.Parallel()
 	disk := &fullDisk{left: 5000}
 	f := newFixture(t, func(c *Config) { c.OpenPart = disk.open })
 	s := makeChain(t, f.priv, "xe-01", 1, nil)[0]
@@ -378,6 +385,7 @@ func TestHubDiskFull(t *testing.T) {
 }
 
 func TestResumeWithoutPartialCreatesNothing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	s := makeChain(t, f.priv, "xe-01", 1, nil)[0]
 	if st, err := f.a.Upload(&s.m, 5000, bytes.NewReader(s.data[5000:])); !errors.Is(err, ErrOffset) || st.Offset != 0 {
