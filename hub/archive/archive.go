@@ -4,10 +4,15 @@
 // acknowledging), indexes them by vehicle, camera and time in Badger, and
 // answers timelines with covered ranges and explained gaps. It enforces
 // retention and legal holds and keeps per-day transfer statistics.
+//
+// Every change to its state is one of its commands (commands.go), applied
+// in one Badger transaction. API serves the vehicles' sync (key, resumable
+// segment upload, lost segments, forwarded photos) and the users' archive
+// (timeline, playback, export, segment records, holds, transfer statistics);
+// Run is its retention loop.
 package archive
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,20 +22,26 @@ import (
 	"time"
 
 	"fieldwatch/hub/alerts"
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
 )
 
-// Errors a client can act on.
+// Errors a client can act on. The vehicle's syncer acts on their statuses:
+// 409 offset_mismatch resumes from Upload-Offset, 408 retries, 412 registers
+// the key, 422 gives the segment up, 507 backs off.
 var (
-	ErrNoKey        = errors.New("archive: vehicle has no registered signing key")
-	ErrKeyConflict  = errors.New("archive: vehicle already has a different signing key")
-	ErrOffset       = errors.New("archive: upload offset does not match what the hub has")
-	ErrRejected     = errors.New("archive: segment rejected")
-	ErrConflict     = errors.New("archive: a different segment is already stored under this number")
-	ErrTooLarge     = errors.New("archive: upload larger than the segment")
-	ErrHubStorage   = errors.New("archive: the hub could not store the segment")
-	ErrUnknownRange = errors.New("archive: no recording in this range")
-	ErrInterrupted  = errors.New("archive: upload interrupted; resume from Upload-Offset")
+	ErrNoKey = errkind.WithPublic(errkind.Precondition, "no_key", "archive: vehicle has no registered signing key",
+		"register the vehicle's signing key first")
+	ErrKeyConflict = errkind.New(errkind.Conflict, "key_conflict", "archive: vehicle already has a different signing key")
+	ErrOffset      = errkind.New(errkind.Conflict, "offset_mismatch", "archive: upload offset does not match what the hub has")
+	ErrRejected    = errkind.New(errkind.Rejected, "rejected", "archive: segment rejected")
+	ErrConflict    = errkind.New(errkind.Rejected, "rejected", "archive: a different segment is already stored under this number")
+	ErrTooLarge    = errkind.New(errkind.Rejected, "rejected", "archive: upload larger than the segment")
+	ErrHubStorage  = errkind.WithPublic(errkind.StorageFull, "hub_storage", "archive: the hub could not store the segment",
+		"the hub could not store the segment; try again later")
+	ErrUnknownRange = errkind.New(errkind.NotFound, "no_recording", "archive: no recording in this range")
+	ErrInterrupted  = errkind.New(errkind.Interrupted, "interrupted", "archive: upload interrupted; resume from Upload-Offset")
 )
 
 // Config configures the archive.
@@ -42,6 +53,13 @@ type Config struct {
 	Now           func() time.Time
 	// OpenPart opens a partial upload file for appending; nil = the real filesystem (tests inject a full disk).
 	OpenPart func(path string) (PartFile, error)
+	// Submit sees the archive's commands applied; nil = applied at once to this archive.
+	Submit command.Submitter
+}
+
+// Alerter raises alerts for an operator (a rejected segment, a full disk, a key conflict).
+type Alerter interface {
+	Raise(kind, vehicle, camera, message string) (alerts.Alert, error)
 }
 
 // PartFile is a partial upload on disk.
@@ -61,16 +79,21 @@ func openPart(path string) (PartFile, error) {
 type Archive struct {
 	cfg    Config
 	db     *store.DB
-	alerts *alerts.Store
+	alerts Alerter
 	log    *slog.Logger
+	submit command.Submitter
 
 	locks   sync.Map // segment id -> *sync.Mutex: one upload of a segment at a time
 	started sync.Map // segment id -> time.Time its upload began
 	keyMu   sync.Mutex
+	applyMu sync.Mutex // one command applied at a time: transfer statistics are read, changed and written
+
+	alarmMu sync.Mutex
+	alarms  map[string]string // vehicle -> its last storage alarm
 }
 
-// New opens the archive in cfg.Dir.
-func New(cfg Config, db *store.DB, al *alerts.Store, log *slog.Logger) (*Archive, error) {
+// New opens the archive in cfg.Dir; al may be nil (alerts are only logged).
+func New(cfg Config, db *store.DB, al Alerter, log *slog.Logger) (*Archive, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -85,7 +108,11 @@ func New(cfg Config, db *store.DB, al *alerts.Store, log *slog.Logger) (*Archive
 			return nil, fmt.Errorf("archive: %w", err)
 		}
 	}
-	return &Archive{cfg: cfg, db: db, alerts: al, log: log.With("component", "archive")}, nil
+	a := &Archive{cfg: cfg, db: db, alerts: al, log: log.With("component", "archive"), submit: cfg.Submit}
+	if a.submit == nil {
+		a.submit = command.Local(a)
+	}
+	return a, nil
 }
 
 func (a *Archive) lock(id string) func() {

@@ -19,6 +19,7 @@ import (
 	"fieldwatch/hub/alerts"
 	"fieldwatch/hub/store"
 	"fieldwatch/internal/segfile"
+	"fieldwatch/internal/vntime"
 	"fieldwatch/protocol/evidence"
 	"fieldwatch/sim/clip"
 )
@@ -126,6 +127,7 @@ func (f *fixture) alertKinds() string {
 }
 
 func TestUploadResumesAndIsIdempotent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	s := makeChain(t, f.priv, "xe-01", 1, nil)[0]
 	// A cut after 1000 bytes: the hub keeps them.
@@ -157,7 +159,7 @@ func TestUploadResumesAndIsIdempotent(t *testing.T) {
 	if !bytes.Equal(got, s.data) {
 		t.Fatal("stored file differs from the upload")
 	}
-	days, _ := f.a.Transfers(dayOf(f.clock()), nil)
+	days, _ := f.a.Transfers(vntime.Day(f.clock()), nil)
 	if len(days) != 1 || days[0].SegmentsSent != 1 || days[0].SegmentsApplied != 1 || days[0].BytesApplied != s.m.Size || len(days[0].Files) != 1 {
 		t.Fatalf("transfers %+v", days)
 	}
@@ -168,6 +170,7 @@ type errReader struct{}
 func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
 
 func TestTamperRejected(t *testing.T) {
+	t.Parallel()
 	_, other, _ := ed25519.GenerateKey(rand.Reader)
 	for _, tc := range []struct {
 		name  string
@@ -233,6 +236,7 @@ func TestTamperRejected(t *testing.T) {
 }
 
 func TestKeyConflictAlerts(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	_, other, _ := ed25519.GenerateKey(rand.Reader)
 	if err := f.a.RegisterKey("xe-01", evidence.EncodeKey(other.Public().(ed25519.PublicKey))); !errors.Is(err, ErrKeyConflict) {
@@ -244,6 +248,7 @@ func TestKeyConflictAlerts(t *testing.T) {
 }
 
 func TestTimelineExplainsGaps(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ss := makeChain(t, f.priv, "xe-01", 6, map[int]time.Duration{4: 10 * time.Second})
 	for _, i := range []int{0, 1, 3, 4} { // segment 3 is still on the vehicle; 6 not sent yet
@@ -276,6 +281,7 @@ func TestTimelineExplainsGaps(t *testing.T) {
 }
 
 func TestLostSegmentKeepsChain(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ss := makeChain(t, f.priv, "xe-01", 3, nil)
 	f.upload(t, ss[0])
@@ -293,6 +299,7 @@ func TestLostSegmentKeepsChain(t *testing.T) {
 }
 
 func TestRetentionKeepsHolds(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(c *Config) { c.Retention = 24 * time.Hour })
 	ss := makeChain(t, f.priv, "xe-01", 4, nil)
 	for _, s := range ss {
@@ -352,6 +359,7 @@ func (f *fullFile) Write(p []byte) (int, error) {
 }
 
 func TestHubDiskFull(t *testing.T) {
+	t.Parallel()
 	disk := &fullDisk{left: 5000}
 	f := newFixture(t, func(c *Config) { c.OpenPart = disk.open })
 	s := makeChain(t, f.priv, "xe-01", 1, nil)[0]
@@ -377,6 +385,7 @@ func TestHubDiskFull(t *testing.T) {
 }
 
 func TestResumeWithoutPartialCreatesNothing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	s := makeChain(t, f.priv, "xe-01", 1, nil)[0]
 	if st, err := f.a.Upload(&s.m, 5000, bytes.NewReader(s.data[5000:])); !errors.Is(err, ErrOffset) || st.Offset != 0 {

@@ -43,14 +43,6 @@ func (a *Archive) get(v, c string, seq uint64) (*Record, error) {
 	return &r, nil
 }
 
-// put indexes a record (segment and time keys) in one synced transaction.
-func (a *Archive) put(r *Record) error {
-	if err := a.db.Badger().Update(func(txn *badger.Txn) error { return putTxn(txn, r) }); err != nil {
-		return fmt.Errorf("archive: index segment: %w", err)
-	}
-	return nil
-}
-
 // putTxn writes a record's keys in txn.
 func putTxn(txn *badger.Txn, r *Record) error {
 	val, err := json.Marshal(r)
@@ -65,21 +57,6 @@ func putTxn(txn *badger.Txn, r *Record) error {
 		return err
 	}
 	return txn.Set([]byte(camKey(m.Vehicle, m.Camera)), []byte("{}"))
-}
-
-// remove drops a record from the index.
-func (a *Archive) remove(r *Record) error {
-	m := &r.Manifest
-	err := a.db.Badger().Update(func(txn *badger.Txn) error {
-		if err := txn.Delete([]byte(segKey(m.Vehicle, m.Camera, m.Seq))); err != nil {
-			return err
-		}
-		return txn.Delete([]byte(timeKey(m)))
-	})
-	if err != nil {
-		return fmt.Errorf("archive: unindex segment: %w", err)
-	}
-	return nil
 }
 
 // MaxSegmentSpan bounds how long one segment may be; range queries look back this far.

@@ -40,8 +40,11 @@ func (a *Archive) RegisterKey(vehicle, key string) error {
 	case !errors.Is(err, store.ErrNotFound):
 		return fmt.Errorf("archive: %w", err)
 	}
+	if err := a.submit.Submit(RegisterKey{Vehicle: vehicle, Key: key, At: a.cfg.Now()}); err != nil {
+		return err
+	}
 	a.log.Info("vehicle signing key registered", "vehicle", vehicle, "fingerprint", evidence.Fingerprint(key))
-	return a.db.Put(keyKey(vehicle), keyRecord{Key: key, RegisteredAt: a.cfg.Now()}, 0)
+	return nil
 }
 
 // Key returns a vehicle's registered public key (base64).
@@ -60,7 +63,7 @@ func (a *Archive) Key(vehicle string) (string, error) {
 func (a *Archive) ResetKey(vehicle string) error {
 	a.keyMu.Lock()
 	defer a.keyMu.Unlock()
-	return a.db.Delete(keyKey(vehicle))
+	return a.submit.Submit(ResetKey{Vehicle: vehicle})
 }
 
 func (a *Archive) publicKey(vehicle string) (ed25519.PublicKey, error) {

@@ -2,8 +2,6 @@ package archive
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +9,8 @@ import (
 	"time"
 
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
+	"fieldwatch/internal/ids"
 )
 
 // Hold is a legal hold: segments overlapping it are never deleted by retention.
@@ -28,22 +28,20 @@ type Hold struct {
 const holdPrefix = "arch/hold/"
 
 // ErrBadHold: the hold's range or reason is missing.
-var ErrBadHold = errors.New("archive: a hold needs a vehicle, a camera, a range and a reason")
+var ErrBadHold = errkind.New(errkind.Invalid, "bad_hold", "archive: a hold needs a vehicle, a camera, a range and a reason")
 
 // ErrNoHold: no hold with that id.
-var ErrNoHold = errors.New("archive: no such hold")
+var ErrNoHold = errkind.New(errkind.NotFound, "not_found", "archive: no such hold")
 
 // AddHold places a legal hold.
 func (a *Archive) AddHold(h Hold) (Hold, error) {
 	if h.Vehicle == "" || h.Camera == "" || h.Reason == "" || h.Start.IsZero() || !h.End.After(h.Start) || len(h.Reason) > 500 {
 		return h, ErrBadHold
 	}
-	var id [8]byte
-	rand.Read(id[:])
-	h.ID = hex.EncodeToString(id[:])
+	h.ID = ids.New()
 	h.CreatedAt = a.cfg.Now()
-	if err := a.db.Put(holdPrefix+h.ID, h, 0); err != nil {
-		return h, fmt.Errorf("archive: %w", err)
+	if err := a.submit.Submit(PlaceHold{Hold: h}); err != nil {
+		return h, err
 	}
 	return h, nil
 }
@@ -63,13 +61,13 @@ func (a *Archive) Hold(id string) (Hold, error) {
 	return h, nil
 }
 
-// RemoveHold lifts a hold.
-func (a *Archive) RemoveHold(id string) (Hold, error) {
+// RemoveHold lifts a hold; by is who lifts it.
+func (a *Archive) RemoveHold(id, by string) (Hold, error) {
 	h, err := a.Hold(id)
 	if err != nil {
 		return h, err
 	}
-	return h, a.db.Delete(holdPrefix + id)
+	return h, a.submit.Submit(LiftHold{ID: id, By: by, At: a.cfg.Now()})
 }
 
 func held(holds []Hold, r *Record) bool {
@@ -110,7 +108,8 @@ func (a *Archive) Sweep() (int, error) {
 					return deleted, fmt.Errorf("archive: retention: %w", err)
 				}
 			}
-			if err := a.remove(r); err != nil {
+			m := &r.Manifest
+			if err := a.submit.Submit(ExpireSegment{Vehicle: m.Vehicle, Camera: m.Camera, Seq: m.Seq, Start: m.Start}); err != nil {
 				return deleted, err
 			}
 			deleted++
@@ -141,8 +140,8 @@ func (a *Archive) sweepPartials() {
 	})
 }
 
-// RunSweeper runs retention every SweepInterval until ctx ends.
-func (a *Archive) RunSweeper(ctx context.Context) {
+// Run runs retention every SweepInterval until ctx ends.
+func (a *Archive) Run(ctx context.Context) {
 	t := time.NewTicker(a.cfg.SweepInterval)
 	defer t.Stop()
 	for {

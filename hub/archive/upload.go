@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"syscall"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"fieldwatch/hub/alerts"
 	"fieldwatch/protocol/evidence"
 )
@@ -204,8 +202,9 @@ func (a *Archive) accept(m *evidence.Manifest, part string, h *evidence.Hasher) 
 	if err := syncDir(filepath.Dir(dst)); err != nil {
 		return UploadStatus{}, a.storageErr(m, err)
 	}
-	rec := &Record{Manifest: *m, Path: rel, ReceivedAt: a.cfg.Now()}
-	if err := a.transferApplied(m, received, func(txn *badger.Txn) error { return putTxn(txn, rec) }); err != nil {
+	t := a.transferAt(m)
+	cmd := StoreSegment{Record: Record{Manifest: *m, Path: rel, ReceivedAt: t.At}, Received: received, Transfer: t}
+	if err := a.submit.Submit(cmd); err != nil {
 		return UploadStatus{}, a.storageErr(m, err)
 	}
 	return UploadStatus{Offset: m.Size, Complete: true}, nil
@@ -246,7 +245,7 @@ func (a *Archive) Lost(m *evidence.Manifest) error {
 		a.reject(m, err)
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
-	if err := a.put(&Record{Manifest: *m, Lost: true, ReceivedAt: a.cfg.Now()}); err != nil {
+	if err := a.submit.Submit(RecordLost{Record: Record{Manifest: *m, Lost: true, ReceivedAt: a.cfg.Now()}}); err != nil {
 		return a.storageErr(m, err)
 	}
 	a.alert(alerts.KindUnsyncedEvicted, m.Vehicle, m.Camera, fmt.Sprintf(

@@ -2,30 +2,82 @@ package server
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"time"
+
 	"fieldwatch/hub/access"
+	"fieldwatch/hub/archive"
+	"fieldwatch/hub/auth"
 	"fieldwatch/hub/httpapi"
+	"fieldwatch/hub/photos"
+	"fieldwatch/protocol"
 )
 
 // archiveRoutes: the routes of the evidence archive and the vehicles' sync.
 func (h *Hub) archiveRoutes() []httpapi.Route {
-	return []httpapi.Route{
-		vehicle("PUT", "/api/v1/sync/key", "Vehicle: register its segment-signing public key (first use; a different key is refused)", h.handleSyncKey),
-		vehicle("HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", h.handleSyncHead),
-		vehicle("PATCH", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: append a segment's bytes from Upload-Offset; verified and archived when whole", h.handleSyncPatch),
-		vehicle("PUT", "/api/v1/sync/{vehicle}/photos/{id}", "Vehicle: forward a photo its crew attached to a report (the body; the id is its SHA-256)", h.handleSyncPhoto),
-		vehicle("POST", "/api/v1/sync/{vehicle}/{camera}/{seq}/lost", "Vehicle: report a segment overwritten before sync (its signed manifest)", h.handleSyncLost),
-		h.user("GET", "/api/v1/archive/{vehicle}/{camera}/timeline", access.ArchiveView, "vehicle", "Archive: covered ranges and explained gaps in [from, to)", h.handleTimeline),
-		h.user("GET", "/api/v1/archive/{vehicle}/{camera}/play", access.ArchiveView, "vehicle", "Archive: one fragmented MP4 of [start, start+duration) for a <video> (X-Fieldwatch-Pieces maps it to wall-clock time)", h.handlePlay),
-		h.user("GET", "/api/v1/archive/{vehicle}/{camera}/export", access.ArchiveExport, "vehicle", "Archive: evidence bundle (zip: clip, signed segments, manifest; check with fieldwatch verify)", h.handleExport),
-		h.user("GET", "/api/v1/archive/{vehicle}/{camera}/segments", access.ArchiveView, "vehicle", "Archive: segment records (manifests) in [start, start+duration)", h.handleSegments),
-		h.user("GET", "/api/v1/archive/holds", access.ArchiveView, "", "Archive: legal holds on vehicles one sees", h.handleHolds),
-		h.user("POST", "/api/v1/archive/holds", access.HoldPlace, "", "Archive: place a legal hold on a range (leader, duty)", h.handleAddHold),
-		h.user("DELETE", "/api/v1/archive/holds/{id}", access.HoldLift, "", "Archive: lift a legal hold (leader)", h.handleRemoveHold),
-		h.user("GET", "/api/v1/archive/transfers", access.TransfersView, "", "Archive: per-vehicle transfer statistics of a day (Decision 3035, Appendix I)", h.handleTransfers),
-	}
+	api := archive.NewAPI(archive.APIParams{
+		Archive:      h.archive,
+		Scope:        access.Scope{Tree: h.units, Vehicles: h.fleet},
+		Cameras:      archiveFleet{h},
+		Tokens:       h.auth,
+		States:       archiveFleet{h},
+		Photos:       vehiclePhotos{h.photos},
+		PhotoMaxSize: photos.MaxSize,
+		PhotoSchema:  photos.Photo{},
+		Audit:        h.auditLog,
+		Now:          time.Now,
+		Log:          h.log,
+	})
+	return api.Routes()
 }
 
 // archiveLoops: retention.
 func (h *Hub) archiveLoops() []func(context.Context) {
-	return []func(context.Context){h.archive.RunSweeper}
+	return []func(context.Context){h.archive.Run}
+}
+
+// archiveFleet answers the archive's questions about the fleet and its links.
+type archiveFleet struct{ h *Hub }
+
+func (f archiveFleet) CheckCamera(vehicle, camera string) error {
+	_, _, err := f.h.fleet.Camera(vehicle, camera)
+	return err
+}
+
+// VehicleState is what the vehicle reports now.
+func (f archiveFleet) VehicleState(v string) archive.VehicleState {
+	st := f.h.control.Status(v)
+	vs := archive.VehicleState{Online: st.Online}
+	if t := st.Telemetry; t != nil && t.Sync != nil && t.Sync.OldestUnsynced != nil {
+		vs.BacklogOldest = *t.Sync.OldestUnsynced
+	}
+	return vs
+}
+
+// vehiclePhotos keeps the photos vehicles forward.
+type vehiclePhotos struct{ s *photos.Store }
+
+func (p vehiclePhotos) ForwardPhoto(body io.Reader, vehicle, unit string) (string, any, error) {
+	ph, err := p.s.Put(body, "vehicle:"+vehicle, unit)
+	return ph.ID, ph, err
+}
+
+// storageAlarm hands a vehicle's telemetry to the archive's storage alarms.
+func (h *Hub) storageAlarm(vehicle string, t *protocol.Telemetry) { h.archive.Telemetry(vehicle, t) }
+
+// parseTime reads an RFC 3339 query parameter.
+func parseTime(q, name string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, q)
+	if err != nil {
+		return t, httpapi.BadRequest("%s must be an RFC 3339 time", name)
+	}
+	return t, nil
+}
+
+// audit records an action; a failure to audit is logged loudly.
+func (h *Hub) audit(r *http.Request, u auth.User, action, object, detail string) {
+	if err := h.auditLog.Add(u.Username, u.Unit, action, object, detail, clientIP(r)); err != nil {
+		h.log.Error("audit log write failed", "action", action, "err", err)
+	}
 }
