@@ -23,7 +23,7 @@ import (
 	"fieldwatch/hub/store"
 )
 
-// Role names (DESIGN.md), as the access policy spells them.
+// Role names, as the access policy spells them.
 const (
 	RoleAdmin        = access.Admin
 	RoleLeader       = access.Leader
