@@ -195,7 +195,7 @@ func (s *Service) putUser(u User, hash []byte) error {
 		}
 	}
 	u.Hash = hash
-	return s.sub.Submit(PutUserCmd{User: u, At: s.p.Now()})
+	return s.sub.Submit(PutUserCmd{User: u, At: s.p.Now().UTC()})
 }
 
 // User returns an account.
@@ -260,7 +260,7 @@ func (s *Service) checkState(u User, now time.Time) (User, error) {
 	case u.Locked:
 		return u, ErrDisabled
 	case u.MustChange && now.Sub(u.PasswordSet) > s.p.InitialPasswordTTL:
-		if err := s.sub.Submit(InitialExpiredCmd{Username: u.Username, At: now}); err != nil {
+		if err := s.sub.Submit(InitialExpiredCmd{Username: u.Username, At: now.UTC()}); err != nil {
 			return u, err
 		}
 		return u, ErrExpired
@@ -298,7 +298,7 @@ func (s *Service) Authenticate(token string) (User, Session, error) {
 
 // Logout revokes a session token.
 func (s *Service) Logout(token string) error {
-	return s.sub.Submit(SessionEndCmd{ID: digest(token), At: s.p.Now()})
+	return s.sub.Submit(SessionEndCmd{ID: digest(token), At: s.p.Now().UTC()})
 }
 
 // NewToken returns 256 random bits, base64url.

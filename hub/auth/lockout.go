@@ -27,7 +27,7 @@ func (s *Service) checkLock(username string, now time.Time) error {
 // fail counts a failure (LoginFailedCmd says what it does). A failure to
 // count it does not change the answer the caller gets.
 func (s *Service) fail(username string, now time.Time) {
-	_ = s.sub.Submit(LoginFailedCmd{Username: username, At: now})
+	_ = s.sub.Submit(LoginFailedCmd{Username: username, At: now.UTC()})
 }
 
 // LockedOutUntil says until when a name is locked out (zero when it is not).

@@ -105,5 +105,5 @@ func (s *Service) setPassword(username, password string, mustChange bool, keep s
 	if err != nil {
 		return fmt.Errorf("auth: hash password: %w", err)
 	}
-	return s.sub.Submit(PasswordSetCmd{Username: username, Hash: h, MustChange: mustChange, Keep: keep, At: s.p.Now()})
+	return s.sub.Submit(PasswordSetCmd{Username: username, Hash: h, MustChange: mustChange, Keep: keep, At: s.p.Now().UTC()})
 }

@@ -41,5 +41,5 @@ func (s *Service) Session(id string) (Session, error) {
 
 // RevokeSession ends a session by its ID.
 func (s *Service) RevokeSession(id string) error {
-	return s.sub.Submit(SessionEndCmd{ID: id, At: s.p.Now()})
+	return s.sub.Submit(SessionEndCmd{ID: id, At: s.p.Now().UTC()})
 }

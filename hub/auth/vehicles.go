@@ -32,7 +32,7 @@ func (s *Service) IssueVehicleToken(vehicle string) (string, error) {
 
 // RevokeVehicleToken makes a vehicle token useless.
 func (s *Service) RevokeVehicleToken(token string) error {
-	return s.sub.Submit(VehicleTokenRevokeCmd{Digest: digest(token), At: s.p.Now()})
+	return s.sub.Submit(VehicleTokenRevokeCmd{Digest: digest(token), At: s.p.Now().UTC()})
 }
 
 // RevokeVehicle makes every token of a vehicle useless; it returns how many.
@@ -47,7 +47,7 @@ func (s *Service) RevokeVehicle(vehicle string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := s.sub.Submit(VehicleRevokeCmd{Vehicle: vehicle, At: s.p.Now()}); err != nil {
+	if err := s.sub.Submit(VehicleRevokeCmd{Vehicle: vehicle, At: s.p.Now().UTC()}); err != nil {
 		return 0, err
 	}
 	return n, nil

@@ -119,7 +119,7 @@ func (c *Calendar) Set(o Override) error {
 		return ErrName
 	}
 	o.Date = dayOf(jdn).Format(time.DateOnly)
-	return c.sub.Submit(SetCmd{Override: o, At: c.now()})
+	return c.sub.Submit(SetCmd{Override: o, At: c.now().UTC()})
 }
 
 // Unset removes an administrator's entry for date; a built-in
@@ -129,7 +129,7 @@ func (c *Calendar) Unset(date string) error {
 	if err != nil {
 		return err
 	}
-	return c.sub.Submit(UnsetCmd{Date: dayOf(jdn).Format(time.DateOnly), At: c.now()})
+	return c.sub.Submit(UnsetCmd{Date: dayOf(jdn).Format(time.DateOnly), At: c.now().UTC()})
 }
 
 // Apply applies one of the calendar's commands: one write to the store,

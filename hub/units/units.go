@@ -92,13 +92,13 @@ func (t *Tree) Put(u Unit) error {
 	if u.Name == "" || len(u.Name) > 200 {
 		return fmt.Errorf("%w: %s needs a name of at most 200 bytes", ErrInvalid, u.ID)
 	}
-	return t.sub.Submit(PutCmd{Unit: u, At: t.now()})
+	return t.sub.Submit(PutCmd{Unit: u, At: t.now().UTC()})
 }
 
 // Delete removes a unit without sub-units. The caller checks that no
 // account or vehicle still belongs to it.
 func (t *Tree) Delete(id string) error {
-	return t.sub.Submit(DeleteCmd{ID: id, At: t.now()})
+	return t.sub.Submit(DeleteCmd{ID: id, At: t.now().UTC()})
 }
 
 // Apply applies one of the tree's commands: a write of one record, then
