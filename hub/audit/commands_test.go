@@ -12,6 +12,7 @@ import (
 // A shift's audited actions: the same appends give the same chain on two
 // stores, and the chain verifies.
 func TestCommandsReplay(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC)
 	cmds := []command.Command{
 		AppendCmd{Time: at, User: "trucban", Unit: "cuc", Action: "auth.login", Object: "trucban", Detail: "console", From: "10.0.0.5"},

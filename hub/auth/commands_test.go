@@ -15,6 +15,7 @@ import (
 // administrator's lock, unlock and retirement, device tokens issued and
 // revoked. The same commands give the same state on two stores.
 func TestCommandsReplay(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
 	hash, err := bcrypt.GenerateFromPassword([]byte("mat-khau-ban-dau-1"), bcrypt.MinCost)

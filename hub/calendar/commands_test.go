@@ -12,6 +12,7 @@ import (
 // An administrator enters next year's announcement, corrects it and
 // removes an entry: the same commands give the same entries on two stores.
 func TestCommandsReplay(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
 	cmds := []command.Command{
 		SetCmd{Override: Override{Date: "2027-04-30", Off: true, Name: "Nghỉ 30/4", Source: "Thông báo 123/TB-BNV"}, At: at},

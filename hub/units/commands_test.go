@@ -14,6 +14,7 @@ import (
 // deleted. The same commands give the same tree on two stores, and a
 // command the tree refuses is refused on both.
 func TestCommandsReplay(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	cmds := []command.Command{
 		PutCmd{Unit: Unit{ID: "tct", Name: "Tổng cục Hải quan"}, At: at},
