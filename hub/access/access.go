@@ -53,26 +53,26 @@ const (
 	IncidentWrite   Action = "incident.write"   // open, assign, update, gate log, close
 	LeaveWrite      Action = "leave.write"      // enter or remove leave: one's own; leaders and duty officers, their unit's officers'
 
-	// Targeted surveillance (issue 5 item 5): focus profiles and their alerts.
+	// Targeted surveillance: focus profiles and their alerts.
 	ProfileRead        Action = "profile.read"         // focus profiles of one's subtree
 	ProfileWrite       Action = "profile.write"        // draft, edit, submit, close a focus profile
 	ProfileApprove     Action = "profile.approve"      // approve or reject a focus profile or its revision
 	ProfileAlertRead   Action = "profile.alert.read"   // alerts raised by focus profiles
 	ProfileAlertHandle Action = "profile.alert.handle" // acknowledge and resolve them
 
-	// Mobile surveillance (issue 5 item 6): missions of command vehicles.
+	// Mobile surveillance: missions of command vehicles.
 	MissionRead   Action = "mission.read"   // missions (a crew: its own), their log and track
 	MissionWrite  Action = "mission.write"  // plan, change, cancel a mission
 	MissionReport Action = "mission.report" // start one now, close it with the closing report
 
-	// Continuous surveillance (issue 5 item 4): camera groups, watch assignments, sample checks.
+	// Continuous surveillance: camera groups, watch assignments, sample checks.
 	WatchRead    Action = "watch.read"    // camera groups, assignments, coverage, one's tour, sample lists
 	WatchWrite   Action = "watch.write"   // edit groups, assign officers (by hand or automatically)
 	SampleImport Action = "sample.import" // import a list and draw the random sample
 	SampleWork   Action = "sample.work"   // close a sample task with its result
 )
 
-// Role names (DESIGN.md).
+// Role names, as the API and the configuration spell them.
 const (
 	Admin        = "admin"
 	Leader       = "leader"

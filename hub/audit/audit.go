@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
 )
 
@@ -50,6 +51,7 @@ func (r *Record) digest() string {
 type Log struct {
 	db  *store.DB
 	now func() time.Time
+	sub command.Submitter
 
 	mu   sync.Mutex
 	seq  uint64
@@ -60,12 +62,25 @@ const prefix = "audit/"
 
 func key(seq uint64) string { return fmt.Sprintf("%s%020d", prefix, seq) }
 
-// Open loads the chain's head.
-func Open(db *store.DB, now func() time.Time) (*Log, error) {
+// Option configures Open.
+type Option func(*Log)
+
+// WithSubmitter hands the log's appends to s (default: applied to the log
+// at once).
+func WithSubmitter(s command.Submitter) Option { return func(l *Log) { l.sub = s } }
+
+// Open loads the chain's head; now dates the records (nil: time.Now).
+func Open(db *store.DB, now func() time.Time, opts ...Option) (*Log, error) {
 	if now == nil {
 		now = time.Now
 	}
 	l := &Log{db: db, now: now}
+	for _, o := range opts {
+		o(l)
+	}
+	if l.sub == nil {
+		l.sub = command.Local(l)
+	}
 	err := db.Each(prefix, func(_ string, raw []byte) error {
 		var r Record
 		if err := json.Unmarshal(raw, &r); err != nil {
@@ -82,10 +97,21 @@ func Open(db *store.DB, now func() time.Time) (*Log, error) {
 
 // Add appends a record (synced before it returns).
 func (l *Log) Add(user, unit, action, object, detail, from string) error {
+	return l.sub.Submit(AppendCmd{Time: l.now().UTC(), User: user, Unit: unit, Action: action, Object: object,
+		Detail: detail, From: from})
+}
+
+// Apply appends a record: it takes the next number and chains to the
+// head, so the same appends in the same order give the same chain.
+func (l *Log) Apply(c command.Command) error {
+	a, ok := c.(AppendCmd)
+	if !ok {
+		return fmt.Errorf("audit: %s is not a command of this domain", c.CommandKind())
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	r := Record{Seq: l.seq + 1, Time: l.now().UTC(), User: user, Unit: unit, Action: action, Object: object,
-		Detail: detail, From: from, Prev: l.prev}
+	r := Record{Seq: l.seq + 1, Time: a.Time, User: a.User, Unit: a.Unit, Action: a.Action, Object: a.Object,
+		Detail: a.Detail, From: a.From, Prev: l.prev}
 	r.Hash = r.digest()
 	if err := l.db.Put(key(r.Seq), r, 0); err != nil {
 		return fmt.Errorf("audit: %w", err)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestChainDetectsAlteration(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		alter func(db *store.DB)
@@ -58,6 +59,7 @@ func TestChainDetectsAlteration(t *testing.T) {
 }
 
 func TestReopenContinuesChainAndSearch(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db, _ := store.Open(dir, nil)
 	l, _ := Open(db, nil)

@@ -19,25 +19,11 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"fieldwatch/hub/access"
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
 )
 
-// Errors.
-var (
-	ErrBadCredentials = errors.New("auth: wrong username or password")
-	ErrLocked         = errors.New("auth: too many failed logins, try again later")
-	ErrDisabled       = errors.New("auth: account locked by an administrator")
-	ErrExpired        = errors.New("auth: the initial password was not changed within 30 days; the account is locked, ask an administrator")
-	ErrRetired        = errors.New("auth: account retired")
-	ErrMustChange     = errors.New("auth: change your password first")
-	ErrWeakPassword   = errors.New("auth: password does not meet the policy")
-	ErrNoSession      = errors.New("auth: not logged in or session expired")
-	ErrBadToken       = errors.New("auth: unknown or revoked token")
-	ErrBadUser        = errors.New("auth: invalid account")
-	ErrUnknownUser    = errors.New("auth: no such account")
-)
-
-// Role names (DESIGN.md), as the access policy spells them.
+// Role names, as the access policy spells them.
 const (
 	RoleAdmin        = access.Admin
 	RoleLeader       = access.Leader
@@ -111,15 +97,19 @@ type Params struct {
 	// BcryptCost; default bcrypt.DefaultCost.
 	BcryptCost int
 	Now        func() time.Time
+	// Submitter sees the domain's commands applied; nil applies them to
+	// this service's database at once.
+	Submitter command.Submitter
 }
 
 // Service manages accounts, sessions and tokens.
 type Service struct {
 	db    *store.DB
 	p     Params
+	sub   command.Submitter
 	dummy []byte // a hash to compare against for unknown users (same timing)
 
-	mu sync.Mutex // serialises read-modify-write of accounts and failure counts
+	mu sync.Mutex // serialises the application of commands
 }
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
@@ -145,7 +135,11 @@ func New(db *store.DB, p Params) *Service {
 		p.Now = time.Now
 	}
 	dummy, _ := bcrypt.GenerateFromPassword([]byte(NewToken()), p.BcryptCost)
-	return &Service{db: db, p: p, dummy: dummy}
+	s := &Service{db: db, p: p, sub: p.Submitter, dummy: dummy}
+	if s.sub == nil {
+		s.sub = command.Local(s)
+	}
+	return s
 }
 
 // PutUser creates or replaces an account; an empty password keeps the old
@@ -200,25 +194,8 @@ func (s *Service) putUser(u User, hash []byte) error {
 			return fmt.Errorf("%w: %s: unknown role %q", ErrBadUser, u.Username, r)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var old User
-	exists := s.db.Get(userKey(u.Username), &old) == nil
-	switch {
-	case hash != nil:
-		u.Hash, u.PasswordSet = hash, s.p.Now()
-	case exists:
-		u.Hash, u.PasswordSet = old.Hash, old.PasswordSet
-	default:
-		return fmt.Errorf("%w: new account needs a password", ErrBadUser)
-	}
-	if exists {
-		u.Created, u.LastLogin = old.Created, old.LastLogin
-	}
-	if u.Created.IsZero() {
-		u.Created = s.p.Now()
-	}
-	return s.db.Put(userKey(u.Username), u, 0)
+	u.Hash = hash
+	return s.sub.Submit(PutUserCmd{User: u, At: s.p.Now().UTC()})
 }
 
 // User returns an account.
@@ -266,10 +243,9 @@ func (s *Service) Login(username, password, ip, agent string) (string, User, Ses
 	}
 	token := NewToken()
 	sess := Session{ID: digest(token), Username: username, Created: now, Expires: now.Add(s.p.SessionTTL), IP: ip, Agent: agent}
-	if err := s.db.Put(sessionKey(token), sess, s.p.SessionTTL); err != nil {
+	if err := s.sub.Submit(LoginCmd{Session: sess}); err != nil {
 		return "", User{}, Session{}, fmt.Errorf("auth: save session: %w", err)
 	}
-	s.touch(username, now)
 	return token, u.Public(), sess, nil
 }
 
@@ -284,21 +260,12 @@ func (s *Service) checkState(u User, now time.Time) (User, error) {
 	case u.Locked:
 		return u, ErrDisabled
 	case u.MustChange && now.Sub(u.PasswordSet) > s.p.InitialPasswordTTL:
-		err := s.update(u.Username, func(u *User) error {
-			u.Locked, u.LockReason = true, LockInitialPassword
-			return nil
-		})
-		if err != nil {
+		if err := s.sub.Submit(InitialExpiredCmd{Username: u.Username, At: now.UTC()}); err != nil {
 			return u, err
 		}
 		return u, ErrExpired
 	}
 	return u, nil
-}
-
-// touch records a successful login's time.
-func (s *Service) touch(username string, now time.Time) {
-	_ = s.update(username, func(u *User) error { u.LastLogin = now; return nil })
 }
 
 // Authenticate returns the user behind a session token.
@@ -330,20 +297,8 @@ func (s *Service) Authenticate(token string) (User, Session, error) {
 }
 
 // Logout revokes a session token.
-func (s *Service) Logout(token string) error { return s.db.Delete(sessionKey(token)) }
-
-// update applies fn to a stored account under the service's lock.
-func (s *Service) update(username string, fn func(*User) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.User(username)
-	if err != nil {
-		return err
-	}
-	if err := fn(&u); err != nil {
-		return err
-	}
-	return s.db.Put(userKey(username), u, 0)
+func (s *Service) Logout(token string) error {
+	return s.sub.Submit(SessionEndCmd{ID: digest(token), At: s.p.Now().UTC()})
 }
 
 // NewToken returns 256 random bits, base64url.

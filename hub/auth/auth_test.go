@@ -22,6 +22,7 @@ func newService(t *testing.T, now *time.Time) *Service {
 }
 
 func TestLoginSessionLogout(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	s := newService(t, &now)
 	if err := s.PutUser(User{Username: "truc.ban", Name: "Trực ban", Unit: "hq", Roles: []string{RoleDuty}}, "mat-khau-123"); err != nil {
@@ -57,6 +58,7 @@ func TestLoginSessionLogout(t *testing.T) {
 }
 
 func TestLockoutBacksOff(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	s := newService(t, &now)
 	if err := s.PutUser(User{Username: "lanh.dao", Roles: []string{RoleLeader}}, "dung-mat-khau"); err != nil {
@@ -75,6 +77,7 @@ func TestLockoutBacksOff(t *testing.T) {
 }
 
 func TestVehicleTokens(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	s := newService(t, &now)
 	tok := NewToken()
@@ -118,6 +121,7 @@ func TestVehicleTokens(t *testing.T) {
 // PutUsers stores accounts sharing one password, each of which logs in
 // with it; an invalid account among them is refused by name.
 func TestPutUsersSharePassword(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	s := newService(t, &now)
 	users := []User{{Username: "truc.ban", Unit: "hq", Roles: []string{RoleDuty}}, {Username: "giam.sat", Unit: "hq", Roles: []string{RoleSurveillance}}}

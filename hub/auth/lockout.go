@@ -24,21 +24,10 @@ func (s *Service) checkLock(username string, now time.Time) error {
 	return nil
 }
 
-// fail counts a failure; every MaxFailures failures lock the name out for
-// LockoutBase, doubling with each lockout up to 15 minutes. The record
-// lives a day after the last failure.
+// fail counts a failure (LoginFailedCmd says what it does). A failure to
+// count it does not change the answer the caller gets.
 func (s *Service) fail(username string, now time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var f failure
-	_ = s.db.Get(failureKey(username), &f)
-	f.Count++
-	if f.Count >= s.p.MaxFailures {
-		d := s.p.LockoutBase << min(f.Lockouts, 5)
-		f.Until, f.Count = now.Add(min(d, 15*time.Minute)), 0
-		f.Lockouts++
-	}
-	_ = s.db.Put(failureKey(username), f, 24*time.Hour)
+	_ = s.sub.Submit(LoginFailedCmd{Username: username, At: now.UTC()})
 }
 
 // LockedOutUntil says until when a name is locked out (zero when it is not).
@@ -50,6 +39,10 @@ func (s *Service) LockedOutUntil(username string) time.Time {
 	return time.Time{}
 }
 
+// succeed clears a name's failed logins, if it has any.
 func (s *Service) succeed(username string) {
-	_ = s.db.Delete(failureKey(username))
+	var f failure
+	if s.db.Get(failureKey(username), &f) == nil {
+		_ = s.sub.Submit(FailuresClearedCmd{Username: username})
+	}
 }

@@ -45,8 +45,8 @@ func (e *WeakPasswordError) ErrorDetails() map[string]string {
 	return map[string]string{"reason": e.Reason}
 }
 
-// Is makes errors.Is(err, ErrWeakPassword) true.
-func (e *WeakPasswordError) Is(target error) bool { return target == ErrWeakPassword }
+// Unwrap makes errors.Is(err, ErrWeakPassword) true and gives the error its kind.
+func (e *WeakPasswordError) Unwrap() error { return ErrWeakPassword }
 
 func weak(reason, format string, a ...any) error {
 	return &WeakPasswordError{Reason: reason, Detail: fmt.Sprintf(format, a...)}
@@ -85,23 +85,19 @@ func (s *Service) ChangePassword(username, oldPassword, newPassword, keepSession
 	if oldPassword == newPassword {
 		return weak(WeakSame, "the new password must differ from the old one")
 	}
-	if err := s.setPassword(username, newPassword, false); err != nil {
-		return err
-	}
-	return s.revokeSessions(username, keepSession)
+	return s.setPassword(username, newPassword, false, keepSession)
 }
 
 // ResetPassword is an administrator setting a new initial password: the
 // user must change it at the next login, within InitialPasswordTTL, and
 // every session of the account ends. A lock of the 30-day rule is lifted.
 func (s *Service) ResetPassword(username, newPassword string) error {
-	if err := s.setPassword(username, newPassword, true); err != nil {
-		return err
-	}
-	return s.revokeSessions(username, "")
+	return s.setPassword(username, newPassword, true, "")
 }
 
-func (s *Service) setPassword(username, password string, mustChange bool) error {
+// setPassword checks and hashes a password, then sets it, ending every
+// session of the account but keep.
+func (s *Service) setPassword(username, password string, mustChange bool, keep string) error {
 	if err := CheckPassword(username, password); err != nil {
 		return err
 	}
@@ -109,14 +105,5 @@ func (s *Service) setPassword(username, password string, mustChange bool) error 
 	if err != nil {
 		return fmt.Errorf("auth: hash password: %w", err)
 	}
-	return s.update(username, func(u *User) error {
-		if u.Retired {
-			return ErrRetired
-		}
-		u.Hash, u.PasswordSet, u.MustChange = h, s.p.Now(), mustChange
-		if u.LockReason == LockInitialPassword {
-			u.Locked, u.LockReason = false, ""
-		}
-		return nil
-	})
+	return s.sub.Submit(PasswordSetCmd{Username: username, Hash: h, MustChange: mustChange, Keep: keep, At: s.p.Now().UTC()})
 }

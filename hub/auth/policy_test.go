@@ -7,6 +7,7 @@ import (
 )
 
 func TestForcedChangeAndThirtyDayLock(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
 	s := newService(t, &now)
 	const initial = "mat-khau-ban-dau-1"
@@ -71,6 +72,7 @@ func TestForcedChangeAndThirtyDayLock(t *testing.T) {
 }
 
 func TestLockoutPersistsAndDoubles(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	s := newService(t, &now)
 	if err := s.PutUser(User{Username: "lanh.dao", Roles: []string{RoleLeader}}, "dung-mat-khau"); err != nil {
@@ -118,6 +120,7 @@ func TestLockoutPersistsAndDoubles(t *testing.T) {
 }
 
 func TestAdminLockUnlockRetireAndSessions(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	s := newService(t, &now)
 	if err := s.PutUser(User{Username: "to.cong.tac", Roles: []string{RoleCrew}}, "mat-khau-to-cong-tac"); err != nil {

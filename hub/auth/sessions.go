@@ -40,20 +40,6 @@ func (s *Service) Session(id string) (Session, error) {
 }
 
 // RevokeSession ends a session by its ID.
-func (s *Service) RevokeSession(id string) error { return s.db.Delete(sessionPrefix + id) }
-
-// revokeSessions ends every session of username but keep.
-func (s *Service) revokeSessions(username, keep string) error {
-	all, err := s.Sessions(username)
-	if err != nil {
-		return err
-	}
-	for _, sess := range all {
-		if sess.ID != keep {
-			if err := s.RevokeSession(sess.ID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+func (s *Service) RevokeSession(id string) error {
+	return s.sub.Submit(SessionEndCmd{ID: id, At: s.p.Now().UTC()})
 }

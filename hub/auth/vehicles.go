@@ -12,9 +12,6 @@ const (
 	revokedPrefix      = "vrevoked/" // digests of revoked tokens: a revoked token stays revoked even if configured again
 )
 
-// ErrRevoked: the token was revoked and cannot be registered again.
-var ErrRevoked = errors.New("auth: vehicle token was revoked; issue a new one")
-
 func vehicleTokenKey(token string) string { return vehicleTokenPrefix + digest(token) }
 
 // SetVehicleToken registers a vehicle's device token (replacing none: a
@@ -23,11 +20,7 @@ func (s *Service) SetVehicleToken(vehicle, token string) error {
 	if len(token) < 16 {
 		return fmt.Errorf("%w: vehicle token too short", ErrBadToken)
 	}
-	var was string
-	if s.db.Get(revokedPrefix+digest(token), &was) == nil {
-		return fmt.Errorf("%w (vehicle %s)", ErrRevoked, was)
-	}
-	return s.db.Put(vehicleTokenKey(token), vehicle, 0)
+	return s.sub.Submit(VehicleTokenSetCmd{Vehicle: vehicle, Digest: digest(token)})
 }
 
 // IssueVehicleToken creates a new credential for a vehicle and returns it
@@ -39,38 +32,25 @@ func (s *Service) IssueVehicleToken(vehicle string) (string, error) {
 
 // RevokeVehicleToken makes a vehicle token useless.
 func (s *Service) RevokeVehicleToken(token string) error {
-	var vehicle string
-	if err := s.db.Get(vehicleTokenKey(token), &vehicle); err != nil {
-		return nil
-	}
-	return s.revoke(vehicleTokenKey(token), vehicle)
-}
-
-func (s *Service) revoke(key, vehicle string) error {
-	if err := s.db.Put(revokedPrefix+key[len(vehicleTokenPrefix):], vehicle, 0); err != nil {
-		return err
-	}
-	return s.db.Delete(key)
+	return s.sub.Submit(VehicleTokenRevokeCmd{Digest: digest(token), At: s.p.Now().UTC()})
 }
 
 // RevokeVehicle makes every token of a vehicle useless; it returns how many.
 func (s *Service) RevokeVehicle(vehicle string) (int, error) {
-	var keys []string
+	n := 0
 	err := s.db.Each(vehicleTokenPrefix, func(key string, raw []byte) error {
 		if string(raw) == `"`+vehicle+`"` {
-			keys = append(keys, key)
+			n++
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	for _, k := range keys {
-		if err := s.revoke(k, vehicle); err != nil {
-			return 0, err
-		}
+	if err := s.sub.Submit(VehicleRevokeCmd{Vehicle: vehicle, At: s.p.Now().UTC()}); err != nil {
+		return 0, err
 	}
-	return len(keys), nil
+	return n, nil
 }
 
 // Vehicle returns the vehicle a device token belongs to.

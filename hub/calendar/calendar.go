@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"fieldwatch/hub/command"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -39,6 +40,8 @@ const maxText = 300
 type Calendar struct {
 	store Store
 	log   *slog.Logger
+	now   func() time.Time
+	sub   command.Submitter
 
 	mu    sync.Mutex
 	years map[int]*yearDays
@@ -65,6 +68,19 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// WithClock sets the clock (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(c *Calendar) {
+		if now != nil {
+			c.now = now
+		}
+	}
+}
+
+// WithSubmitter hands the calendar's commands to s (default: applied to
+// the calendar at once).
+func WithSubmitter(s command.Submitter) Option { return func(c *Calendar) { c.sub = s } }
+
 // New returns a calendar keeping an administrator's entries in store (a
 // MemStore when nil). It reads the years around now at once, so that an
 // unreadable store fails here rather than on a deadline.
@@ -72,12 +88,15 @@ func New(store Store, opts ...Option) (*Calendar, error) {
 	if store == nil {
 		store = &MemStore{}
 	}
-	c := &Calendar{store: store, log: slog.Default(), years: map[int]*yearDays{}}
+	c := &Calendar{store: store, log: slog.Default(), now: time.Now, years: map[int]*yearDays{}}
 	for _, o := range opts {
 		o(c)
 	}
+	if c.sub == nil {
+		c.sub = command.Local(c)
+	}
 	c.log = c.log.With("component", "calendar")
-	now := time.Now().In(Zone).Year()
+	now := c.now().In(Zone).Year()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for y := now - 1; y <= now+1; y++ {
@@ -100,15 +119,7 @@ func (c *Calendar) Set(o Override) error {
 		return ErrName
 	}
 	o.Date = dayOf(jdn).Format(time.DateOnly)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.store.Put(o); err != nil {
-		return fmt.Errorf("calendar: store %s: %w", o.Date, err)
-	}
-	if yd, ok := c.years[dayOf(jdn).Year()]; ok {
-		yd.admin[jdn] = o
-	}
-	return nil
+	return c.sub.Submit(SetCmd{Override: o, At: c.now().UTC()})
 }
 
 // Unset removes an administrator's entry for date; a built-in
@@ -118,15 +129,41 @@ func (c *Calendar) Unset(date string) error {
 	if err != nil {
 		return err
 	}
+	return c.sub.Submit(UnsetCmd{Date: dayOf(jdn).Format(time.DateOnly), At: c.now().UTC()})
+}
+
+// Apply applies one of the calendar's commands: one write to the store,
+// then the cached year.
+func (c *Calendar) Apply(cmd command.Command) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err := c.store.Delete(dayOf(jdn).Format(time.DateOnly)); err != nil {
-		return fmt.Errorf("calendar: store %s: %w", date, err)
+	switch cmd := cmd.(type) {
+	case SetCmd:
+		jdn, err := parseDate(cmd.Override.Date)
+		if err != nil {
+			return err
+		}
+		if err := c.store.Put(cmd.Override); err != nil {
+			return fmt.Errorf("calendar: store %s: %w", cmd.Override.Date, err)
+		}
+		if yd, ok := c.years[dayOf(jdn).Year()]; ok {
+			yd.admin[jdn] = cmd.Override
+		}
+		return nil
+	case UnsetCmd:
+		jdn, err := parseDate(cmd.Date)
+		if err != nil {
+			return err
+		}
+		if err := c.store.Delete(cmd.Date); err != nil {
+			return fmt.Errorf("calendar: store %s: %w", cmd.Date, err)
+		}
+		if yd, ok := c.years[dayOf(jdn).Year()]; ok {
+			delete(yd.admin, jdn)
+		}
+		return nil
 	}
-	if yd, ok := c.years[dayOf(jdn).Year()]; ok {
-		delete(yd.admin, jdn)
-	}
-	return nil
+	return fmt.Errorf("calendar: %s is not a command of this domain", cmd.CommandKind())
 }
 
 // Kind says what t's civil day (in Vietnam) is, and its name.

@@ -19,8 +19,7 @@
 // Everything is in Vietnam time.
 package calendar
 
-import "time"
+import "fieldwatch/internal/vntime"
 
-// Zone is Vietnam time (Asia/Ho_Chi_Minh), UTC+7 without daylight saving
-// since 1975; a fixed zone, so nothing depends on the host's tzdata.
-var Zone = time.FixedZone("ICT", 7*3600)
+// Zone is Vietnam time.
+var Zone = vntime.Zone

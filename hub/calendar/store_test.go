@@ -8,6 +8,7 @@ import (
 
 // The hub's Badger store: entries listed by year, kept across a reopen.
 func TestDBStore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db, err := store.Open(dir, nil)
 	if err != nil {

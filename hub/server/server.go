@@ -253,24 +253,7 @@ func (h *Hub) registerVehicles() error {
 
 // bootstrapAdmin creates the first administrator of an empty hub.
 func (h *Hub) bootstrapAdmin(password string) error {
-	users, err := h.auth.Users()
-	if err != nil || len(users) > 0 {
-		return err
-	}
-	shown := password == ""
-	if shown {
-		password = auth.NewToken()[:16]
-	}
-	// A generated password was seen by whoever reads the log: it must be
-	// changed at the first login. One the operator chose is theirs.
-	admin := auth.User{Username: "admin", Name: "Quản trị hệ thống", Roles: []string{auth.RoleAdmin}, MustChange: shown}
-	if err := h.auth.PutUser(admin, password); err != nil {
-		return fmt.Errorf("hub: create first administrator: %w", err)
-	}
-	if shown {
-		h.log.Warn("created the first administrator: log in and change the password", "username", "admin", "password", password)
-	}
-	return nil
+	return auth.BootstrapAdmin(h.auth, password, h.log)
 }
 
 // Auth gives the account service (demo seeding, admin tools).

@@ -6,20 +6,24 @@
 package units
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"sort"
 	"sync"
+	"time"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
 )
 
-// Errors.
+// Errors. An unknown unit named in a request is an invalid request.
 var (
-	ErrUnknown = errors.New("units: unknown unit")
-	ErrInvalid = errors.New("units: invalid unit")
-	ErrInUse   = errors.New("units: unit still has sub-units")
+	ErrUnknown = errkind.New(errkind.Invalid, "invalid", "units: unknown unit")
+	ErrInvalid = errkind.New(errkind.Invalid, "invalid", "units: invalid unit")
+	ErrInUse   = errkind.New(errkind.Conflict, "conflict", "units: unit still has sub-units")
+	// ErrExists: a unit to create is there already.
+	ErrExists = errkind.New(errkind.Conflict, "conflict", "conflict")
 )
 
 // Unit is one node of the tree. Parent is empty for a root.
@@ -38,6 +42,8 @@ var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 type Tree struct {
 	db     *store.DB
 	levels []string
+	sub    command.Submitter
+	now    func() time.Time
 
 	mu    sync.RWMutex
 	units map[string]Unit
@@ -45,8 +51,18 @@ type Tree struct {
 
 const prefix = "unit/"
 
+// Option configures Open.
+type Option func(*Tree)
+
+// WithSubmitter hands the tree's commands to s (default: applied to the
+// tree at once).
+func WithSubmitter(s command.Submitter) Option { return func(t *Tree) { t.sub = s } }
+
+// WithClock sets the clock commands are dated by (default time.Now).
+func WithClock(now func() time.Time) Option { return func(t *Tree) { t.now = now } }
+
 // Open loads the tree; levels name its depths (nil = DefaultLevels).
-func Open(db *store.DB, levels []string) (*Tree, error) {
+func Open(db *store.DB, levels []string, opts ...Option) (*Tree, error) {
 	if len(levels) == 0 {
 		levels = DefaultLevels
 	}
@@ -54,9 +70,15 @@ func Open(db *store.DB, levels []string) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("units: load: %w", err)
 	}
-	t := &Tree{db: db, levels: levels, units: make(map[string]Unit, len(all))}
+	t := &Tree{db: db, levels: levels, now: time.Now, units: make(map[string]Unit, len(all))}
 	for _, u := range all {
 		t.units[u.ID] = u
+	}
+	for _, o := range opts {
+		o(t)
+	}
+	if t.sub == nil {
+		t.sub = command.Local(t)
 	}
 	return t, nil
 }
@@ -70,8 +92,30 @@ func (t *Tree) Put(u Unit) error {
 	if u.Name == "" || len(u.Name) > 200 {
 		return fmt.Errorf("%w: %s needs a name of at most 200 bytes", ErrInvalid, u.ID)
 	}
+	return t.sub.Submit(PutCmd{Unit: u, At: t.now().UTC()})
+}
+
+// Delete removes a unit without sub-units. The caller checks that no
+// account or vehicle still belongs to it.
+func (t *Tree) Delete(id string) error {
+	return t.sub.Submit(DeleteCmd{ID: id, At: t.now().UTC()})
+}
+
+// Apply applies one of the tree's commands: a write of one record, then
+// the cached tree. What is refused depends only on the tree.
+func (t *Tree) Apply(c command.Command) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	switch c := c.(type) {
+	case PutCmd:
+		return t.putLocked(c.Unit)
+	case DeleteCmd:
+		return t.deleteLocked(c.ID)
+	}
+	return fmt.Errorf("units: %s is not a command of this domain", c.CommandKind())
+}
+
+func (t *Tree) putLocked(u Unit) error {
 	if u.Parent != "" {
 		if _, ok := t.units[u.Parent]; !ok {
 			return fmt.Errorf("%w: parent %q of %s", ErrUnknown, u.Parent, u.ID)
@@ -89,18 +133,20 @@ func (t *Tree) Put(u Unit) error {
 	return nil
 }
 
-// Delete removes a unit without sub-units. The caller checks that no
-// account or vehicle still belongs to it.
-func (t *Tree) Delete(id string) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+func (t *Tree) deleteLocked(id string) error {
 	if _, ok := t.units[id]; !ok {
 		return fmt.Errorf("%w: %q", ErrUnknown, id)
 	}
+	// The sub-unit named is the first by ID, so the answer is the same on every hub.
+	var subs []string
 	for _, u := range t.units {
 		if u.Parent == id {
-			return fmt.Errorf("%w: %s has %s under it", ErrInUse, id, u.ID)
+			subs = append(subs, u.ID)
 		}
+	}
+	if len(subs) > 0 {
+		sort.Strings(subs)
+		return fmt.Errorf("%w: %s has %s under it", ErrInUse, id, subs[0])
 	}
 	if err := t.db.Delete(prefix + id); err != nil {
 		return fmt.Errorf("units: %w", err)

@@ -21,6 +21,7 @@ func openTree(t *testing.T, dir string) (*Tree, *store.DB) {
 }
 
 func TestTreeScopesAndSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tr, db := openTree(t, dir)
 	for _, u := range []Unit{
