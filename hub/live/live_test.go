@@ -222,7 +222,7 @@ func sdpMux(scope access.Scope, users []auth.User, routes []httpapi.Route) *http
 						u = have
 					}
 				}
-				err := auth.ErrNoSession
+				var err error = auth.ErrNoSession
 				if u.Username != "" {
 					err = access.Allow(u.Subject(), rt.Action)
 				}
