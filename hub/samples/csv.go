@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"fieldwatch/internal/errkind"
 )
 
 // Limits of an imported list.
@@ -22,8 +24,9 @@ const (
 	MaxErrors = 200 // row errors kept (the count is always exact)
 )
 
-// ErrInvalid: the file cannot be used at all (no header, too large, not UTF-8).
-var ErrInvalid = errors.New("samples: invalid list")
+// ErrInvalid: the file cannot be used at all (no header, too large, not
+// UTF-8), or the import or result breaks a rule (400 bad_request).
+var ErrInvalid = errkind.New(errkind.Invalid, "bad_request", "samples: invalid list")
 
 // Row is one data row of the list and the line it starts on (1-based,
 // header on its line too).
