@@ -50,6 +50,11 @@ func (r watchRoster) OnDuty(unit string, at time.Time) ([]watch.Duty, error) {
 	return out, nil
 }
 
+// OnShift reports whether username is on shift in unit's subtree at at.
+func (r watchRoster) OnShift(username, unit string, at time.Time) (bool, error) {
+	return r.h.onDutyOfficer(username, unit, at)
+}
+
 // DutySets gives every officer's on-duty time within period, exactly as
 // onDuty answers instant by instant: it asks at every instant where a
 // published roster or one of its effective shifts begins or ends, and the

@@ -3,6 +3,7 @@ package watch
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,9 @@ func (f fakeAccounts) User(name string) (auth.User, error) {
 type fakeRoster []Duty
 
 func (f fakeRoster) OnDuty(string, time.Time) ([]Duty, error) { return f, nil }
+func (f fakeRoster) OnShift(username, _ string, _ time.Time) (bool, error) {
+	return slices.ContainsFunc(f, func(d Duty) bool { return d.Officer == username }), nil
+}
 func (f fakeRoster) DutySets(p Interval) (map[string]Set, error) {
 	out := map[string]Set{}
 	for _, d := range f {

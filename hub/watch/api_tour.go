@@ -143,11 +143,9 @@ func (a *API) handleMine(w http.ResponseWriter, r *http.Request) error {
 			out.Cameras = append(out.Cameras, c)
 		}
 	}
-	duty, err := a.roster.OnDuty("", now)
-	if err != nil {
+	if out.OnDuty, err = a.roster.OnShift(u.Username, "", now); err != nil {
 		return err
 	}
-	out.OnDuty = slices.ContainsFunc(duty, func(d Duty) bool { return d.Officer == u.Username })
 	return httpapi.OK(w, out)
 }
 

@@ -18,9 +18,11 @@ type OnDuty interface {
 }
 
 // Roster is what the watch needs of the rosters: who is on duty at an
-// instant, and every officer's on-duty time within a period.
+// instant, whether one officer is, and every officer's on-duty time within
+// a period.
 type Roster interface {
 	OnDuty
+	OnShift(username, unit string, at time.Time) (bool, error)
 	DutySets(period Interval) (map[string]Set, error)
 }
 
