@@ -2,7 +2,8 @@
 // (Decision 888 Art. 13.1): an imported list (declarations or vehicles) of
 // a unit's day, a share drawn at random with a recorded seed so the draw
 // can be repeated and audited, and the drawn items as tasks for the
-// officers on duty, each closed with a result.
+// officers on duty, each closed with a result. Store changes lists only by
+// commands (commands.go); API serves them over HTTP.
 package samples
 
 import (

@@ -3,7 +3,10 @@
 // watch assignments that bind officers on a shift to groups, the automatic
 // spread of a shift's groups over the officers on duty, and the coverage
 // check that finds every camera left unwatched and says why. The logic is
-// pure; Store keeps groups and assignments in the hub database.
+// pure; Store keeps groups, assignments and the cameras' first sightings
+// in the hub database and changes them only by commands (commands.go); API
+// serves them over HTTP, with the rosters, fleet, units, accounts and
+// focus profiles behind narrow interfaces.
 package watch
 
 import (
