@@ -2,7 +2,8 @@
 // (Decision 888 Art. 13.1): an imported list (declarations or vehicles) of
 // a unit's day, a share drawn at random with a recorded seed so the draw
 // can be repeated and audited, and the drawn items as tasks for the
-// officers on duty, each closed with a result.
+// officers on duty, each closed with a result. Store changes lists only by
+// commands (commands.go); API serves them over HTTP.
 package samples
 
 import (
@@ -11,6 +12,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"fieldwatch/internal/errkind"
 )
 
 // Limits of an imported list.
@@ -22,8 +25,9 @@ const (
 	MaxErrors = 200 // row errors kept (the count is always exact)
 )
 
-// ErrInvalid: the file cannot be used at all (no header, too large, not UTF-8).
-var ErrInvalid = errors.New("samples: invalid list")
+// ErrInvalid: the file cannot be used at all (no header, too large, not
+// UTF-8), or the import or result breaks a rule (400 bad_request).
+var ErrInvalid = errkind.New(errkind.Invalid, "bad_request", "samples: invalid list")
 
 // Row is one data row of the list and the line it starts on (1-based,
 // header on its line too).

@@ -3,7 +3,6 @@ package samples
 import (
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,7 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
+	"fieldwatch/internal/ids"
 )
 
 const listPrefix = "samplelist/"
@@ -28,10 +30,13 @@ const (
 	ResultSuspicious = "suspicious"
 )
 
-// ErrUnknown: no such list or task. ErrDone: the task is closed already.
+// ErrUnknown: no such list, task or unit (404 not_found). ErrDone: the
+// task is closed already (409 conflict). ErrConflict: the state does not
+// allow it now, such as nobody on duty to take the tasks (409 conflict).
 var (
-	ErrUnknown = errors.New("samples: not found")
-	ErrDone    = errors.New("samples: task already done")
+	ErrUnknown  = errkind.New(errkind.NotFound, "not_found", "samples: not found")
+	ErrDone     = errkind.New(errkind.Conflict, "conflict", "samples: task already done")
+	ErrConflict = errkind.New(errkind.Conflict, "conflict", "samples: conflict")
 )
 
 // Task is one drawn item to check.
@@ -75,20 +80,43 @@ type Import struct {
 	Officers []string
 }
 
-// Store keeps the lists.
+// Store keeps the lists. Reads go straight to the database; every write
+// is a command handed to the submitter, which sees it applied (Apply).
 type Store struct {
-	db  *store.DB
-	now func() time.Time
-	mu  sync.Mutex
+	db     *store.DB
+	now    func() time.Time
+	submit command.Submitter
+	mu     sync.Mutex // serialises read-decide-submit
 }
 
-// New returns the store on db; now nil = time.Now.
-func New(db *store.DB, now func() time.Time) *Store {
-	if now == nil {
-		now = time.Now
-	}
-	return &Store{db: db, now: now}
+// Params build a Store.
+type Params struct {
+	DB *store.DB
+	// Now is the clock; nil = time.Now.
+	Now func() time.Time
+	// Submit sees each command applied; nil = applied at once to this store.
+	Submit command.Submitter
 }
+
+// Open returns the store of p.
+func Open(p Params) *Store {
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	s := &Store{db: p.DB, now: p.Now, submit: p.Submit}
+	if s.submit == nil {
+		s.submit = command.Local(s)
+	}
+	return s
+}
+
+// New returns the store on db, applying its commands locally; now nil = time.Now.
+func New(db *store.DB, now func() time.Time) *Store {
+	return Open(Params{DB: db, Now: now})
+}
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
 
 // Add draws the sample of a decoded list and stores it with its tasks.
 func (s *Store) Add(in Import) (List, error) {
@@ -115,26 +143,20 @@ func (s *Store) Add(in Import) (List, error) {
 	}
 	drawn := Draw(len(in.Table.Rows), in.Share, seed)
 	owners := RoundRobin(len(drawn), in.Officers)
-	l := List{ID: newID(), Unit: in.Unit, Day: in.Day, Kind: in.Kind, Name: strings.TrimSpace(in.Name), Share: in.Share, Seed: seed,
+	l := List{ID: ids.New(), Unit: in.Unit, Day: in.Day, Kind: in.Kind, Name: strings.TrimSpace(in.Name), Share: in.Share, Seed: seed,
 		Header: in.Table.Header, Items: len(in.Table.Rows), BadRows: in.Table.BadRows, Errors: in.Table.Errors,
 		Officers: in.Officers, Tasks: make([]Task, len(drawn)), Created: s.now(), By: in.By}
 	for i, d := range drawn {
 		row := in.Table.Rows[d]
 		l.Tasks[i] = Task{N: i + 1, Line: row.Line, Fields: row.Fields, Officer: owners[i]}
 	}
-	if err := s.db.Put(listPrefix+l.ID, l, 0); err != nil {
+	if err := s.submit.Submit(ListImported{List: l}); err != nil {
 		return List{}, fmt.Errorf("samples: add list: %w", err)
 	}
 	return l, nil
 }
 
 func utf8Len(s string) int { return len([]rune(s)) }
-
-func newID() string {
-	var b [5]byte
-	_, _ = rand.Read(b[:])
-	return "mn-" + hex.EncodeToString(b[:])
-}
 
 // Get returns one list.
 func (s *Store) Get(id string) (List, error) {
@@ -191,7 +213,7 @@ func (s *Store) Finish(id string, n int, by, result, note string, mayClose func(
 		return l, fmt.Errorf("%w: note longer than 2000 characters", ErrInvalid)
 	}
 	t.Result, t.Note, t.Done, t.DoneBy = result, strings.TrimSpace(note), s.now(), by
-	if err := s.db.Put(listPrefix+l.ID, l, 0); err != nil {
+	if err := s.submit.Submit(TaskDone{List: l.ID, N: n, Result: t.Result, Note: t.Note, By: by, At: t.Done}); err != nil {
 		return l, fmt.Errorf("samples: finish task %d of %s: %w", n, id, err)
 	}
 	return l, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -72,11 +73,15 @@ func watchFixtures(t *testing.T) map[string]routeFixture {
 // cc-a and doi-a, and a published two-day roster (2 surveillance, 1 office
 // a day; five surveillance officers, so one is free on both days).
 func watchHub(t *testing.T) (*Hub, string, func(time.Time), map[string]string) {
-	h, srv := newTestHub(t)
+	h, _ := newTestHub(t)
 	// The cameras are there before the shift (as a restart with a new
 	// configuration would note them); the test's "now" is then 10:00.
+	// The surveillance routes take the fake clock with the store, so the
+	// hub is served again once the store is replaced.
 	now := time.Date(2027, 3, 1, 7, 0, 0, 0, calendar.Zone)
 	h.watch = watch.New(h.db, func() time.Time { return now })
+	srv := httptest.NewServer(h.Handler())
+	t.Cleanup(srv.Close)
 	for _, v := range []fleet.Vehicle{
 		{ID: "xe-01", Name: "Xe 01", Unit: "cc-a", Cameras: []fleet.Camera{{ID: "cam1", Name: "Trước"}, {ID: "cam2", Name: "Sau"}}},
 		{ID: "xe-04", Name: "Xe 04", Unit: "doi-a", Cameras: []fleet.Camera{{ID: "cam1", Name: "Trước"}, {ID: "cam2", Name: "Sau"}}},
@@ -147,9 +152,9 @@ func TestWatchAssignAndCoverage(t *testing.T) {
 	}
 	// Groups: scope and roles.
 	st, body := post(duty, "/api/v1/watch/groups", `{"unit":"cc-a","name":"Đội A","members":[{"kind":"unit","unit":"doi-a"}]}`)
-	g1 := decodeAs[groupView](t, st, 201, body)
+	g1 := decodeAs[watch.GroupView](t, st, 201, body)
 	st, body = post(duty, "/api/v1/watch/groups", `{"unit":"cc-a","name":"Xe 01","members":[{"kind":"vehicle","vehicle":"xe-01"}]}`)
-	g2 := decodeAs[groupView](t, st, 201, body)
+	g2 := decodeAs[watch.GroupView](t, st, 201, body)
 	if len(g1.Cameras) != 2 || len(g2.Cameras) != 2 {
 		t.Fatalf("groups resolve to %v and %v", g1.Cameras, g2.Cameras)
 	}
@@ -173,7 +178,7 @@ func TestWatchAssignAndCoverage(t *testing.T) {
 	// Automatic spread over the two surveillance officers on duty.
 	type autoAnswer struct {
 		Officers    []string
-		Assignments []assignmentView
+		Assignments []watch.AssignmentView
 	}
 	st, body = post(duty, "/api/v1/watch/assignments/auto", `{"unit":"cc-a","shift":"2027-03-01"}`)
 	auto := decodeAs[autoAnswer](t, st, 200, body)
@@ -193,7 +198,7 @@ func TestWatchAssignAndCoverage(t *testing.T) {
 	// The officer's tour: the cameras of its group now.
 	first := auto.Assignments[0]
 	type mine struct {
-		Cameras         []tourCamera
+		Cameras         []watch.TourCamera
 		IntervalSeconds int  `json:"interval_seconds"`
 		OnDuty          bool `json:"on_duty"`
 	}
@@ -264,7 +269,7 @@ func TestWatchAssignAndCoverage(t *testing.T) {
 	}
 	// Manual assignments: leaders and duty officers, officers of the unit.
 	st, body = post(duty, "/api/v1/watch/assignments", fmt.Sprintf(`{"unit":"cc-a","officer":"giamsat.a1","groups":[%q],"from":"2027-03-01T14:00:00+07:00","to":"2027-03-01T20:00:00+07:00"}`, g1.ID))
-	man := decodeAs[assignmentView](t, st, 201, body)
+	man := decodeAs[watch.AssignmentView](t, st, 201, body)
 	for who, body := range map[string]string{
 		"giamsat.a1": fmt.Sprintf(`{"unit":"cc-a","officer":"giamsat.a1","groups":[%q]}`, g1.ID),
 		"trucban.b":  fmt.Sprintf(`{"unit":"cc-a","officer":"giamsat.a1","groups":[%q]}`, g1.ID),

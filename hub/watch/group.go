@@ -3,23 +3,29 @@
 // watch assignments that bind officers on a shift to groups, the automatic
 // spread of a shift's groups over the officers on duty, and the coverage
 // check that finds every camera left unwatched and says why. The logic is
-// pure; Store keeps groups and assignments in the hub database.
+// pure; Store keeps groups, assignments and the cameras' first sightings
+// in the hub database and changes them only by commands (commands.go); API
+// serves them over HTTP, with the rosters, fleet, units, accounts and
+// focus profiles behind narrow interfaces.
 package watch
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 
 	"fieldwatch/hub/fleet"
+	"fieldwatch/internal/errkind"
 )
 
-// Errors.
+// Errors: a malformed or rule-breaking request (400 bad_request), no such
+// group, assignment or unit (404 not_found), a state that does not allow
+// the request now, such as nobody on duty (409 conflict).
 var (
-	ErrInvalid = errors.New("watch: invalid")
-	ErrUnknown = errors.New("watch: not found")
+	ErrInvalid  = errkind.New(errkind.Invalid, "bad_request", "watch: invalid")
+	ErrUnknown  = errkind.New(errkind.NotFound, "not_found", "watch: not found")
+	ErrConflict = errkind.New(errkind.Conflict, "conflict", "watch: conflict")
 )
 
 // Member kinds: one camera, every camera of a vehicle, every camera of

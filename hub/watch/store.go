@@ -1,9 +1,6 @@
 package watch
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,10 +8,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
-
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/fleet"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/ids"
 )
 
 // Key prefixes of this package.
@@ -25,39 +22,55 @@ const (
 )
 
 // Store keeps groups, assignments and when each camera first appeared.
+// Reads go straight to the database; every write is a command handed to
+// the submitter, which sees it applied (Apply).
 type Store struct {
-	db  *store.DB
-	now func() time.Time
-	mu  sync.Mutex // serialises read-modify-write
+	db     *store.DB
+	now    func() time.Time
+	submit command.Submitter
+	mu     sync.Mutex // serialises read-decide-submit
 }
 
-// New returns the store on db; now nil = time.Now.
-func New(db *store.DB, now func() time.Time) *Store {
-	if now == nil {
-		now = time.Now
+// Params build a Store.
+type Params struct {
+	DB *store.DB
+	// Now is the clock; nil = time.Now.
+	Now func() time.Time
+	// Submit sees each command applied; nil = applied at once to this store.
+	Submit command.Submitter
+}
+
+// Open returns the store of p.
+func Open(p Params) *Store {
+	if p.Now == nil {
+		p.Now = time.Now
 	}
-	return &Store{db: db, now: now}
+	s := &Store{db: p.DB, now: p.Now, submit: p.Submit}
+	if s.submit == nil {
+		s.submit = command.Local(s)
+	}
+	return s
+}
+
+// New returns the store on db, applying its commands locally; now nil = time.Now.
+func New(db *store.DB, now func() time.Time) *Store {
+	return Open(Params{DB: db, Now: now})
 }
 
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
-
-func newID(prefix string) string {
-	var b [5]byte
-	_, _ = rand.Read(b[:])
-	return prefix + hex.EncodeToString(b[:])
-}
 
 // PutGroup creates (empty ID) or replaces a group.
 func (s *Store) PutGroup(g Group) (Group, error) {
 	if err := g.Validate(); err != nil {
 		return g, err
 	}
+	now := s.now()
 	if g.ID == "" {
-		g.ID = newID("nh-")
-		g.Created = s.now()
+		g.ID = ids.New()
+		g.Created = now
 	}
-	if err := s.db.Put(groupPrefix+g.ID, g, 0); err != nil {
+	if err := s.submit.Submit(GroupPut{Group: g, At: now}); err != nil {
 		return g, fmt.Errorf("watch: put group %s: %w", g.ID, err)
 	}
 	return g, nil
@@ -76,11 +89,11 @@ func (s *Store) Group(id string) (Group, error) {
 }
 
 // DeleteGroup removes a group (assignments naming it then resolve it to nothing).
-func (s *Store) DeleteGroup(id string) error {
+func (s *Store) DeleteGroup(id, by string) error {
 	if _, err := s.Group(id); err != nil {
 		return err
 	}
-	return s.db.Delete(groupPrefix + id)
+	return s.submit.Submit(GroupDeleted{ID: id, By: by, At: s.now()})
 }
 
 // Groups lists the groups keep accepts, by unit then name.
@@ -109,8 +122,8 @@ func (s *Store) AddAssignment(a Assignment) (Assignment, error) {
 	if err := a.Validate(); err != nil {
 		return a, err
 	}
-	a.ID, a.Created = newID("pc-"), s.now()
-	if err := s.db.Put(assignPrefix+a.ID, a, 0); err != nil {
+	a.ID, a.Created = ids.New(), s.now()
+	if err := s.submit.Submit(AssignmentAdded{Assignment: a}); err != nil {
 		return a, fmt.Errorf("watch: add assignment: %w", err)
 	}
 	return a, nil
@@ -129,11 +142,11 @@ func (s *Store) Assignment(id string) (Assignment, error) {
 }
 
 // DeleteAssignment removes an assignment.
-func (s *Store) DeleteAssignment(id string) error {
+func (s *Store) DeleteAssignment(id, by string) error {
 	if _, err := s.Assignment(id); err != nil {
 		return err
 	}
-	return s.db.Delete(assignPrefix + id)
+	return s.submit.Submit(AssignmentRemoved{ID: id, By: by, At: s.now()})
 }
 
 // Assignments lists the assignments overlapping period that keep accepts
@@ -159,56 +172,31 @@ func (s *Store) Assignments(period Interval, keep func(Assignment) bool) ([]Assi
 }
 
 // ReplaceAuto replaces the automatic assignments of unit's shift with
-// fresh ones, in one transaction; manual assignments stay.
-func (s *Store) ReplaceAuto(unit, shift string, fresh []Assignment) ([]Assignment, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old, err := s.Assignments(Interval{time.Time{}, time.Unix(1<<40, 0)}, func(a Assignment) bool {
-		return a.Auto && a.Unit == unit && a.Shift == shift
-	})
-	if err != nil {
-		return nil, err
-	}
+// fresh ones (a spread by), in one transaction; manual assignments stay.
+func (s *Store) ReplaceAuto(unit, shift, by string, fresh []Assignment) ([]Assignment, error) {
 	now := s.now()
+	fresh = slices.Clone(fresh)
 	for i := range fresh {
-		fresh[i].ID, fresh[i].Created, fresh[i].Auto, fresh[i].Unit, fresh[i].Shift = newID("pc-"), now, true, unit, shift
+		fresh[i].ID, fresh[i].Created, fresh[i].Auto, fresh[i].Unit, fresh[i].Shift = ids.New(), now, true, unit, shift
+		if fresh[i].By == "" {
+			fresh[i].By = by
+		}
 		if err := fresh[i].Validate(); err != nil {
 			return nil, err
 		}
 	}
-	err = s.db.Badger().Update(func(txn *badger.Txn) error {
-		for _, a := range old {
-			if err := txn.Delete([]byte(assignPrefix + a.ID)); err != nil {
-				return err
-			}
-		}
-		for _, a := range fresh {
-			raw, err := json.Marshal(a)
-			if err != nil {
-				return err
-			}
-			if err := txn.Set([]byte(assignPrefix+a.ID), raw); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.submit.Submit(AutoAssigned{Unit: unit, Shift: shift, Assignments: fresh, By: by, At: now}); err != nil {
 		return nil, fmt.Errorf("watch: replace automatic assignments of %s %s: %w", unit, shift, err)
 	}
 	return fresh, nil
 }
 
-// NoteCameras records when each camera of the fleet was first seen and
-// returns every camera's time. The first call on an empty register dates
-// the cameras already there to the zero time (they predate any check).
-func (s *Store) NoteCameras(vehicles []fleet.Vehicle) (map[CameraRef]time.Time, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// seen reads when each camera was first seen.
+func (s *Store) seen() (map[CameraRef]time.Time, error) {
 	out := map[CameraRef]time.Time{}
 	err := s.db.Each(seenPrefix, func(key string, raw []byte) error {
 		var t time.Time
-		if err := json.Unmarshal(raw, &t); err != nil {
+		if err := t.UnmarshalJSON(raw); err != nil {
 			return fmt.Errorf("decode %s: %w", key, err)
 		}
 		if ref, ok := ParseCameraRef(key[len(seenPrefix):]); ok {
@@ -219,28 +207,37 @@ func (s *Store) NoteCameras(vehicles []fleet.Vehicle) (map[CameraRef]time.Time, 
 	if err != nil {
 		return nil, fmt.Errorf("watch: cameras seen: %w", err)
 	}
-	first := len(out) == 0
+	return out, nil
+}
+
+// NoteCameras records when each camera of the fleet was first seen and
+// returns every camera's time. The first call on an empty register dates
+// the cameras already there to the zero time (they predate any check).
+func (s *Store) NoteCameras(vehicles []fleet.Vehicle) (map[CameraRef]time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out, err := s.seen()
+	if err != nil {
+		return nil, err
+	}
 	var at time.Time
-	if !first {
+	if len(out) > 0 {
 		at = s.now()
 	}
-	err = s.db.Badger().Update(func(txn *badger.Txn) error {
-		for _, v := range vehicles {
-			for _, c := range v.Cameras {
-				ref := CameraRef{v.ID, c.ID}
-				if _, ok := out[ref]; ok {
-					continue
-				}
-				raw, _ := json.Marshal(at)
-				if err := txn.Set([]byte(seenPrefix+ref.String()), raw); err != nil {
-					return err
-				}
+	var fresh []SeenCamera
+	for _, v := range vehicles {
+		for _, c := range v.Cameras {
+			ref := CameraRef{v.ID, c.ID}
+			if _, ok := out[ref]; !ok {
+				fresh = append(fresh, SeenCamera{Camera: ref, At: at})
 				out[ref] = at
 			}
 		}
-		return nil
-	})
-	if err != nil {
+	}
+	if len(fresh) == 0 {
+		return out, nil
+	}
+	if err := s.submit.Submit(CamerasSeen{Cameras: fresh}); err != nil {
 		return nil, fmt.Errorf("watch: note cameras: %w", err)
 	}
 	return out, nil

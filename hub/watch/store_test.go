@@ -29,7 +29,7 @@ func TestStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	auto := func(officer string) []Assignment {
-		got, err := s.ReplaceAuto("cc-a", "2027-03-01", []Assignment{{Officer: officer, Groups: []string{g.ID}, From: at(0), To: at(24)}})
+		got, err := s.ReplaceAuto("cc-a", "2027-03-01", "tb", []Assignment{{Officer: officer, Groups: []string{g.ID}, From: at(0), To: at(24)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestStore(t *testing.T) {
 	if !seen[cam1].IsZero() || !seen[cam2].Equal(at(6)) {
 		t.Fatalf("seen %v", seen)
 	}
-	if err := s.DeleteGroup(g.ID); err != nil {
+	if err := s.DeleteGroup(g.ID, "tb"); err != nil {
 		t.Fatal(err)
 	}
 	if gs, _ := s.Groups(nil); len(gs) != 0 {
