@@ -2,7 +2,7 @@
 // change of a new account, Decision 3035), or with one's name and the
 // vehicle's crew passcode on the vehicle's LAN.
 import { hub, vehicle, session, setSession } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t } from './i18n.js';
 
 const MIN_PASSWORD = 12;

@@ -4,11 +4,14 @@
 // the copy when there is no answer within a few seconds. It handles only
 // the app's files under /m/; the API, WHIP and WHEP go to the network as
 // always. (Browsers run service workers only over HTTPS or on localhost.)
-const CACHE = 'fieldwatch-crew-2';
-const SHELL = [
-  '/m/', '/m/api.js', '/m/crew.css', '/m/crew.js', '/m/dom.js', '/m/i18n.js', '/m/icon.svg', '/m/instructions.js', '/m/login.js', '/m/missions.js',
-  '/m/manifest.json', '/m/outbox.js', '/m/photo.js', '/m/publish.js', '/m/queue.js', '/m/reports.js', '/m/vehicles.js', '/m/whep.js', '/m/whip.js',
-];
+//
+// The hub fills in VERSION (a hash of the app's files) and SHELL (the page
+// and every file at its versioned URL) when it serves this file, so a new
+// version of the app installs a new worker with a cache of its own, and the
+// old version's cache goes when it takes over.
+const VERSION = 'dev';
+const SHELL = [];
+const CACHE = `fieldwatch-crew-${VERSION}`;
 const WAIT_MS = 4000;
 
 self.addEventListener('install', (ev) => {

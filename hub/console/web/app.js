@@ -6,7 +6,7 @@
 // its menu; if the hub still says no, the page says so. A leader's menu
 // counts the reports awaiting a decision.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, setLang, getLang, translate, formatTime } from './i18n.js';
 import { GridView } from './grid.js';
 import { CameraView } from './camera.js';

@@ -2,10 +2,10 @@
 // hub. Those who raise suspicious-sign reports take a snapshot of the
 // frame on screen, dated with its capture time when the stream's stamps
 // give it, to file with a report.
-import { h, num } from './dom.js';
+import { h, num } from './core/dom.js';
 import { t } from './i18n.js';
-import { WhepPlayer, stateText } from './whep.js';
-import { Status } from './ui.js';
+import { WhepPlayer } from './core/whep.js';
+import { stateText, Status } from './ui.js';
 import { canReport } from './reports.js';
 import { jpegOf, openReportForm, uploadPhoto } from './reportform.js';
 

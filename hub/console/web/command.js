@@ -5,7 +5,7 @@
 // report. Every panel refreshes with the page; a panel whose source fails
 // says so and the others carry on.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { MapView } from './map.js';
 import { hasRole, errorText, unitName } from './ui.js';

@@ -7,7 +7,7 @@
 // a preview of the shape with the vehicles); and who watches. The same
 // form edits a draft or proposes a revision of an approved profile.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t } from './i18n.js';
 import { Status, modal, unitOptions } from './ui.js';
 

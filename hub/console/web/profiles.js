@@ -7,7 +7,7 @@
 // shows one at #/profiles/{id} with its history, and the officer's own
 // alerts on top.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, dialog, errorText, hasRole, same, unitName } from './ui.js';
 import { AlertsPanel } from './profilealerts.js';

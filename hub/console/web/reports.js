@@ -6,7 +6,7 @@
 // awaiting their decision first. The page is the list and, at
 // #/reports/{id}, one report with its timeline; refreshed every 5 s.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, dialog, errorText, hasRole, modal, randomID, same, unitName } from './ui.js';
 import { openReportForm } from './reportform.js';

@@ -5,7 +5,7 @@
 // swaps and replacements proposed and decided by a leader with a note;
 // publication; and the officers' leave, which generation respects.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatHM } from './i18n.js';
 import { Status, dialog, hasRole, isZero, same, unitOptions, unitName } from './ui.js';
 import { LeavePanel } from './leave.js';

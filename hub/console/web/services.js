@@ -4,7 +4,7 @@
 // count per state; and the history of state changes, filtered by host and
 // time range, newest first. Refreshed every 5 s.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, isZero, same, unitName } from './ui.js';
 

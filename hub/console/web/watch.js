@@ -4,7 +4,7 @@
 // duty, or by hand); the coverage check, a bar per camera across the shift
 // with unwatched time in red and its reason; and the random-sample lists.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, hasRole, unitOptions, unitName, dialog, errorText } from './ui.js';
 import { TourPlayer } from './tour.js';
