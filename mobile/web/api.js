@@ -38,7 +38,15 @@ export function ownerName(o) {
   return mode === 'hub' ? a : b || a;
 }
 
+/**
+ * call asks a server; json is sent as JSON, body as it is with its type.
+ * raw gives the response itself (an image) rather than its JSON.
+ * @param {string} method
+ * @param {string} path
+ * @param {{json?: unknown, body?: BodyInit, type?: string, timeout?: number, raw?: boolean}} [opts]
+ */
 async function call(method, path, { json, body, type, timeout = 15000, raw = false } = {}) {
+  /** @type {Record<string, string>} */
   const headers = {};
   if (session?.token) headers.Authorization = `Bearer ${session.token}`;
   if (json !== undefined) {

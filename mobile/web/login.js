@@ -7,6 +7,13 @@ import { t } from './i18n.js';
 
 const MIN_PASSWORD = 12;
 
+/**
+ * field is a labelled input.
+ * @param {string} id
+ * @param {string} label
+ * @param {Record<string, unknown>} attrs
+ * @returns {[HTMLLabelElement, HTMLInputElement]}
+ */
 function field(id, label, attrs) {
   const input = h('input', { id, name: id, 'data-testid': id, required: true, ...attrs });
   return [h('label', { for: id }, label), input];

@@ -5,31 +5,41 @@
 // the app's files under /m/; the API, WHIP and WHEP go to the network as
 // always. (Browsers run service workers only over HTTPS or on localhost.)
 //
-// The hub fills in VERSION (a hash of the app's files) and SHELL (the page
+// The server fills in VERSION (a hash of the app's files) and SHELL (the page
 // and every file at its versioned URL) when it serves this file, so a new
 // version of the app installs a new worker with a cache of its own, and the
 // old version's cache goes when it takes over.
 const VERSION = 'dev';
+/** @type {string[]} */
 const SHELL = [];
 const CACHE = `fieldwatch-crew-${VERSION}`;
+
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const WAIT_MS = 4000;
 
-self.addEventListener('install', (ev) => {
-  ev.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+sw.addEventListener('install', (ev) => {
+  ev.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => sw.skipWaiting()));
 });
 
-self.addEventListener('activate', (ev) => {
+sw.addEventListener('activate', (ev) => {
   ev.waitUntil(caches.keys()
     .then((keys) => Promise.all(keys.filter((k) => k.startsWith('fieldwatch-crew-') && k !== CACHE).map((k) => caches.delete(k))))
-    .then(() => self.clients.claim()));
+    .then(() => sw.clients.claim()));
 });
 
-self.addEventListener('fetch', (ev) => {
+sw.addEventListener('fetch', (ev) => {
   const url = new URL(ev.request.url);
-  if (ev.request.method !== 'GET' || url.origin !== self.location.origin || !url.pathname.startsWith('/m/')) return;
+  if (ev.request.method !== 'GET' || url.origin !== sw.location.origin || !url.pathname.startsWith('/m/')) return;
   ev.respondWith(networkFirst(ev.request, url));
 });
 
+/**
+ * networkFirst answers from the network, or from the cache when the
+ * network does not answer within WAIT_MS.
+ * @param {Request} request
+ * @param {URL} url
+ * @returns {Promise<Response>}
+ */
 async function networkFirst(request, url) {
   const cache = await caches.open(CACHE);
   const ctl = new AbortController();

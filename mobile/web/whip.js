@@ -39,6 +39,7 @@ function videoAccepted(sdp) {
 export class PhonePublisher {
   // onState(state, detail): idle, starting, connecting, live, retrying,
   // error (detail: a dictionary key and its argument), stopped.
+  /** @param {(state: string, detail?: any) => void} [onState] */
   constructor(onState = () => {}) {
     this.onState = onState;
     this.stream = null;

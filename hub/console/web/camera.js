@@ -10,6 +10,12 @@ import { canReport } from './reports.js';
 import { jpegOf, openReportForm, uploadPhoto } from './reportform.js';
 
 export class CameraView {
+  /**
+   * @param {HTMLElement} root
+   * @param {string} vehicle
+   * @param {string} camera
+   * @param {{me?: any}} [opts]
+   */
   constructor(root, vehicle, camera, { me } = {}) {
     this.vehicle = vehicle;
     this.camera = camera;
@@ -56,6 +62,7 @@ export class CameraView {
   async sample() {
     this.showState();
     const pc = this.player.pc;
+    /** @type {any} the video's inbound-rtp stats */
     let inbound = null;
     if (pc) {
       const report = await pc.getStats();

@@ -19,6 +19,8 @@ export class InstructionsView {
   constructor(root, { me }) {
     this.root = root;
     this.me = me;
+    /** @type {unknown} the units the picker shows */
+    this.unitsShown = null;
     this.canSend = hasRole(me, 'leader', 'duty');
     this.vehicles = [];
     this.units = [];

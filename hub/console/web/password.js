@@ -23,6 +23,10 @@ function weakText(message) {
 
 export class PasswordView {
   // forced: nothing else is possible until the password is changed.
+  /**
+   * @param {HTMLElement} root
+   * @param {{me: any, forced?: boolean, onDone?: () => void, onLogout?: () => void}} opts
+   */
   constructor(root, { me, forced = false, onDone, onLogout }) {
     this.me = me;
     this.forced = forced;

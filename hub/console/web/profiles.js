@@ -27,6 +27,8 @@ export class ProfilesView {
     this.every = REFRESH;
     this.me = me;
     this.id = id;
+    /** @type {unknown} what the detail shows (redrawn only on a change) */
+    this.detailShown = null;
     this.leader = hasRole(me, 'leader');
     this.list = null;
     this.profile = null;

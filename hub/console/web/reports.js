@@ -36,6 +36,10 @@ const titleOf = (r) => r.title || (r.text.length > 80 ? `${r.text.slice(0, 80)}â
 const stateText = (s) => (STATE[s] ? t(STATE[s]) : s);
 
 export class ReportsView {
+  /**
+   * @param {HTMLElement} root
+   * @param {{me: any, id?: string, onPending?: (n: number) => void}} opts
+   */
   constructor(root, { me, id = '', onPending = () => {} }) {
     this.every = REFRESH; // the console refreshes this page this often
     this.me = me;
@@ -46,6 +50,8 @@ export class ReportsView {
     this.list = null; // null until the first answer
     this.report = null;
     this.detailError = null;
+    /** @type {unknown} what the detail shows (redrawn only on a change) */
+    this.detailShown = null;
     this.vehicles = [];
     this.units = [];
     this.closers = new Set(); // dialogs this page opened

@@ -60,6 +60,10 @@ export class ServicesView {
     this.every = REFRESH; // the console refreshes this page this often
     this.vehicles = [];
     this.units = null; // read once
+    /** @type {unknown} what the tables show (redrawn only on a change) */
+    this.hostsShown = null;
+    /** @type {unknown} */
+    this.historyShown = null;
     this.wantHost = params.get('host') || '';
     this.status = new Status('svc-status');
     this.status.loading();

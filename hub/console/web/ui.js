@@ -145,6 +145,11 @@ export function unitTree(units) {
 }
 
 // unitOptions are <option>s of the unit tree, indented by depth.
+/**
+ * @param {any[]} units
+ * @param {string} selected
+ * @param {{none?: string | null, skip?: (unit: any) => boolean}} [opts]
+ */
 export function unitOptions(units, selected, { none = null, skip = () => false } = {}) {
   const opts = none ? [h('option', { value: '', selected: !selected }, none)] : [];
   for (const { unit, depth } of unitTree(units)) {

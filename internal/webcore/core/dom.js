@@ -2,7 +2,7 @@
 
 /**
  * @typedef {Record<string, unknown>} Attrs
- * @typedef {Node | string | number | boolean | null | undefined | Child[]} Child
+ * @typedef {Node | string | number | boolean | null | undefined | readonly unknown[]} Child nested arrays of children are flattened
  */
 
 /**
@@ -74,7 +74,7 @@ export function isSet(iso) {
  * @returns {string}
  */
 export function uuid() {
-  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID(); // absent outside a secure context
   const b = crypto.getRandomValues(new Uint8Array(16));
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
