@@ -1,7 +1,8 @@
 // The crew app's service worker: it keeps a copy of the app's own files
 // so that the app opens, and shows what waits in its outbox, in a dead
-// zone. Network first (a new version shows as soon as the server answers),
-// the copy when there is no answer within a few seconds. It handles only
+// zone. Network first for the page and the stable files (a new version
+// shows as soon as the server answers), the copy when there is no answer
+// within a few seconds; a versioned file from the copy first. It handles only
 // the app's files under /m/; the API, WHIP and WHEP go to the network as
 // always. (Browsers run service workers only over HTTPS or on localhost.)
 //
@@ -30,8 +31,22 @@ sw.addEventListener('activate', (ev) => {
 sw.addEventListener('fetch', (ev) => {
   const url = new URL(ev.request.url);
   if (ev.request.method !== 'GET' || url.origin !== sw.location.origin || !url.pathname.startsWith('/m/')) return;
-  ev.respondWith(networkFirst(ev.request, url));
+  ev.respondWith(VERSIONED.test(url.pathname) ? cacheFirst(ev.request, url) : networkFirst(ev.request, url));
 });
+
+// VERSIONED matches the path of a versioned file, /m/<version>/...: its
+// content never changes, so a copy is as good as the network's.
+const VERSIONED = /^\/m\/[0-9a-f]{12}\//;
+
+/**
+ * cacheFirst answers a versioned file from the cache, else as networkFirst.
+ * @param {Request} request
+ * @param {URL} url
+ * @returns {Promise<Response>}
+ */
+async function cacheFirst(request, url) {
+  return (await caches.match(request)) ?? networkFirst(request, url);
+}
 
 /**
  * networkFirst answers from the network, or from the cache when the
