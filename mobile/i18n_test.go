@@ -43,24 +43,17 @@ func dictionaries(t *testing.T) (vi, en map[string]string) {
 	return parse("vi", viSrc), parse("en", enSrc)
 }
 
-// usedKeys finds the keys the modules use: string literals shaped like a
+// usedKeys finds the keys the modules (the shared core's included) use: string literals shaped like a
 // key, in a namespace of the dictionary.
 func usedKeys(t *testing.T, namespaces map[string]bool) map[string][]string {
 	t.Helper()
 	literal := regexp.MustCompile(`'([a-z]+)\.([A-Za-z]+)'`)
 	used := map[string][]string{}
-	mods, err := fs.Glob(files, "web/*.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range mods {
-		if p == "web/i18n.js" {
+	for _, p := range testApp.Names() {
+		if p == "i18n.js" || path.Ext(p) != ".js" {
 			continue
 		}
-		data, err := fs.ReadFile(files, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data, _ := testApp.File(p)
 		for _, m := range literal.FindAllStringSubmatch(string(data), -1) {
 			if namespaces[m[1]] {
 				used[m[1]+"."+m[2]] = append(used[m[1]+"."+m[2]], path.Base(p))

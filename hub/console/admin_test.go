@@ -17,7 +17,7 @@ func TestAdminModulesServed(t *testing.T) {
 	h := Handler()
 	for _, name := range adminModules {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/static/"+name, nil))
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, testApp.URL(name), nil))
 		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") {
 			t.Errorf("/static/%s: status %d, Content-Type %q", name, rec.Code, rec.Header().Get("Content-Type"))
 		}

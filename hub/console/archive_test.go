@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"fieldwatch/internal/webcore"
 )
 
 // The archive and transfer pages' modules, served like the rest.
@@ -14,7 +16,11 @@ var archiveModules = []string{"archive.js", "timeline.js", "transfers.js", "grid
 
 func readWeb(t *testing.T, name string) string {
 	t.Helper()
-	data, err := fs.ReadFile(files, "web/"+name)
+	fsys, p := fs.FS(files), "web/"+name
+	if strings.HasPrefix(name, webcore.CoreDir+"/") {
+		fsys, p = webcore.Core(), name
+	}
+	data, err := fs.ReadFile(fsys, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +32,7 @@ func TestArchiveModulesServed(t *testing.T) {
 	h := Handler()
 	for _, name := range archiveModules {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/static/"+name, nil))
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, testApp.URL(name), nil))
 		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") {
 			t.Errorf("/static/%s: status %d, Content-Type %q", name, rec.Code, rec.Header().Get("Content-Type"))
 		}

@@ -13,8 +13,8 @@ import (
 var (
 	entryRE  = regexp.MustCompile(`'([a-z]+\.[A-Za-z]+)': '((?:[^'\\]|\\.)*)'`)
 	placeRE  = regexp.MustCompile(`\{\d\}`)
-	importRE = regexp.MustCompile(`from '\./([a-z0-9]+\.js)'`)
-	namedRE  = regexp.MustCompile(`import \{([^}]*)\} from '\./([a-z0-9]+\.js)'`)
+	importRE = regexp.MustCompile(`from '\./((?:core/)?[a-z0-9]+\.js)'`)
+	namedRE  = regexp.MustCompile(`import \{([^}]*)\} from '\./((?:core/)?[a-z0-9]+\.js)'`)
 )
 
 // dictionaries parses the vi and en dictionaries of i18n.js.
@@ -50,14 +50,11 @@ func usedKeys(t *testing.T, namespaces map[string]bool) map[string][]string {
 	literal := regexp.MustCompile(`'([a-z]+)\.([A-Za-z]+)'`)
 	attr := regexp.MustCompile(`data-i18n="([a-z]+)\.([A-Za-z]+)"`)
 	used := map[string][]string{}
-	err := fs.WalkDir(files, "web", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || p == "web/i18n.js" {
-			return err
+	for _, p := range append(testApp.Names(), "index.html") {
+		if p == "i18n.js" {
+			continue
 		}
-		data, err := fs.ReadFile(files, p)
-		if err != nil {
-			return err
-		}
+		data := []byte(readWeb(t, p))
 		re := literal
 		if path.Ext(p) == ".html" {
 			re = attr
@@ -67,10 +64,6 @@ func usedKeys(t *testing.T, namespaces map[string]bool) map[string][]string {
 				used[m[1]+"."+m[2]] = append(used[m[1]+"."+m[2]], p)
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return used
 }
@@ -129,22 +122,28 @@ func TestVietnameseHasDiacritics(t *testing.T) {
 	}
 }
 
-// Every relative import between the modules names an embedded file.
-func TestModuleImportsResolve(t *testing.T) {
-	mods, err := fs.Glob(files, "web/*.js")
-	if err != nil {
-		t.Fatal(err)
+// modules lists the app's modules (the shared core's included).
+func modules() []string {
+	var mods []string
+	for _, n := range testApp.Names() {
+		if path.Ext(n) == ".js" {
+			mods = append(mods, n)
+		}
 	}
+	return mods
+}
+
+// Every relative import between the modules names a file of the tree
+// (the core's modules import only each other).
+func TestModuleImportsResolve(t *testing.T) {
+	mods := modules()
 	imports := 0
 	for _, m := range mods {
-		data, err := fs.ReadFile(files, m)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data, _ := testApp.File(m)
 		for _, imp := range importRE.FindAllStringSubmatch(string(data), -1) {
 			imports++
-			if _, err := fs.Stat(files, "web/"+imp[1]); err != nil {
-				t.Errorf("%s imports ./%s: %v", m, imp[1], err)
+			if _, ok := testApp.File(path.Join(path.Dir(m), imp[1])); !ok {
+				t.Errorf("%s imports ./%s: no such module", m, imp[1])
 			}
 		}
 	}
@@ -156,16 +155,12 @@ func TestModuleImportsResolve(t *testing.T) {
 // Every name a module imports from another is exported by it (a browser
 // refuses the whole console otherwise).
 func TestModuleImportsExported(t *testing.T) {
-	mods, err := fs.Glob(files, "web/*.js")
-	if err != nil {
-		t.Fatal(err)
-	}
 	names := 0
-	for _, m := range mods {
-		data, _ := fs.ReadFile(files, m)
+	for _, m := range modules() {
+		data, _ := testApp.File(m)
 		for _, imp := range namedRE.FindAllStringSubmatch(string(data), -1) {
-			src, err := fs.ReadFile(files, "web/"+imp[2])
-			if err != nil {
+			src, ok := testApp.File(path.Join(path.Dir(m), imp[2]))
+			if !ok {
 				continue // TestModuleImportsResolve says so
 			}
 			for _, name := range strings.Split(imp[1], ",") {
@@ -174,7 +169,7 @@ func TestModuleImportsExported(t *testing.T) {
 					continue
 				}
 				names++
-				exported := regexp.MustCompile(`export (?:async )?(?:function|class|const|let) ` + regexp.QuoteMeta(name) + `\b|export \{[^}]*\b` + regexp.QuoteMeta(name) + `\b`)
+				exported := regexp.MustCompile(`export (?:async )?(?:function|class|const|let) ` + regexp.QuoteMeta(name) + `\b|export (?:const )?\{[^}]*\b` + regexp.QuoteMeta(name) + `\b`)
 				if !exported.Match(src) {
 					t.Errorf("%s imports %s from ./%s, which does not export it", m, name, imp[2])
 				}

@@ -19,7 +19,7 @@ func TestReportModulesServed(t *testing.T) {
 	h := Handler()
 	for _, name := range reportModules {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/static/"+name, nil))
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, testApp.URL(name), nil))
 		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") {
 			t.Errorf("/static/%s: status %d, Content-Type %q", name, rec.Code, rec.Header().Get("Content-Type"))
 		}
@@ -38,7 +38,7 @@ func TestReportModulesServed(t *testing.T) {
 			"'/api/v1/reports?state=pending'", "/decision`", "/reply`", "/done`", "e.code === 'not_approved'", "from './reportform.js'"}},
 		{"reportform.js", []string{"MAX_PX = 2048", "'image/jpeg'", "api.upload('/api/v1/photos'", "api.post('/api/v1/reports', body)", "client_id: this.clientID"}},
 		{"camera.js", []string{"canReport(me)", "this.player.captureTime()", "captured ?? Date.now()", "uploadPhoto(blob)", "openReportForm("}},
-		{"whep.js", []string{"captureTime()", "this.shownCapture"}},
+		{"core/whep.js", []string{"captureTime()", "this.shownCapture"}},
 		{"api.js", []string{"upload: (path, blob, type)"}},
 		{"map.js", []string{"this.pin", "'data-testid': 'map-pin'"}},
 	} {

@@ -14,7 +14,7 @@ import (
 func TestServicesModuleServed(t *testing.T) {
 	h := Handler()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/static/services.js", nil))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, testApp.URL("services.js"), nil))
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") {
 		t.Errorf("/static/services.js: status %d, Content-Type %q", rec.Code, rec.Header().Get("Content-Type"))
 	}

@@ -5,18 +5,9 @@
 // after a reload and without a network. Errors are APIError: status 0 and
 // code 'network' when the server could not be reached.
 
-export class APIError extends Error {
-  constructor(status, code, message) {
-    super(message || code);
-    this.status = status;
-    this.code = code;
-  }
+import { APIError, errorOf } from './core/api.js';
 
-  // transient tells whether trying again later may succeed.
-  get transient() {
-    return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500;
-  }
-}
+export { APIError };
 
 const SESSION = 'fieldwatch.crew.session';
 const MODE = 'fieldwatch.crew.mode';
@@ -47,7 +38,15 @@ export function ownerName(o) {
   return mode === 'hub' ? a : b || a;
 }
 
+/**
+ * call asks a server; json is sent as JSON, body as it is with its type.
+ * raw gives the response itself (an image) rather than its JSON.
+ * @param {string} method
+ * @param {string} path
+ * @param {{json?: unknown, body?: BodyInit, type?: string, timeout?: number, raw?: boolean}} [opts]
+ */
 async function call(method, path, { json, body, type, timeout = 15000, raw = false } = {}) {
+  /** @type {Record<string, string>} */
   const headers = {};
   if (session?.token) headers.Authorization = `Bearer ${session.token}`;
   if (json !== undefined) {
@@ -64,10 +63,9 @@ async function call(method, path, { json, body, type, timeout = 15000, raw = fal
   } finally {
     clearTimeout(timer);
   }
-  if (raw && resp.ok) return resp;
-  const data = await resp.json().catch(() => ({}));
-  if (!resp.ok) throw new APIError(resp.status, data?.error?.code ?? `http_${resp.status}`, data?.error?.message ?? resp.statusText);
-  return data;
+  if (!resp.ok) throw await errorOf(resp, `http_${resp.status}`);
+  if (raw) return resp;
+  return resp.json().catch(() => ({}));
 }
 
 // detectMode asks the server which one it is: a vehicle node answers

@@ -9,7 +9,7 @@
 // the phone's own camera broadcast live (hub). Whatever the crew writes
 // goes through the outbox and survives a missing network and a reload.
 import { APIError, cache, detectMode, hub, owner, session, setSession, vehicle } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { formatTime, getLang, setLang, t } from './i18n.js';
 import { InstructionsView } from './instructions.js';
 import { changePassword, hubLogin, vehicleLogin } from './login.js';

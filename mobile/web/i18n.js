@@ -1,6 +1,10 @@
-// Vietnamese first, English on request. Every visible string of the crew
-// app is in this dictionary (mobile/i18n_test.go checks both languages).
-// Times are shown in Vietnam's time zone whatever the phone's setting.
+// The crew app's dictionaries, Vietnamese first, English on request. Every
+// visible string of the crew app is in them (mobile/i18n_test.go checks
+// both languages). The lookup, the language switch and the time formats
+// are the shared core's (core/i18n.js).
+import { createI18n } from './core/i18n.js';
+
+/** @type {import('./core/i18n.js').Dictionaries} */
 const dict = {
   vi: {
     'app.title': 'Tổ công tác', 'app.loading': 'Đang tải…', 'app.hubMode': 'Qua trung tâm', 'app.vehicleMode': 'Mạng nội bộ xe {0}',
@@ -152,34 +156,8 @@ const dict = {
   },
 };
 
-const KEY = 'fieldwatch.crew.lang';
-let lang = localStorage.getItem(KEY) === 'en' ? 'en' : 'vi';
+const i18n = createI18n(dict, { storageKey: 'fieldwatch.crew.lang', dateByDefault: true, secondsWithDate: false });
 
-export const getLang = () => lang;
-
-export function setLang(l) {
-  lang = l === 'en' ? 'en' : 'vi';
-  localStorage.setItem(KEY, lang);
-  document.documentElement.lang = lang;
-}
-
-// t returns the text of key in the current language, {0}... filled in.
-export function t(key, ...args) {
-  const s = dict[lang][key] ?? dict.vi[key] ?? key;
-  return s.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? ''));
-}
-
-const fmt = {};
-
-// formatTime shows a wire time (RFC 3339) in Vietnam's time zone.
-export function formatTime(iso, withDate = true) {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '—';
-  const k = lang + withDate;
-  fmt[k] ??= new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-    ...(withDate ? { day: '2-digit', month: '2-digit', year: 'numeric' } : { second: '2-digit' }),
-  });
-  return fmt[k].format(d);
-}
+// formatTime shows the date too unless told otherwise; the app renders
+// itself again after setLang.
+export const { t, getLang, setLang, formatTime } = i18n;

@@ -3,7 +3,7 @@
 // red and on top, overdue ones flagged; each vehicle the crew answers for has its
 // own "Đã nhận lệnh" button. Opening an instruction sends "read". Both
 // receipts go through the outbox, so they are kept without a network.
-import { h, isSet, keyed } from './dom.js';
+import { h, isSet, keyed } from './core/dom.js';
 import { formatTime, t } from './i18n.js';
 
 const STATE = { sent: 'st.sent', delivered: 'st.delivered', read: 'st.read', acknowledged: 'st.acknowledged' };

@@ -2,11 +2,18 @@
 // change of a new account, Decision 3035), or with one's name and the
 // vehicle's crew passcode on the vehicle's LAN.
 import { hub, vehicle, session, setSession } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t } from './i18n.js';
 
 const MIN_PASSWORD = 12;
 
+/**
+ * field is a labelled input.
+ * @param {string} id
+ * @param {string} label
+ * @param {Record<string, unknown>} attrs
+ * @returns {[HTMLLabelElement, HTMLInputElement]}
+ */
 function field(id, label, attrs) {
   const input = h('input', { id, name: id, 'data-testid': id, required: true, ...attrs });
   return [h('label', { for: id }, label), input];

@@ -4,7 +4,7 @@
 // countdown, and the closing-report form. The report goes through the
 // outbox (kind 'mclose' at the hub, 'vmclose' on the vehicle), so it is
 // kept without a network.
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { formatTime, t } from './i18n.js';
 
 const STATE = { planned: 'mis.planned', active: 'mis.active', closed: 'mis.closed', cancelled: 'mis.cancelled' };

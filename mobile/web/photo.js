@@ -6,6 +6,11 @@
 export const MAX = 2048;
 const QUALITY = 0.85;
 
+/**
+ * decode reads an image file, as a bitmap where the browser can.
+ * @param {Blob} file
+ * @returns {Promise<ImageBitmap | HTMLImageElement>}
+ */
 async function decode(file) {
   if ('createImageBitmap' in globalThis) {
     try { return await createImageBitmap(file, { imageOrientation: 'from-image' }); } catch { /* fall back to <img> */ }
@@ -24,12 +29,12 @@ async function decode(file) {
 // prepare returns a JPEG Blob of at most MAX x MAX pixels.
 export async function prepare(file) {
   const img = await decode(file);
-  const w = img.width ?? img.naturalWidth;
-  const hgt = img.height ?? img.naturalHeight;
+  const w = img instanceof HTMLImageElement ? img.naturalWidth : img.width;
+  const hgt = img instanceof HTMLImageElement ? img.naturalHeight : img.height;
   if (!w || !hgt) throw new Error('empty image');
   const isJPEG = file.type === 'image/jpeg' || /\.jpe?g$/i.test(file.name ?? '');
   if (isJPEG && w <= MAX && hgt <= MAX) {
-    img.close?.();
+    if (!(img instanceof HTMLImageElement)) img.close();
     return file.type === 'image/jpeg' ? file : new Blob([file], { type: 'image/jpeg' });
   }
   const scale = Math.min(1, MAX / Math.max(w, hgt));
@@ -37,7 +42,7 @@ export async function prepare(file) {
   canvas.width = Math.round(w * scale);
   canvas.height = Math.round(hgt * scale);
   canvas.getContext('2d').drawImage(img, 0, 0, canvas.width, canvas.height);
-  img.close?.();
+  if (!(img instanceof HTMLImageElement)) img.close();
   const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', QUALITY));
   if (!blob) throw new Error('cannot encode JPEG');
   return blob;

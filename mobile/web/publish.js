@@ -3,7 +3,7 @@
 // on while the crew looks at other sections; only Stop (or logging out)
 // ends it.
 import { session } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t } from './i18n.js';
 import { canH264, PhonePublisher } from './whip.js';
 

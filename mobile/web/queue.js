@@ -2,7 +2,7 @@
 // (waiting, sending with its photos' progress, refused by the server), the
 // next try, and Retry / Delete for what the server refused.
 import { ownerName } from './api.js';
-import { h, keyed } from './dom.js';
+import { h, keyed } from './core/dom.js';
 import { formatTime, t } from './i18n.js';
 
 function describe(it) {

@@ -7,7 +7,7 @@
 // report's state and the leader's decision, and lets the crew report an
 // approved action done.
 import { hub, owner } from './api.js';
-import { h, keyed, uuid } from './dom.js';
+import { h, keyed, uuid } from './core/dom.js';
 import { formatTime, t } from './i18n.js';
 import { prepare } from './photo.js';
 

@@ -1,32 +1,60 @@
 // The crew app's service worker: it keeps a copy of the app's own files
 // so that the app opens, and shows what waits in its outbox, in a dead
-// zone. Network first (a new version shows as soon as the server answers),
-// the copy when there is no answer within a few seconds. It handles only
+// zone. Network first for the page and the stable files (a new version
+// shows as soon as the server answers), the copy when there is no answer
+// within a few seconds; a versioned file from the copy first. It handles only
 // the app's files under /m/; the API, WHIP and WHEP go to the network as
 // always. (Browsers run service workers only over HTTPS or on localhost.)
-const CACHE = 'fieldwatch-crew-2';
-const SHELL = [
-  '/m/', '/m/api.js', '/m/crew.css', '/m/crew.js', '/m/dom.js', '/m/i18n.js', '/m/icon.svg', '/m/instructions.js', '/m/login.js', '/m/missions.js',
-  '/m/manifest.json', '/m/outbox.js', '/m/photo.js', '/m/publish.js', '/m/queue.js', '/m/reports.js', '/m/vehicles.js', '/m/whep.js', '/m/whip.js',
-];
+//
+// The server fills in VERSION (a hash of the app's files) and SHELL (the page
+// and every file at its versioned URL) when it serves this file, so a new
+// version of the app installs a new worker with a cache of its own, and the
+// old version's cache goes when it takes over.
+const VERSION = 'dev';
+/** @type {string[]} */
+const SHELL = [];
+const CACHE = `fieldwatch-crew-${VERSION}`;
+
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const WAIT_MS = 4000;
 
-self.addEventListener('install', (ev) => {
-  ev.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+sw.addEventListener('install', (ev) => {
+  ev.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => sw.skipWaiting()));
 });
 
-self.addEventListener('activate', (ev) => {
+sw.addEventListener('activate', (ev) => {
   ev.waitUntil(caches.keys()
     .then((keys) => Promise.all(keys.filter((k) => k.startsWith('fieldwatch-crew-') && k !== CACHE).map((k) => caches.delete(k))))
-    .then(() => self.clients.claim()));
+    .then(() => sw.clients.claim()));
 });
 
-self.addEventListener('fetch', (ev) => {
+sw.addEventListener('fetch', (ev) => {
   const url = new URL(ev.request.url);
-  if (ev.request.method !== 'GET' || url.origin !== self.location.origin || !url.pathname.startsWith('/m/')) return;
-  ev.respondWith(networkFirst(ev.request, url));
+  if (ev.request.method !== 'GET' || url.origin !== sw.location.origin || !url.pathname.startsWith('/m/')) return;
+  ev.respondWith(VERSIONED.test(url.pathname) ? cacheFirst(ev.request, url) : networkFirst(ev.request, url));
 });
 
+// VERSIONED matches the path of a versioned file, /m/<version>/...: its
+// content never changes, so a copy is as good as the network's.
+const VERSIONED = /^\/m\/[0-9a-f]{12}\//;
+
+/**
+ * cacheFirst answers a versioned file from the cache, else as networkFirst.
+ * @param {Request} request
+ * @param {URL} url
+ * @returns {Promise<Response>}
+ */
+async function cacheFirst(request, url) {
+  return (await caches.match(request)) ?? networkFirst(request, url);
+}
+
+/**
+ * networkFirst answers from the network, or from the cache when the
+ * network does not answer within WAIT_MS.
+ * @param {Request} request
+ * @param {URL} url
+ * @returns {Promise<Response>}
+ */
 async function networkFirst(request, url) {
   const cache = await caches.open(CACHE);
   const ctl = new AbortController();

@@ -1,14 +1,10 @@
 // The crew's vehicles seen from the hub: online state, speed, the storage
 // alarm (first thing on the card: a full disk loses video the hub does
 // not have yet), the sync backlog, and each camera live full screen.
-import { h, keyed } from './dom.js';
+import { h, keyed } from './core/dom.js';
 import { t } from './i18n.js';
-import { WhepPlayer } from './whep.js';
-
-const CAM_STATE = {
-  connecting: 'cam.connecting', live: 'cam.live', noSignal: 'cam.noSignal', offline: 'cam.offline',
-  forbidden: 'cam.forbidden', unauthorized: 'cam.unauthorized',
-};
+import { session } from './api.js';
+import { WhepPlayer, stateKey } from './core/whep.js';
 
 // storageAlarm warns when the recording disk fills with video the hub
 // does not have yet; in the banner (every section) it names the vehicle.
@@ -23,9 +19,13 @@ export function storageAlarm(v, banner = false) {
 function watch(v, c) {
   const video = h('video', { autoplay: true, playsinline: true, muted: true, controls: true, 'data-testid': 'live-video' });
   const state = h('span', { 'data-testid': 'live-state' }, t('cam.connecting'));
-  const player = new WhepPlayer(video, v.id, c.id, (s, detail) => {
-    state.dataset.state = s;
-    state.textContent = CAM_STATE[s] ? t(CAM_STATE[s]) : t('cam.error', detail ?? '');
+  const player = new WhepPlayer(video, v.id, c.id, {
+    onState: (s, detail) => {
+      state.dataset.state = s;
+      state.textContent = t(stateKey(s), detail ?? '');
+    },
+    // The crew member's bearer token, read at each request (a new login).
+    headers: () => (session?.token ? { Authorization: `Bearer ${session.token}` } : {}),
   });
   const close = () => { player.stop(); overlay.remove(); removeEventListener('keydown', onKey); };
   const onKey = (ev) => { if (ev.key === 'Escape') close(); };

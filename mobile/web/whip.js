@@ -7,17 +7,7 @@
 // stream appears on the console as camera phone-<username> of the vehicle.
 // It reconnects with backoff until stopped, and keeps the screen awake.
 import { session } from './api.js';
-
-// gathered waits for ICE gathering to end (WHIP/WHEP here do not trickle),
-// at most maxMs.
-export function gathered(pc, maxMs) {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => { clearTimeout(timer); resolve(); };
-    const timer = setTimeout(done, maxMs);
-    pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') done(); });
-  });
-}
+import { gathered } from './core/whep.js';
 
 // codecOrder puts H.264 (mode 1, 42e01f first) ahead of VP8, then the rest.
 export function codecOrder(codecs) {
@@ -49,6 +39,7 @@ function videoAccepted(sdp) {
 export class PhonePublisher {
   // onState(state, detail): idle, starting, connecting, live, retrying,
   // error (detail: a dictionary key and its argument), stopped.
+  /** @param {(state: string, detail?: any) => void} [onState] */
   constructor(onState = () => {}) {
     this.onState = onState;
     this.stream = null;

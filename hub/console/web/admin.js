@@ -2,7 +2,7 @@
 // vehicle credentials, one tab each (#/admin/units, /users, /sessions,
 // /vehicles). Each tab re-reads its data with the console's refresh and
 // redraws only what changed.
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t } from './i18n.js';
 import { UnitsPanel } from './adminunits.js';
 import { UsersPanel } from './adminusers.js';

@@ -2,7 +2,7 @@
 // shown once to be copied into the vehicle's configuration, or revoke every
 // token it has (the vehicle drops off until it gets a new one).
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t } from './i18n.js';
 import { Status, copyText, dialog, same, unitName } from './ui.js';
 

@@ -1,7 +1,7 @@
 // Open sessions (administrator: everyone's): who, since when, until when,
 // from where and with what; end any of them.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, dialog, same } from './ui.js';
 

@@ -2,7 +2,7 @@
 // level's name and what belongs to the unit; create, rename, move, and
 // delete an empty unit.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t } from './i18n.js';
 import { Status, dialog, same, unitName, unitOptions, unitTree } from './ui.js';
 

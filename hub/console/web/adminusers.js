@@ -3,7 +3,7 @@
 // changed at the first login, within 30 days), change its name, unit or
 // roles, lock, unlock, reset its password, retire it.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { ROLE, Status, dialog, same, unitName, unitOptions } from './ui.js';
 

@@ -1,18 +1,27 @@
-// The hub's REST API, with the session cookie (same origin).
-export class APIError extends Error {
-  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
-}
+// The hub's REST API, with the session cookie (same origin). A failed
+// answer is an APIError (the shared core's); a network failure is the
+// fetch's own error, which the console shows as lost contact.
+import { APIError, errorOf } from './core/api.js';
+
+export { APIError };
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @param {string} [type]
+ */
 
 async function call(method, path, body, type = 'application/json') {
+  /** @type {RequestInit & {headers: Record<string, string>}} */
   const init = { method, credentials: 'same-origin', headers: {} };
   if (body !== undefined) {
     init.headers['Content-Type'] = type;
-    init.body = type === 'application/json' ? JSON.stringify(body) : body;
+    init.body = type === 'application/json' ? JSON.stringify(body) : /** @type {BodyInit} */ (body);
   }
   const resp = await fetch(path, init);
-  const data = await resp.json().catch(() => ({}));
-  if (!resp.ok) throw new APIError(resp.status, data?.error?.code ?? 'http', data?.error?.message ?? resp.statusText);
-  return data;
+  if (!resp.ok) throw await errorOf(resp, 'http');
+  return resp.json().catch(() => ({}));
 }
 
 export const api = {

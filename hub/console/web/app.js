@@ -6,7 +6,7 @@
 // its menu; if the hub still says no, the page says so. A leader's menu
 // counts the reports awaiting a decision.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, setLang, getLang, translate, formatTime } from './i18n.js';
 import { GridView } from './grid.js';
 import { CameraView } from './camera.js';
@@ -29,9 +29,10 @@ import { AdminView } from './admin.js';
 import { PasswordView } from './password.js';
 import { forbiddenPage, hasRole } from './ui.js';
 
-const app = document.getElementById('app');
-const menuBtn = document.getElementById('usermenu');
-const menu = document.getElementById('usermenu-list');
+const app = /** @type {HTMLElement} */ (document.getElementById('app'));
+const menuBtn = /** @type {HTMLElement} */ (document.getElementById('usermenu'));
+const menu = /** @type {HTMLElement} */ (document.getElementById('usermenu-list'));
+/** @type {any} the page shown (its every: how often it is refreshed) */
 let view = null;
 let info = { demo: false };
 let me = null;
@@ -235,7 +236,7 @@ async function start() {
   info = await api.info().catch(() => info);
   mode = 'console';
   chrome(true);
-  for (const a of document.querySelectorAll('#nav a[data-roles]')) a.hidden = !hasRole(me, ...a.dataset.roles.split(' '));
+  for (const a of document.querySelectorAll('#nav a[data-roles]')) if (a instanceof HTMLElement) a.hidden = !hasRole(me, ...a.dataset.roles.split(' '));
   document.getElementById('who').textContent = `${me.name || me.username} · ${me.unit}`;
   menuBtn.setAttribute('aria-label', t('nav.userMenu', me.name || me.username));
   startBadge();
@@ -253,10 +254,10 @@ function initMenu() {
     const open = menu.hidden;
     menu.hidden = !open;
     menuBtn.setAttribute('aria-expanded', String(open));
-    if (open) menu.querySelector('a, button')?.focus();
+    if (open) /** @type {HTMLElement | null} */ (menu.querySelector('a, button'))?.focus();
   });
   menu.addEventListener('keydown', (e) => { if (e.key === 'Escape') { closeMenu(); menuBtn.focus(); } });
-  document.addEventListener('click', (e) => { if (!menu.hidden && !menu.contains(e.target) && !menuBtn.contains(e.target)) closeMenu(); });
+  document.addEventListener('click', (e) => { const at = /** @type {Node} */ (e.target); if (!menu.hidden && !menu.contains(at) && !menuBtn.contains(at)) closeMenu(); });
   menu.querySelector('a').addEventListener('click', () => { closeMenu(); if (location.hash === '#/password') route(); });
   document.getElementById('logout').addEventListener('click', () => { closeMenu(); logout(); });
 }

@@ -4,7 +4,7 @@
 // legal holds. The timeline is refreshed every 10 s: backfilled recordings
 // show up as gaps turning green.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Timeline, DAY, HOUR, dayStart, localParts, fromLocal, piecesFrom, wallClock } from './timeline.js';
 

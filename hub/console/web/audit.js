@@ -2,7 +2,7 @@
 // been altered, the newest records matching a user, an action, an object
 // and a start time, and the whole log as JSON lines to keep or hand over.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, same } from './ui.js';
 

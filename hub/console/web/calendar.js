@@ -5,7 +5,7 @@
 // working day. Used by the hub for the duty plan and every "N working
 // days" deadline.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, getLang } from './i18n.js';
 import { Status, dialog, hasRole } from './ui.js';
 

@@ -2,14 +2,20 @@
 // hub. Those who raise suspicious-sign reports take a snapshot of the
 // frame on screen, dated with its capture time when the stream's stamps
 // give it, to file with a report.
-import { h, num } from './dom.js';
+import { h, num } from './core/dom.js';
 import { t } from './i18n.js';
-import { WhepPlayer, stateText } from './whep.js';
-import { Status } from './ui.js';
+import { WhepPlayer } from './core/whep.js';
+import { stateText, Status } from './ui.js';
 import { canReport } from './reports.js';
 import { jpegOf, openReportForm, uploadPhoto } from './reportform.js';
 
 export class CameraView {
+  /**
+   * @param {HTMLElement} root
+   * @param {string} vehicle
+   * @param {string} camera
+   * @param {{me?: any}} [opts]
+   */
   constructor(root, vehicle, camera, { me } = {}) {
     this.vehicle = vehicle;
     this.camera = camera;
@@ -56,6 +62,7 @@ export class CameraView {
   async sample() {
     this.showState();
     const pc = this.player.pc;
+    /** @type {any} the video's inbound-rtp stats */
     let inbound = null;
     if (pc) {
       const report = await pc.getStats();

@@ -1,6 +1,6 @@
 // The command centre's panels: a titled box with a count, rows, an empty
 // note and an error line, and the rows each source makes.
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime, formatHM } from './i18n.js';
 import { isZero } from './ui.js';
 import { ENTRY_KIND } from './dutylog.js';

@@ -5,7 +5,7 @@
 // report. Every panel refreshes with the page; a panel whose source fails
 // says so and the others carry on.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { MapView } from './map.js';
 import { hasRole, errorText, unitName } from './ui.js';
@@ -22,6 +22,8 @@ export class CommandView {
     this.me = me;
     this.every = REFRESH;
     this.leader = hasRole(me, 'leader');
+    /** @type {any[] | undefined} the units, read once */
+    this.units = undefined;
     this.map = new MapView({ compact: true });
     this.panels = {};
     const mk = (key, title, testid, opts) => (this.panels[key] = panel(title, testid, opts));
@@ -117,7 +119,7 @@ export class CommandView {
       jobs.push(this.load('report', `/api/v1/dutylog/report?unit=${unit}&shift=${shift}`, (rep) => this.panels.report.fill(reportSummary(rep, unit, shift))));
     }
     const results = await Promise.allSettled(jobs);
-    const gone = results.find((r) => r.status === 'rejected' && (r.reason?.status === 401 || r.reason?.code === 'password_change_required'));
+    const gone = /** @type {PromiseRejectedResult | undefined} */ (results.find((r) => r.status === 'rejected' && (r.reason?.status === 401 || r.reason?.code === 'password_change_required')));
     if (gone) throw gone.reason;
   }
 

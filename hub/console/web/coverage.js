@@ -3,7 +3,7 @@
 // red where nobody did (each red part focusable, its reason and times in
 // its label and tooltip), hatched before a camera existed; a white line
 // marks now in the shift running.
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatHM } from './i18n.js';
 
 const REASON = {

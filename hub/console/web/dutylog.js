@@ -4,7 +4,7 @@
 // summary with the open items; the incoming officer accepts), the handover
 // history and the daily duty report with its PDF and XLSX downloads.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime, formatHM } from './i18n.js';
 import { Status, hasRole, isZero, same, unitOptions } from './ui.js';
 

@@ -1,9 +1,10 @@
 // The vehicles grid: one card per vehicle with its state, telemetry and
 // live camera tiles. Tiles keep their players across refreshes.
 import { api } from './api.js';
-import { h, fmtBytes, num } from './dom.js';
+import { h, fmtBytes, num } from './core/dom.js';
 import { t, formatTime, formatHM } from './i18n.js';
-import { WhepPlayer, stateText } from './whep.js';
+import { WhepPlayer } from './core/whep.js';
+import { stateText } from './ui.js';
 import { MapView } from './map.js';
 
 export class GridView {

@@ -1,4 +1,9 @@
-// Vietnamese first; English on request. Every visible string goes through t().
+// The console's dictionaries, Vietnamese first; English on request. Every
+// visible string goes through t(). The lookup, the language switch and the
+// time formats are the shared core's (core/i18n.js).
+import { createI18n } from './core/i18n.js';
+
+/** @type {import('./core/i18n.js').Dictionaries} */
 const dict = {
   vi: {
     // Continuous surveillance (watch.js, tour.js, coverage.js, samples.js).
@@ -691,43 +696,11 @@ const dict = {
   },
 };
 
-let lang = localStorage.getItem('fieldwatch.lang') === 'en' ? 'en' : 'vi';
+const i18n = createI18n(dict, {
+  storageKey: 'fieldwatch.lang', dateByDefault: false, secondsWithDate: true,
+  onSwitch: () => { translate(document); },
+});
 
-export const keys = () => ({ vi: Object.keys(dict.vi), en: Object.keys(dict.en) });
-export const getLang = () => lang;
-
-export function setLang(l) {
-  lang = l === 'en' ? 'en' : 'vi';
-  localStorage.setItem('fieldwatch.lang', lang);
-  document.documentElement.lang = lang;
-  translate(document);
-}
-
-export function t(key, ...args) {
-  const s = dict[lang][key] ?? dict.vi[key] ?? key;
-  return s.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? ''));
-}
-
-// translate fills every [data-i18n] element under root.
-export function translate(root) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-}
-
-// Times are shown in Vietnam's time zone whatever the browser's.
-const fmt = {};
-export function formatTime(iso, withDate = false) {
-  if (!iso) return '—';
-  const k = lang + withDate;
-  fmt[k] ??= new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    ...(withDate ? { day: '2-digit', month: '2-digit', year: 'numeric' } : {}),
-  });
-  return fmt[k].format(new Date(iso));
-}
-
-// formatHM shows HH:MM in Vietnam's time zone.
-export function formatHM(iso) {
-  if (!iso) return '—';
-  fmt.hm ??= new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return fmt.hm.format(new Date(iso));
-}
+// setLang switches the language and translates the page's [data-i18n]
+// elements; formatTime shows the time only unless asked for the date.
+export const { t, getLang, setLang, translate, formatTime, formatHM, keys } = i18n;

@@ -5,7 +5,7 @@
 // time in and out) kept while a gate camera is down; closing with the cause
 // and the fix.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, hasRole, isZero, same } from './ui.js';
 

@@ -3,7 +3,7 @@
 // (sent, delivered, read, acknowledged by whom and when), overdue ones in
 // red and urgent ones marked. Refreshed with the console (every 2 s).
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, hasRole, isZero, randomID, same, unitName, unitOptions } from './ui.js';
 
@@ -19,6 +19,8 @@ export class InstructionsView {
   constructor(root, { me }) {
     this.root = root;
     this.me = me;
+    /** @type {unknown} the units the picker shows */
+    this.unitsShown = null;
     this.canSend = hasRole(me, 'leader', 'duty');
     this.vehicles = [];
     this.units = [];

@@ -3,7 +3,7 @@
 // unit's officers; everyone else for himself) and removal. Generated
 // rosters keep officers on leave off duty.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t } from './i18n.js';
 import { Status, hasRole, same, unitName } from './ui.js';
 

@@ -1,7 +1,7 @@
 // Vehicles on a map drawn from their GPS alone: an SVG with a lat/lon grid,
 // fitted to where the vehicles are, with each vehicle's recent trail. No
 // tile server: the hub may have no Internet.
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 
 const NS = 'http://www.w3.org/2000/svg';

@@ -5,7 +5,7 @@
 // and state, its GPS track on the map, its log as a timeline (events,
 // live streams, instructions, reports) and its closing report.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { MapView } from './map.js';
 import { Status, hasRole, isZero } from './ui.js';

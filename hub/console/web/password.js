@@ -4,7 +4,7 @@
 // characters, not the username, not a common password) is shown and
 // checked as the user types; the hub has the last word.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t } from './i18n.js';
 import { errorText } from './ui.js';
 
@@ -23,6 +23,10 @@ function weakText(message) {
 
 export class PasswordView {
   // forced: nothing else is possible until the password is changed.
+  /**
+   * @param {HTMLElement} root
+   * @param {{me: any, forced?: boolean, onDone?: () => void, onLogout?: () => void}} opts
+   */
   constructor(root, { me, forced = false, onDone, onLogout }) {
     this.me = me;
     this.forced = forced;

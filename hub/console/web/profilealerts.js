@@ -11,7 +11,7 @@
 // refresh the panel tells it how many alerts are open with a
 // 'profile-alerts' event ({detail: {open, acknowledged}}).
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, dialog, same } from './ui.js';
 

@@ -7,7 +7,7 @@
 // a preview of the shape with the vehicles); and who watches. The same
 // form edits a draft or proposes a revision of an approved profile.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t } from './i18n.js';
 import { Status, modal, unitOptions } from './ui.js';
 
@@ -30,6 +30,9 @@ export function parsePolygon(text) {
 
 // openProfileForm shows the form; profile (optional) is the one to edit,
 // onSaved gets the stored profile.
+/**
+ * @param {{profile?: any, me: any, onSaved?: (saved: any) => void}} opts
+ */
 export async function openProfileForm({ profile = null, me, onSaved = () => {} }) {
   const [vehicles, units] = await Promise.all([api.vehicles(), api.get('/api/v1/units')]);
   const spec = profile ? (profile.pending?.spec ?? profile.spec) : { scope: {}, window: {}, rules: [], watchers: [me.username], watch_on_duty: true };

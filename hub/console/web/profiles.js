@@ -7,7 +7,7 @@
 // shows one at #/profiles/{id} with its history, and the officer's own
 // alerts on top.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, dialog, errorText, hasRole, same, unitName } from './ui.js';
 import { AlertsPanel } from './profilealerts.js';
@@ -27,6 +27,8 @@ export class ProfilesView {
     this.every = REFRESH;
     this.me = me;
     this.id = id;
+    /** @type {unknown} what the detail shows (redrawn only on a change) */
+    this.detailShown = null;
     this.leader = hasRole(me, 'leader');
     this.list = null;
     this.profile = null;

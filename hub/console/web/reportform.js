@@ -5,7 +5,7 @@
 // snapshot with its camera and capture time. The hub files a report once
 // per client id, so a retry after a lost answer does not file it twice.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, errorText, modal, randomID } from './ui.js';
 

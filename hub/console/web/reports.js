@@ -6,7 +6,7 @@
 // awaiting their decision first. The page is the list and, at
 // #/reports/{id}, one report with its timeline; refreshed every 5 s.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, dialog, errorText, hasRole, modal, randomID, same, unitName } from './ui.js';
 import { openReportForm } from './reportform.js';
@@ -36,6 +36,10 @@ const titleOf = (r) => r.title || (r.text.length > 80 ? `${r.text.slice(0, 80)}â
 const stateText = (s) => (STATE[s] ? t(STATE[s]) : s);
 
 export class ReportsView {
+  /**
+   * @param {HTMLElement} root
+   * @param {{me: any, id?: string, onPending?: (n: number) => void}} opts
+   */
   constructor(root, { me, id = '', onPending = () => {} }) {
     this.every = REFRESH; // the console refreshes this page this often
     this.me = me;
@@ -46,6 +50,8 @@ export class ReportsView {
     this.list = null; // null until the first answer
     this.report = null;
     this.detailError = null;
+    /** @type {unknown} what the detail shows (redrawn only on a change) */
+    this.detailShown = null;
     this.vehicles = [];
     this.units = [];
     this.closers = new Set(); // dialogs this page opened

@@ -5,7 +5,7 @@
 // swaps and replacements proposed and decided by a leader with a note;
 // publication; and the officers' leave, which generation respects.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatHM } from './i18n.js';
 import { Status, dialog, hasRole, isZero, same, unitOptions, unitName } from './ui.js';
 import { LeavePanel } from './leave.js';
@@ -30,7 +30,7 @@ export class RostersView {
     this.listEl = h('div', { class: 'table-wrap', 'data-testid': 'ros-list' });
     this.detail = h('div', { 'data-testid': 'ros-detail' });
     this.writer = hasRole(me, 'leader', 'duty');
-    this.leave = new LeavePanel({ me, onChange: () => {} });
+    this.leave = new LeavePanel({ me });
     root.replaceChildren(h('section', { class: 'page rosters', 'data-testid': 'rosters' },
       h('div', { class: 'toolbar' }, h('h1', {}, t('ros.title'))),
       h('p', { class: 'muted' }, t('ros.help')), this.status.el,

@@ -4,7 +4,7 @@
 // drawn items as tasks of the officers on duty; an officer closes a task
 // with its result (no finding, or suspicious with a note).
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, hasRole, dialog } from './ui.js';
 

@@ -4,7 +4,7 @@
 // count per state; and the history of state changes, filtered by host and
 // time range, newest first. Refreshed every 5 s.
 import { api, APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, isZero, same, unitName } from './ui.js';
 
@@ -60,6 +60,10 @@ export class ServicesView {
     this.every = REFRESH; // the console refreshes this page this often
     this.vehicles = [];
     this.units = null; // read once
+    /** @type {unknown} what the tables show (redrawn only on a change) */
+    this.hostsShown = null;
+    /** @type {unknown} */
+    this.historyShown = null;
     this.wantHost = params.get('host') || '';
     this.status = new Status('svc-status');
     this.status.loading();

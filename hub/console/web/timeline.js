@@ -2,7 +2,7 @@
 // camera, covered ranges in green and gaps coloured by why. Click seeks;
 // the keyboard moves the cursor (arrows 1 min, Page Up/Down 10 min,
 // Home/End) and seeks when the keys rest or on Enter. Times are Vietnam's.
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 
 // Gap reasons from the API, and how the console names them.

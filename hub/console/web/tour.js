@@ -7,10 +7,10 @@
 // stopped. The command-centre screen embeds it: new TourPlayer(app, el),
 // then stop() when leaving.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
-import { WhepPlayer, stateText } from './whep.js';
-import { errorText } from './ui.js';
+import { WhepPlayer } from './core/whep.js';
+import { errorText, stateText } from './ui.js';
 
 export const TOUR_DEFAULT_SECONDS = 20;
 const RELOAD_MS = 60000; // assignments are read again this often

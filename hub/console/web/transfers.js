@@ -3,7 +3,7 @@
 // file on demand; and the alerts (tampering, storage, sync, lost
 // recordings), newest first. Refreshed every 10 s.
 import { api } from './api.js';
-import { h, fmtBytes } from './dom.js';
+import { h, fmtBytes } from './core/dom.js';
 import { t, formatTime as fmt } from './i18n.js';
 
 // formatTime shows — for the zero time the API uses for "not yet".

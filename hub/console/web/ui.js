@@ -1,7 +1,8 @@
 // Shared pieces of the console's pages: error texts, a status line, modal
 // dialogs (confirm, ask for a text), the unit tree, roles and ids.
 import { APIError } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
+import { stateKey } from './core/whep.js';
 import { t } from './i18n.js';
 
 // Role names of the API, and how the console names them.
@@ -19,6 +20,14 @@ export function randomID() {
 
 // isZero is true for a missing time or Go's zero time.
 export const isZero = (iso) => !iso || iso.startsWith('0001-');
+
+// stateText is what a camera tile or the full view says for a player
+// state, or for camDown (the vehicle reports the camera down).
+export function stateText(state, detail) {
+  if (state === 'camDown') return t('cam.down');
+  const key = stateKey(state);
+  return key === 'cam.error' ? t(key, detail ?? '') : t(key);
+}
 
 // errorText says what went wrong in the user's language: lost contact,
 // not allowed, or the hub's own message.
@@ -136,6 +145,11 @@ export function unitTree(units) {
 }
 
 // unitOptions are <option>s of the unit tree, indented by depth.
+/**
+ * @param {any[]} units
+ * @param {string} selected
+ * @param {{none?: string | null, skip?: (unit: any) => boolean}} [opts]
+ */
 export function unitOptions(units, selected, { none = null, skip = () => false } = {}) {
   const opts = none ? [h('option', { value: '', selected: !selected }, none)] : [];
   for (const { unit, depth } of unitTree(units)) {

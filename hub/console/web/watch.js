@@ -4,7 +4,7 @@
 // duty, or by hand); the coverage check, a bar per camera across the shift
 // with unwatched time in red and its reason; and the random-sample lists.
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h } from './core/dom.js';
 import { t, formatTime } from './i18n.js';
 import { Status, hasRole, unitOptions, unitName, dialog, errorText } from './ui.js';
 import { TourPlayer } from './tour.js';
@@ -16,6 +16,14 @@ export const WATCH_ROLES = ['leader', 'duty', 'surveillance'];
 const WRITERS = ['leader', 'duty'];
 
 const refOf = (m) => (m.kind === 'unit' ? `unit:${m.unit}` : m.kind === 'vehicle' ? `vehicle:${m.vehicle}` : `camera:${m.vehicle}/${m.camera}`);
+
+/**
+ * field is the form control that selector finds under root.
+ * @param {ParentNode} root
+ * @param {string} selector
+ * @returns {HTMLInputElement | HTMLSelectElement}
+ */
+const field = (root, selector) => /** @type {HTMLInputElement | HTMLSelectElement} */ (root.querySelector(selector));
 
 export class WatchView {
   constructor(root, { me }) {
@@ -126,14 +134,14 @@ export class WatchView {
   }
 
   async saveGroup() {
-    const members = [...this.editor.querySelectorAll('input[type=checkbox]:checked')].map((el) => {
+    const members = [...this.editor.querySelectorAll('input[type=checkbox]:checked')].map((/** @type {HTMLInputElement} */ el) => {
       const [kind, rest] = el.value.split(/:(.*)/s);
       if (kind === 'unit') return { kind, unit: rest };
       if (kind === 'vehicle') return { kind, vehicle: rest };
       const [vehicle, camera] = rest.split('/');
       return { kind, vehicle, camera };
     });
-    const body = { unit: this.editing?.unit || this.unit(), name: this.editor.querySelector('#watch-group-name').value.trim(), members };
+    const body = { unit: this.editing?.unit || this.unit(), name: field(this.editor, '#watch-group-name').value.trim(), members };
     try {
       if (this.editing) await api.put(`/api/v1/watch/groups/${encodeURIComponent(this.editing.id)}`, body);
       else await api.post('/api/v1/watch/groups', body);
@@ -210,9 +218,9 @@ export class WatchView {
   async assign() {
     const f = this.manual;
     const vn = (v) => (v ? new Date(Date.parse(`${v}:00+07:00`)).toISOString() : '');
-    const body = { unit: this.unit(), officer: f.querySelector('#watch-officer').value,
-      groups: [...f.querySelector('#watch-asg-groups').selectedOptions].map((o) => o.value) };
-    const from = vn(f.querySelector('#watch-asg-from').value), to = vn(f.querySelector('#watch-asg-to').value);
+    const body = { unit: this.unit(), officer: field(f, '#watch-officer').value,
+      groups: [.../** @type {HTMLSelectElement} */ (field(f, '#watch-asg-groups')).selectedOptions].map((o) => o.value) };
+    const from = vn(field(f, '#watch-asg-from').value), to = vn(field(f, '#watch-asg-to').value);
     if (from || to) Object.assign(body, { from, to });
     else body.shift = this.shiftIn.value || currentShift();
     try {

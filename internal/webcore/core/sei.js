@@ -5,8 +5,12 @@
 // SEI_UUID is sim/seistamp.UUID.
 const SEI_UUID = [0x6f, 0x1e, 0x4c, 0x2a, 0x93, 0xb7, 0x4d, 0x5e, 0x8a, 0x61, 0x0c, 0x7f, 0x2b, 0x9d, 0x3e, 0x84];
 
-// findStamp finds our SEI user_data_unregistered stamp in an Annex-B
-// access unit and returns its Unix time in milliseconds, or null.
+/**
+ * findStamp finds our SEI user_data_unregistered stamp in an Annex-B
+ * access unit and returns its Unix time in milliseconds, or null.
+ * @param {Uint8Array} b
+ * @returns {number | null}
+ */
 export function findStamp(b) {
   for (let i = 0; i + 4 < b.length; i++) {
     if (b[i] !== 0 || b[i + 1] !== 0 || b[i + 2] !== 1) continue;
@@ -14,6 +18,7 @@ export function findStamp(b) {
     if (type >= 1 && type <= 5) return null; // SEI comes before the slices
     if (type !== 6) continue;
     // Remove emulation prevention bytes from the SEI payload.
+    /** @type {number[]} */
     const rbsp = [];
     for (let j = i + 4, zeros = 0; j < b.length && rbsp.length < 2 + 16 + 8 + 4; j++) {
       if (zeros >= 2 && b[j] === 3) { zeros = 0; continue; }
