@@ -82,12 +82,15 @@ func TestConsoleCommandCentre(t *testing.T) {
 	if err := getAt(d.URL(), leaderTok, "api/v1/watch/groups?unit="+unit, &groups); err != nil || len(groups) == 0 {
 		t.Fatalf("the demo's watch groups of %s: %+v %v", unit, groups, err)
 	}
-	// Assigned from the shift's start until two hours from now: the rest of
-	// the shift is unwatched, which the coverage says.
-	vn := time.Now().In(calendar.Zone).Add(-8 * time.Hour)
+	// Assigned from the shift's start until a while from now (two hours, or
+	// half of what is left of the shift near its 08:00 end): the rest of the
+	// shift is unwatched, which the coverage says, at any time of day.
+	now := time.Now()
+	vn := now.In(calendar.Zone).Add(-8 * time.Hour)
 	shiftStart := time.Date(vn.Year(), vn.Month(), vn.Day(), 8, 0, 0, 0, calendar.Zone)
+	until := now.Add(min(2*time.Hour, shiftStart.Add(24*time.Hour).Sub(now)/2))
 	mustPost(t, d.URL(), leaderTok, "api/v1/watch/assignments", map[string]any{"unit": unit, "officer": officer.Username, "groups": []string{groups[0].ID},
-		"from": shiftStart.Format(time.RFC3339), "to": time.Now().Add(2 * time.Hour).Format(time.RFC3339)}, nil)
+		"from": shiftStart.Format(time.RFC3339), "to": until.Format(time.RFC3339)}, nil)
 	var mission struct{ ID string }
 	mustPost(t, d.URL(), offTok, "api/v1/missions", map[string]any{"vehicle": "xe-01", "crew": []string{"tocongtac.huunghi"}, "site": "Bãi kiểm hoá Hữu Nghị",
 		"waypoints": []map[string]any{{"name": "Cổng bãi kiểm hoá", "lat": 21.9712, "lon": 106.7081}},
