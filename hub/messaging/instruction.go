@@ -9,14 +9,15 @@
 package messaging
 
 import (
-	"errors"
 	"time"
+
+	"fieldwatch/internal/errkind"
 )
 
 // Errors.
 var (
-	ErrInvalid = errors.New("messaging: invalid instruction")
-	ErrUnknown = errors.New("messaging: no such instruction")
+	ErrInvalid = errkind.New(errkind.Invalid, "invalid", "messaging: invalid instruction")
+	ErrUnknown = errkind.New(errkind.NotFound, "not_found", "messaging: no such instruction")
 )
 
 // Recipient states, in the order they are reached.
