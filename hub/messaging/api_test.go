@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -59,18 +60,8 @@ func (a accounts) Users() ([]auth.User, error) {
 	for _, u := range a {
 		out = append(out, u)
 	}
-	slices.SortFunc(out, func(x, y auth.User) int { return compare(x.Username, y.Username) })
+	slices.SortFunc(out, func(x, y auth.User) int { return strings.Compare(x.Username, y.Username) })
 	return out, nil
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // auditor keeps the actions recorded.
@@ -95,7 +86,7 @@ func (a *auditor) Add(user, _, action, object, _, _ string) error {
 func (a *auditor) has(action string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return slices.ContainsFunc(a.actions, func(s string) bool { return s == action || len(s) > len(action) && s[:len(action)+1] == action+" " })
+	return slices.ContainsFunc(a.actions, func(s string) bool { return s == action || strings.HasPrefix(s, action+" ") })
 }
 
 var fleetOf = vehicles{{ID: "xe-01", Name: "Xe 01", Unit: "cc-a"}, {ID: "xe-02", Name: "Xe 02", Unit: "cc-b"}}
