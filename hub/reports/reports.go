@@ -4,6 +4,11 @@
 // unit, who approves an action, rejects it, or replies with an
 // instruction; the action can be marked done only after approval. Every
 // step goes on the report's timeline.
+//
+// The package owns its records (Store, changed only by the commands in
+// commands.go) and the HTTP routes of reports and of their photos (API),
+// and files the reports crews send through their vehicles
+// (API.VehicleReport).
 package reports
 
 import (
