@@ -2,6 +2,7 @@ package messaging
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -92,16 +93,7 @@ func (s *Service) delivered(vehicle string, m outbox.Message, now time.Time) {
 	if m.Type != protocol.MsgInstruction || json.Unmarshal(m.Body, &b) != nil {
 		return
 	}
-	err := s.update(b.ID, func(in *Instruction) bool {
-		changed := false
-		for i := range in.To {
-			if in.To[i].Vehicle == vehicle {
-				changed = in.To[i].advance(StateDelivered, now, "") || changed
-			}
-		}
-		return changed
-	})
-	if err != nil {
+	if err := s.submit.Submit(ReceiptGiven{Instruction: b.ID, Vehicle: vehicle, State: StateDelivered, At: now}); err != nil {
 		s.log.Warn("mark delivered", "instruction", b.ID, "err", err)
 	}
 }
@@ -115,7 +107,11 @@ func (s *Service) Receive(vehicle string, m protocol.Message) (protocol.MessageA
 		return ack, fmt.Errorf("%w: %s sent on stream %s", ErrInvalid, vehicle, m.Stream)
 	}
 	om := outbox.Message{ID: fmt.Sprintf("%s/%020d", m.Stream, m.Seq), Sender: from, To: to, Seq: m.Seq, Type: m.Type, Body: m.Body}
-	_, err := s.in.Apply(om, func(txn *badger.Txn) error {
+	// What a message changes is submitted as the domain's commands while
+	// the inbox's transaction is open, so the stream advances only once
+	// they are applied; a crash in between has the vehicle resend the
+	// message, whose commands apply again without effect.
+	_, err := s.in.Apply(om, func(*badger.Txn) error {
 		switch m.Type {
 		case protocol.MsgReceipt:
 			var rc Receipt
@@ -123,14 +119,14 @@ func (s *Service) Receive(vehicle string, m protocol.Message) (protocol.MessageA
 				s.log.Warn("bad receipt, skipped", "vehicle", vehicle, "seq", m.Seq)
 				return nil
 			}
-			return s.applyReceipt(txn, vehicle, rc)
+			return s.applyReceipt(vehicle, rc)
 		case protocol.MsgReport:
 			if s.p.OnReport == nil {
 				return nil
 			}
 			return s.p.OnReport(vehicle, m.Body)
 		case protocol.MsgMissionReport:
-			return s.applyMissionReport(txn, vehicle, m.Body)
+			return s.applyMissionReport(vehicle, m.Body)
 		default:
 			s.log.Warn("message type not handled, skipped", "vehicle", vehicle, "type", m.Type, "seq", m.Seq)
 			return nil
@@ -138,4 +134,16 @@ func (s *Service) Receive(vehicle string, m protocol.Message) (protocol.MessageA
 	})
 	ack.Seq = s.in.Last(from, to)
 	return ack, err
+}
+
+// applyReceipt records a vehicle's receipt. A receipt for an instruction
+// the hub does not know, or not addressed to the vehicle, is applied as a
+// no-op: the vehicle must not resend it forever.
+func (s *Service) applyReceipt(vehicle string, rc Receipt) error {
+	err := s.submit.Submit(ReceiptGiven{Instruction: rc.Instruction, Vehicle: vehicle, State: rc.State, By: rc.By, At: rc.At})
+	if errors.Is(err, ErrUnknown) {
+		s.log.Warn("receipt for an unknown instruction", "vehicle", vehicle, "instruction", rc.Instruction)
+		return nil
+	}
+	return err
 }

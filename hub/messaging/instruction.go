@@ -1,22 +1,28 @@
 // Package messaging is the hub's end of instructions and receipts: a
-// leader or duty officer sends an instruction to vehicles (their crews),
-// it travels to each vehicle through a persistent outbox over the control
-// channel, and read and acknowledgement receipts come back through the
-// vehicle's outbox, applied exactly once. Each instruction keeps, per
-// recipient, when it was sent, delivered, read and acknowledged (and by
-// whom), and whether it is overdue; an unacknowledged urgent instruction
-// escalates to the duty officers of the vehicle's unit.
+// leader or duty officer sends an instruction to vehicles (their crews) or
+// to officers, it travels to each vehicle through a persistent outbox over
+// the control channel, and read and acknowledgement receipts come back
+// through the vehicle's outbox, applied exactly once. Each instruction
+// keeps, per recipient, when it was sent, delivered, read and acknowledged
+// (and by whom), and whether it is overdue; an unacknowledged urgent
+// instruction escalates to the duty officers who cover the recipient and
+// the crews of its unit.
+//
+// The package owns its records (Store, changed only by the commands in
+// commands.go), its HTTP routes (API), and its background loop
+// (Escalation).
 package messaging
 
 import (
-	"errors"
 	"time"
+
+	"fieldwatch/internal/errkind"
 )
 
 // Errors.
 var (
-	ErrInvalid = errors.New("messaging: invalid instruction")
-	ErrUnknown = errors.New("messaging: no such instruction")
+	ErrInvalid = errkind.New(errkind.Invalid, "invalid", "messaging: invalid instruction")
+	ErrUnknown = errkind.New(errkind.NotFound, "not_found", "messaging: no such instruction")
 )
 
 // Recipient states, in the order they are reached.

@@ -27,6 +27,7 @@ func newService(t *testing.T, now *time.Time) (*Service, *store.DB, string) {
 // vehicle's ack, read and acknowledged by its receipts (each applied once),
 // urgent ones escalated once when overdue; all of it survives a restart.
 func TestInstructionLifecycle(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	s, db, dir := newService(t, &now)
 	leader := Sender{Username: "lanhdao", Name: "Lãnh đạo", Unit: "cuc"}

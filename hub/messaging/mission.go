@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"fieldwatch/internal/outbox"
 	"fieldwatch/protocol"
 )
@@ -52,9 +50,10 @@ func (s *Service) missionDelivered(vehicle string, m outbox.Message, now time.Ti
 	s.missions.Delivered(vehicle, body.ID, body.Rev, now)
 }
 
-// applyMissionReport files a vehicle's closing report inside the inbox's
-// transaction (the store writes its own; a report filed twice is a no-op).
-func (s *Service) applyMissionReport(_ *badger.Txn, vehicle string, body json.RawMessage) error {
+// applyMissionReport files a vehicle's closing report while the inbox's
+// transaction is open (the mission store writes its own; a report filed
+// twice is a no-op).
+func (s *Service) applyMissionReport(vehicle string, body json.RawMessage) error {
 	var c protocol.MissionClose
 	if err := json.Unmarshal(body, &c); err != nil || c.Validate() != nil {
 		s.log.Warn("bad mission report, skipped", "vehicle", vehicle)

@@ -1,21 +1,17 @@
 package messaging
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
-	"github.com/dgraph-io/badger/v4"
-
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/ids"
 	"fieldwatch/internal/outbox"
 	"fieldwatch/protocol"
 )
@@ -37,28 +33,26 @@ type Params struct {
 	// OnReport files a crew report a vehicle sent; it must be idempotent
 	// (by the report's client id): a report may arrive twice. Optional.
 	OnReport func(vehicle string, body json.RawMessage) error
+	// Submit sees the domain's commands applied; nil applies them to the
+	// service's own store at once.
+	Submit command.Submitter
 }
 
 // Service keeps instructions and their streams to vehicles.
 type Service struct {
-	db  *store.DB
-	p   Params
-	out *outbox.Outbox
-	in  *outbox.Inbox
-	log *slog.Logger
+	st     *Store
+	p      Params
+	submit command.Submitter
+	out    *outbox.Outbox
+	in     *outbox.Inbox
+	log    *slog.Logger
 
-	mu    sync.Mutex // serialises read-modify-write of instruction records
-	wakeM sync.Mutex
-	wake  map[string]chan struct{}
+	sendMu sync.Mutex // a client id is looked up and recorded as one step
+	wakeM  sync.Mutex
+	wake   map[string]chan struct{}
 
 	missions MissionHooks // set by SetMissionHooks
 }
-
-const (
-	recPrefix    = "ins/"
-	outboxPrefix = "mq/out/"
-	inboxPrefix  = "mq/in/"
-)
 
 // New opens the service on the hub database and queues anything a crash
 // left unqueued.
@@ -83,9 +77,16 @@ func New(db *store.DB, p Params) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("messaging: %w", err)
 	}
-	s := &Service{db: db, p: p, out: out, in: in, log: p.Logger.With("component", "messaging"), wake: map[string]chan struct{}{}}
+	st := NewStore(db)
+	s := &Service{st: st, p: p, submit: p.Submit, out: out, in: in, log: p.Logger.With("component", "messaging"), wake: map[string]chan struct{}{}}
+	if s.submit == nil {
+		s.submit = command.Local(st)
+	}
 	return s, s.requeue()
 }
+
+// Store is the service's store (its commands' applier).
+func (s *Service) Store() *Store { return s.st }
 
 // Target is a vehicle or a user an instruction is addressed to, with the
 // unit it belongs to.
@@ -118,12 +119,13 @@ func (s *Service) SendNotice(from Sender, clientID, text string, to []Target) (I
 }
 
 func (s *Service) send(from Sender, clientID, text string, urgent, notice bool, to []Target) (Instruction, error) {
+	if len(clientID) > 128 {
+		return Instruction{}, fmt.Errorf("%w: client_id longer than 128 bytes", ErrInvalid)
+	}
 	if clientID != "" {
-		if len(clientID) > 128 {
-			return Instruction{}, fmt.Errorf("%w: client_id longer than 128 bytes", ErrInvalid)
-		}
-		var id string
-		if s.db.Get(clientKey(from.Username, clientID), &id) == nil {
+		s.sendMu.Lock()
+		defer s.sendMu.Unlock()
+		if id, ok := s.st.byClientID(from.Username, clientID); ok {
 			return s.Get(id)
 		}
 	}
@@ -141,7 +143,7 @@ func (s *Service) send(from Sender, clientID, text string, urgent, notice bool, 
 	if urgent {
 		due = s.p.UrgentDue
 	}
-	in := Instruction{ID: newID(now), From: from.Username, FromName: from.Name, FromUnit: from.Unit, Text: text,
+	in := Instruction{ID: ids.New(), From: from.Username, FromName: from.Name, FromUnit: from.Unit, Text: text,
 		Urgent: urgent, Notice: notice, Created: now, Due: now.Add(due)}
 	seen := map[string]bool{}
 	for _, t := range to {
@@ -150,13 +152,12 @@ func (s *Service) send(from Sender, clientID, text string, urgent, notice bool, 
 			in.To = append(in.To, Recipient{Vehicle: t.Vehicle, User: t.User, Unit: t.Unit, State: StateSent, Sent: now})
 		}
 	}
-	if err := s.db.Put(recPrefix+in.ID, in, 0); err != nil {
-		return Instruction{}, fmt.Errorf("messaging: %w", err)
+	var cmd command.Command = InstructionSent{Instruction: in, ClientID: clientID}
+	if notice {
+		cmd = NoticeSent{Instruction: in, ClientID: clientID}
 	}
-	if clientID != "" {
-		if err := s.db.Put(clientKey(from.Username, clientID), in.ID, 30*24*time.Hour); err != nil {
-			return Instruction{}, fmt.Errorf("messaging: %w", err)
-		}
+	if err := s.submit.Submit(cmd); err != nil {
+		return Instruction{}, fmt.Errorf("messaging: %w", err)
 	}
 	if err := s.queue(&in); err != nil {
 		return in, err
@@ -176,18 +177,10 @@ func (s *Service) queue(in *Instruction) error {
 		if err != nil {
 			return fmt.Errorf("messaging: queue %s for %s: %w", in.ID, r.Vehicle, err)
 		}
-		seq := m.Seq
-		if err := s.update(in.ID, func(x *Instruction) bool {
-			for j := range x.To {
-				if x.To[j].Vehicle == r.Vehicle {
-					x.To[j].Seq = seq
-				}
-			}
-			return true
-		}); err != nil {
+		if err := s.submit.Submit(Queued{Instruction: in.ID, Vehicle: r.Vehicle, Seq: m.Seq}); err != nil {
 			return err
 		}
-		r.Seq = seq
+		r.Seq = m.Seq
 		s.signal(r.Vehicle)
 	}
 	return nil
@@ -209,47 +202,11 @@ func (s *Service) requeue() error {
 }
 
 // Get returns one instruction.
-func (s *Service) Get(id string) (Instruction, error) {
-	var in Instruction
-	if err := s.db.Get(recPrefix+id, &in); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return in, fmt.Errorf("%w: %q", ErrUnknown, id)
-		}
-		return in, err
-	}
-	return in, nil
-}
+func (s *Service) Get(id string) (Instruction, error) { return s.st.Get(id) }
 
 // List returns the instructions keep selects, newest first, at most limit (0 = all).
 func (s *Service) List(keep func(*Instruction) bool, limit int) ([]Instruction, error) {
-	all, err := store.List[Instruction](s.db, recPrefix)
-	if err != nil {
-		return nil, fmt.Errorf("messaging: %w", err)
-	}
-	out := []Instruction{}
-	for i := len(all) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
-		if keep(&all[i]) {
-			out = append(out, all[i])
-		}
-	}
-	return out, nil
-}
-
-// update applies fn to a stored instruction; fn returns whether it changed it.
-func (s *Service) update(id string, fn func(*Instruction) bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, err := s.Get(id)
-	if err != nil {
-		return err
-	}
-	if !fn(&in) {
-		return nil
-	}
-	if err := s.db.Put(recPrefix+id, in, 0); err != nil {
-		return fmt.Errorf("messaging: %w", err)
-	}
-	return nil
+	return s.st.List(keep, limit)
 }
 
 // Acknowledge records a receipt given at the hub: by a crew member (the
@@ -258,22 +215,12 @@ func (s *Service) Acknowledge(id, vehicle, user, state, by string) (Instruction,
 	if state != StateRead && state != StateAcknowledged {
 		return Instruction{}, fmt.Errorf("%w: receipt state %q", ErrInvalid, state)
 	}
-	found := false
-	err := s.update(id, func(in *Instruction) bool {
-		changed := false
-		for i := range in.To {
-			if vehicle != "" && in.To[i].Vehicle == vehicle || vehicle == "" && in.To[i].User == user {
-				found = true
-				changed = in.To[i].advance(state, s.p.Now(), by) || changed
-			}
-		}
-		return changed
-	})
-	if err != nil {
-		return Instruction{}, err
+	rc := ReceiptGiven{Instruction: id, Vehicle: vehicle, State: state, By: by, At: s.p.Now()}
+	if vehicle == "" {
+		rc.User = user
 	}
-	if !found {
-		return Instruction{}, fmt.Errorf("%w: %s is not addressed to %s%s", ErrUnknown, id, vehicle, user)
+	if err := s.submit.Submit(rc); err != nil {
+		return Instruction{}, err
 	}
 	return s.Get(id)
 }
@@ -287,63 +234,11 @@ func (s *Service) Fetched(user string, list []Instruction) {
 			if r.User != user || r.State != StateSent {
 				continue
 			}
-			err := s.update(in.ID, func(x *Instruction) bool {
-				changed := false
-				for i := range x.To {
-					if x.To[i].User == user {
-						changed = x.To[i].advance(StateDelivered, now, "") || changed
-					}
-				}
-				return changed
-			})
-			if err != nil {
+			if err := s.submit.Submit(ReceiptGiven{Instruction: in.ID, User: user, State: StateDelivered, At: now}); err != nil {
 				s.log.Warn("mark delivered", "instruction", in.ID, "err", err)
 			}
 		}
 	}
-}
-
-func clientKey(user, clientID string) string { return "insc/" + user + "/" + clientID }
-
-func newID(now time.Time) string {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("ins-%016x-%s", now.UnixNano(), hex.EncodeToString(b[:]))
-}
-
-// sortByCreated orders newest first.
-func sortByCreated(list []Instruction) {
-	sort.Slice(list, func(i, j int) bool { return list[i].Created.After(list[j].Created) })
-}
-
-// applyReceipt writes a vehicle's receipt into the instruction inside txn.
-func (s *Service) applyReceipt(txn *badger.Txn, vehicle string, rc Receipt) error {
-	item, err := txn.Get([]byte(recPrefix + rc.Instruction))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		s.log.Warn("receipt for an unknown instruction", "vehicle", vehicle, "instruction", rc.Instruction)
-		return nil // applied as a no-op: the vehicle must not resend it forever
-	}
-	if err != nil {
-		return err
-	}
-	var in Instruction
-	if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &in) }); err != nil {
-		return err
-	}
-	changed := false
-	for i := range in.To {
-		if in.To[i].Vehicle == vehicle {
-			changed = in.To[i].advance(rc.State, rc.At, rc.By) || changed
-		}
-	}
-	if !changed {
-		return nil
-	}
-	data, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	return txn.Set([]byte(recPrefix+in.ID), data)
 }
 
 // Escalate marks every urgent instruction still unacknowledged past its
@@ -358,14 +253,7 @@ func (s *Service) Escalate(to func(in *Instruction) []string) ([]Instruction, er
 	var out []Instruction
 	for i := range due {
 		names := to(&due[i])
-		err := s.update(due[i].ID, func(in *Instruction) bool {
-			if !in.Escalated.IsZero() {
-				return false
-			}
-			in.Escalated, in.EscalatedTo = now, names
-			return true
-		})
-		if err != nil {
+		if err := s.submit.Submit(Escalated{Instruction: due[i].ID, At: now, To: names}); err != nil {
 			return out, err
 		}
 		due[i].Escalated, due[i].EscalatedTo = now, names

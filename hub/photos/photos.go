@@ -8,23 +8,25 @@ package photos
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"time"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
 )
 
 // Errors.
 var (
-	ErrType    = errors.New("photos: not a JPEG, PNG or WebP image")
-	ErrTooBig  = errors.New("photos: photo too large")
-	ErrUnknown = errors.New("photos: no such photo")
+	ErrType    = errkind.New(errkind.Unsupported, "unsupported_media_type", "photos: not a JPEG, PNG or WebP image")
+	ErrTooBig  = errkind.New(errkind.TooLarge, "too_large", "photos: photo too large")
+	ErrUnknown = errkind.New(errkind.NotFound, "not_found", "photos: no such photo")
 )
 
 // MaxSize bounds one photo.
@@ -40,20 +42,40 @@ type Photo struct {
 	Created time.Time `json:"created"`
 }
 
-// Store keeps photos under dir.
+// Store keeps photos under a directory and their records in the hub
+// database; the records change only by applying the domain's command.
 type Store struct {
-	dir string
-	db  *store.DB
+	dir    string
+	db     *store.DB
+	now    func() time.Time
+	submit command.Submitter
+	mu     sync.Mutex // serialises Apply
 }
 
 var idRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
+// Params configure the store.
+type Params struct {
+	Dir string           // where the photo files go
+	Now func() time.Time // nil: time.Now
+	// Submit sees the store's commands applied; nil applies them to the
+	// store at once.
+	Submit command.Submitter
+}
+
 // New returns the store.
-func New(dir string, db *store.DB) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+func New(db *store.DB, p Params) (*Store, error) {
+	if err := os.MkdirAll(p.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("photos: %w", err)
 	}
-	return &Store{dir: dir, db: db}, nil
+	s := &Store{dir: p.Dir, db: db, now: p.Now, submit: p.Submit}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.submit == nil {
+		s.submit = command.Local(s)
+	}
+	return s, nil
 }
 
 func (s *Store) path(id string) string { return filepath.Join(s.dir, id[:2], id) }
@@ -101,11 +123,12 @@ func (s *Store) Put(r io.Reader, by, unit string) (Photo, error) {
 		_ = d.Sync()
 		d.Close()
 	}
-	p := Photo{ID: id, Type: typ, Size: n, By: by, Unit: unit, Created: time.Now()}
-	if err := s.db.Put("photo/"+id, p, 0); err != nil {
+	// The file is on disk before the record that names it.
+	p := Photo{ID: id, Type: typ, Size: n, By: by, Unit: unit, Created: s.now()}
+	if err := s.submit.Submit(Stored{Photo: p}); err != nil {
 		return Photo{}, fmt.Errorf("photos: %w", err)
 	}
-	return p, nil
+	return s.Get(id)
 }
 
 // Get returns a photo's record.
@@ -114,7 +137,7 @@ func (s *Store) Get(id string) (Photo, error) {
 	if !idRE.MatchString(id) {
 		return p, fmt.Errorf("%w: %q", ErrUnknown, id)
 	}
-	if err := s.db.Get("photo/"+id, &p); err != nil {
+	if err := s.db.Get(recPrefix+id, &p); err != nil {
 		return p, fmt.Errorf("%w: %s", ErrUnknown, id)
 	}
 	return p, nil

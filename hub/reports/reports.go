@@ -4,11 +4,14 @@
 // unit, who approves an action, rejects it, or replies with an
 // instruction; the action can be marked done only after approval. Every
 // step goes on the report's timeline.
+//
+// The package owns its records (Store, changed only by the commands in
+// commands.go) and the HTTP routes of reports and of their photos (API),
+// and files the reports crews send through their vehicles
+// (API.VehicleReport).
 package reports
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,16 +19,19 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"fieldwatch/hub/command"
 	"fieldwatch/hub/store"
+	"fieldwatch/internal/errkind"
+	"fieldwatch/internal/ids"
 )
 
 // Errors.
 var (
-	ErrInvalid  = errors.New("reports: invalid report")
-	ErrUnknown  = errors.New("reports: no such report")
-	ErrDecided  = errors.New("reports: the report is already decided")
-	ErrNotYet   = errors.New("reports: the action is not approved by a leader yet")
-	ErrFinished = errors.New("reports: the report is closed")
+	ErrInvalid  = errkind.New(errkind.Invalid, "invalid", "reports: invalid report")
+	ErrUnknown  = errkind.New(errkind.NotFound, "not_found", "reports: no such report")
+	ErrDecided  = errkind.New(errkind.Conflict, "conflict", "reports: the report is already decided")
+	ErrNotYet   = errkind.WithPublic(errkind.Conflict, "not_approved", "reports: the action is not approved by a leader yet", "the action is not approved by a leader yet")
+	ErrFinished = errkind.New(errkind.Conflict, "conflict", "reports: the report is closed")
 )
 
 // States.
@@ -85,22 +91,39 @@ type Actor struct {
 	Username, Name string
 }
 
-// Store keeps reports.
+// Store keeps reports; it changes only by applying the domain's commands.
 type Store struct {
-	db  *store.DB
-	now func() time.Time
+	db     *store.DB
+	now    func() time.Time
+	submit command.Submitter
 
-	mu sync.Mutex // serialises read-modify-write
+	createMu sync.Mutex // a client id is looked up and recorded as one step
+	applyMu  sync.Mutex // serialises Apply: each command reads, then writes
 }
 
 const prefix = "report/"
 
-// New returns the store; now nil = time.Now.
-func New(db *store.DB, now func() time.Time) *Store {
-	if now == nil {
-		now = time.Now
+// clientTTL is how long a client id keeps a resent report from filing twice.
+const clientTTL = 30 * 24 * time.Hour
+
+// Params configure the store.
+type Params struct {
+	Now func() time.Time // nil: time.Now
+	// Submit sees the store's commands applied; nil applies them to the
+	// store at once.
+	Submit command.Submitter
+}
+
+// New returns the store.
+func New(db *store.DB, p Params) *Store {
+	s := &Store{db: db, now: p.Now, submit: p.Submit}
+	if s.now == nil {
+		s.now = time.Now
 	}
-	return &Store{db: db, now: now}
+	if s.submit == nil {
+		s.submit = command.Local(s)
+	}
+	return s
 }
 
 // Limits.
@@ -126,29 +149,28 @@ func (s *Store) Create(by Actor, clientID string, r Report) (Report, error) {
 	case len(clientID) > 128:
 		return Report{}, fmt.Errorf("%w: client_id longer than 128 bytes", ErrInvalid)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.createMu.Lock()
+	defer s.createMu.Unlock()
 	if clientID != "" {
-		var id string
-		if s.db.Get(clientKey(by.Username, clientID), &id) == nil {
+		if id, ok := s.byClientID(by.Username, clientID); ok {
 			return s.Get(id)
 		}
 	}
 	now := s.now()
-	r.ID, r.By, r.ByName, r.Created, r.State = newID(now), by.Username, by.Name, now, StatePending
+	r.ID, r.By, r.ByName, r.Created, r.State = ids.New(), by.Username, by.Name, now, StatePending
 	if r.Photos == nil {
 		r.Photos = []string{}
 	}
 	r.Timeline = []Step{{Time: now, By: by.Username, Name: by.Name, What: "raised", Note: r.Action}}
-	if err := s.db.Put(prefix+r.ID, r, 0); err != nil {
+	if err := s.submit.Submit(Filed{Report: r, ClientID: clientID}); err != nil {
 		return Report{}, fmt.Errorf("reports: %w", err)
 	}
-	if clientID != "" {
-		if err := s.db.Put(clientKey(by.Username, clientID), r.ID, 30*24*time.Hour); err != nil {
-			return Report{}, fmt.Errorf("reports: %w", err)
-		}
-	}
 	return r, nil
+}
+
+func (s *Store) byClientID(user, clientID string) (string, bool) {
+	var id string
+	return id, s.db.Get(clientKey(user, clientID), &id) == nil
 }
 
 // Get returns one report.
@@ -180,68 +202,33 @@ func (s *Store) List(keep func(*Report) bool, limit int) ([]Report, error) {
 
 // Decide records a leader's decision on a pending report.
 func (s *Store) Decide(id string, by Actor, approve bool, note string) (Report, error) {
-	return s.step(id, func(r *Report, now time.Time) error {
-		if r.State != StatePending {
-			return fmt.Errorf("%w (%s)", ErrDecided, r.State)
-		}
-		st := Step{Time: now, By: by.Username, Name: by.Name, What: StateRejected, Note: strings.TrimSpace(note)}
-		r.State = StateRejected
-		if approve {
-			st.What, r.State = StateApproved, StateApproved
-		}
-		r.Decision = &st
-		r.Timeline = append(r.Timeline, st)
-		return nil
-	})
+	return s.step(Decided{Report: id, Approve: approve, Step: s.stepBy(by, strings.TrimSpace(note))})
 }
 
 // Reply records an instruction a leader sent in answer; the report stays
 // pending until decided.
 func (s *Store) Reply(id string, by Actor, text, instruction string) (Report, error) {
-	return s.step(id, func(r *Report, now time.Time) error {
-		if r.State == StateDone {
-			return ErrFinished
-		}
-		r.Timeline = append(r.Timeline, Step{Time: now, By: by.Username, Name: by.Name, What: "replied", Note: text, Instruction: instruction})
-		return nil
-	})
+	st := s.stepBy(by, text)
+	st.What, st.Instruction = "replied", instruction
+	return s.step(Replied{Report: id, Step: st})
 }
 
 // Done marks the approved action carried out; before approval it is refused.
 func (s *Store) Done(id string, by Actor, note string) (Report, error) {
-	return s.step(id, func(r *Report, now time.Time) error {
-		switch r.State {
-		case StatePending, StateRejected:
-			return fmt.Errorf("%w (%s)", ErrNotYet, r.State)
-		case StateDone:
-			return ErrFinished
-		}
-		r.State = StateDone
-		r.Timeline = append(r.Timeline, Step{Time: now, By: by.Username, Name: by.Name, What: StateDone, Note: strings.TrimSpace(note)})
-		return nil
-	})
+	st := s.stepBy(by, strings.TrimSpace(note))
+	st.What = StateDone
+	return s.step(Finished{Report: id, Step: st})
 }
 
-func (s *Store) step(id string, fn func(*Report, time.Time) error) (Report, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.Get(id)
-	if err != nil {
-		return r, err
+func (s *Store) stepBy(by Actor, note string) Step {
+	return Step{Time: s.now(), By: by.Username, Name: by.Name, Note: note}
+}
+
+func (s *Store) step(c command.Command) (Report, error) {
+	if err := s.submit.Submit(c); err != nil {
+		return Report{}, err
 	}
-	if err := fn(&r, s.now()); err != nil {
-		return r, err
-	}
-	if err := s.db.Put(prefix+r.ID, r, 0); err != nil {
-		return r, fmt.Errorf("reports: %w", err)
-	}
-	return r, nil
+	return s.Get(reportOf(c))
 }
 
 func clientKey(user, clientID string) string { return "reportc/" + user + "/" + clientID }
-
-func newID(now time.Time) string {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("bc-%016x-%s", now.UnixNano(), hex.EncodeToString(b[:]))
-}

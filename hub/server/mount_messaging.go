@@ -2,29 +2,66 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"time"
+
 	"fieldwatch/hub/access"
+	"fieldwatch/hub/alerts"
 	"fieldwatch/hub/httpapi"
+	"fieldwatch/hub/messaging"
+	"fieldwatch/hub/reports"
 )
+
+// instructionsAPI builds the instructions' handlers from the hub's parts.
+func (h *Hub) instructionsAPI() *messaging.API {
+	return messaging.NewAPI(messaging.APIParams{Service: h.messages, Scope: h.messagingScope(), Fleet: h.fleet,
+		Accounts: h.auth, Audit: h.auditLog, Now: time.Now})
+}
+
+// reportsAPI builds the reports' and photos' handlers from the hub's parts.
+func (h *Hub) reportsAPI() *reports.API {
+	return reports.NewAPI(reports.APIParams{Reports: h.reports, Photos: h.photos, Instructions: h.messages,
+		Fleet: h.fleet, Scope: h.messagingScope(), Audit: h.auditLog, Filed: h.profileReport, Logger: h.log})
+}
+
+func (h *Hub) messagingScope() access.Scope { return access.Scope{Tree: h.units, Vehicles: h.fleet} }
 
 // messagingRoutes: the routes of instructions, suspicious-sign reports and their photos.
 func (h *Hub) messagingRoutes() []httpapi.Route {
-	return []httpapi.Route{
-		h.user("GET", "/api/v1/instructions", access.InstructionRead, "", "Instructions to vehicles one sees, newest first, with each vehicle's state", h.handleInstructions),
-		h.user("POST", "/api/v1/instructions", access.InstructionSend, "", "Send an instruction to vehicles or to a unit's vehicles (leader, duty)", h.handleSendInstruction),
-		h.user("GET", "/api/v1/instructions/{id}", access.InstructionRead, "", "One instruction", h.handleInstruction),
-		h.user("POST", "/api/v1/instructions/{id}/receipt", access.InstructionAck, "", "A crew member read or acknowledged an instruction (phone through the hub)", h.handleReceipt),
-		h.user("GET", "/api/v1/reports", access.ReportRead, "", "Suspicious-sign reports of units one sees (?state=pending: awaiting a decision)", h.handleReports),
-		h.user("POST", "/api/v1/reports", access.ReportCreate, "", "Raise a suspicious-sign report (text, photos, a live camera's snapshot, GPS)", h.handleCreateReport),
-		h.user("GET", "/api/v1/reports/{id}", access.ReportRead, "", "One report with its timeline", h.handleReport),
-		h.user("POST", "/api/v1/reports/{id}/decision", access.ReportDecide, "", "A leader approves or rejects the proposed action", h.handleDecide),
-		h.user("POST", "/api/v1/reports/{id}/reply", access.ReportDecide, "", "A leader replies with an instruction to the report's vehicle", h.handleReply),
-		h.user("POST", "/api/v1/reports/{id}/done", access.ReportCreate, "", "Mark the approved action done (refused before approval)", h.handleDone),
-		h.user("POST", "/api/v1/photos", access.ReportCreate, "", "Upload a photo or snapshot (JPEG, PNG or WebP body); its id is its SHA-256", h.handleUploadPhoto),
-		h.user("GET", "/api/v1/photos/{id}", access.ReportRead, "", "A photo", h.handlePhoto),
-	}
+	return append(h.instructionsAPI().Routes(), h.reportsAPI().Routes()...)
 }
+
+// escalateEvery is how often overdue urgent instructions (and incidents)
+// are looked for.
+const escalateEvery = 10 * time.Second
 
 // messagingLoops: escalation of overdue urgent instructions.
 func (h *Hub) messagingLoops() []func(context.Context) {
-	return []func(context.Context){h.runEscalation}
+	esc := messaging.NewEscalation(messaging.EscalationParams{
+		Service:  h.messages,
+		Officers: h.auth,
+		Tree:     h.units,
+		Alert: func(vehicle, message string) error {
+			_, err := h.alerts.Raise(alerts.KindInstructionOverdue, vehicle, "", message)
+			return err
+		},
+		Audit:  h.auditLog,
+		Every:  escalateEvery,
+		Logger: h.log,
+	})
+	return []func(context.Context){esc.Run}
+}
+
+// vehicleReport files a crew report that came through a vehicle's outbox
+// (the messaging service's OnReport).
+func (h *Hub) vehicleReport(vehicle string, body json.RawMessage) error {
+	return h.reportsAPI().VehicleReport(vehicle, body)
+}
+
+// clipText shortens a text for an audit record.
+func clipText(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:80]) + "…"
+	}
+	return s
 }

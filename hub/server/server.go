@@ -152,7 +152,7 @@ func New(opts Options) (*Hub, error) {
 		db.Close()
 		return nil, err
 	}
-	h.reports = reports.New(db, nil)
+	h.reports = reports.New(db, reports.Params{})
 	h.watch, h.samples = watch.New(db, nil), samples.New(db, nil)
 	if err := h.openMissions(); err != nil {
 		db.Close()
@@ -171,7 +171,7 @@ func New(opts Options) (*Hub, error) {
 	}
 	h.workdays = h.calendar
 	h.incidents = incidents.New(db, h.workdays, nil)
-	if h.photos, err = photos.New(filepath.Join(cfg.DataDir, "photos"), db); err != nil {
+	if h.photos, err = photos.New(db, photos.Params{Dir: filepath.Join(cfg.DataDir, "photos")}); err != nil {
 		db.Close()
 		return nil, err
 	}
