@@ -212,3 +212,12 @@ func (l *Log) Record(r *http.Request, who Actor, action, object, detail string) 
 		slog.Error("audit log write failed", "action", action, "user", user, "err", err)
 	}
 }
+
+// Clip shortens a text for an audit record: at most 80 characters, an
+// ellipsis when cut.
+func Clip(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:80]) + "…"
+	}
+	return s
+}

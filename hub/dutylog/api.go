@@ -101,14 +101,6 @@ func PersonOf(u auth.User) Person {
 	return Person{Username: u.Username, Name: name, Unit: u.Unit}
 }
 
-// clip shortens a text for the audit log.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
-	}
-	return s
-}
-
 // shiftLog lists a unit's duty log of a shift (?unit=&shift=YYYY-MM-DD; default the current shift).
 func (a *API) shiftLog(w http.ResponseWriter, r *http.Request) error {
 	unit, err := Unit(a.units, a.scope, auth.Caller(r), access.DutyLogRead, r.URL.Query().Get("unit"))
@@ -141,7 +133,7 @@ func (a *API) add(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.audit.Record(r, u, "dutylog.add", e.ID, e.Kind+": "+clip(e.Text))
+	a.audit.Record(r, u, "dutylog.add", e.ID, e.Kind+": "+audit.Clip(e.Text))
 	return httpapi.Created(w, e)
 }
 
@@ -156,7 +148,7 @@ func (a *API) close(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.audit.Record(r, u, "dutylog.close", e.ID, clip(e.Text))
+	a.audit.Record(r, u, "dutylog.close", e.ID, audit.Clip(e.Text))
 	return httpapi.OK(w, e)
 }
 
@@ -184,7 +176,7 @@ func (a *API) beginHandover(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.audit.Record(r, u, "handover.begin", ho.ID, fmt.Sprintf("%d open item(s): %s", len(ho.OpenItems), clip(ho.Summary)))
+	a.audit.Record(r, u, "handover.begin", ho.ID, fmt.Sprintf("%d open item(s): %s", len(ho.OpenItems), audit.Clip(ho.Summary)))
 	return httpapi.Created(w, ho)
 }
 
@@ -203,6 +195,6 @@ func (a *API) acceptHandover(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.audit.Record(r, u, "handover.accept", ho.ID, "from "+ho.From+": "+clip(ho.Note))
+	a.audit.Record(r, u, "handover.accept", ho.ID, "from "+ho.From+": "+audit.Clip(ho.Note))
 	return httpapi.OK(w, ho)
 }

@@ -120,7 +120,7 @@ func (a *API) open(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "incident.open", in.ID, in.Kind+": "+clip(in.Title))
+	a.p.Audit.Record(r, u, "incident.open", in.ID, in.Kind+": "+audit.Clip(in.Title))
 	return httpapi.Created(w, a.view(in))
 }
 
@@ -189,14 +189,6 @@ func (a *API) action(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "incident."+op, in.ID, clip(req.Text+req.Assignee+req.Plate+req.Container+req.Cause))
+	a.p.Audit.Record(r, u, "incident."+op, in.ID, audit.Clip(req.Text+req.Assignee+req.Plate+req.Container+req.Cause))
 	return httpapi.OK(w, a.view(in))
-}
-
-// clip shortens a text for the audit log.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
-	}
-	return s
 }

@@ -143,7 +143,7 @@ func (a *API) send(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "instruction.send", in.ID, fmt.Sprintf("%d vehicle(s), urgent=%v: %s", len(in.To), in.Urgent, clip(in.Text)))
+	a.p.Audit.Record(r, u, "instruction.send", in.ID, fmt.Sprintf("%d vehicle(s), urgent=%v: %s", len(in.To), in.Urgent, audit.Clip(in.Text)))
 	return httpapi.Created(w, View{Instruction: in})
 }
 
@@ -212,12 +212,4 @@ func (a *API) receipt(w http.ResponseWriter, r *http.Request) error {
 	}
 	a.p.Audit.Record(r, u, "instruction."+req.State, in.ID, req.Vehicle)
 	return httpapi.OK(w, View{Instruction: in, Overdue: in.Overdue(a.p.Now())})
-}
-
-// clip shortens a text for an audit record.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
-	}
-	return s
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fieldwatch/hub/access"
+	"fieldwatch/hub/audit"
 	"fieldwatch/hub/auth"
 	"fieldwatch/internal/vntime"
 )
@@ -100,7 +101,7 @@ func (e *Escalation) Once() {
 			if r.State == StateAcknowledged {
 				continue
 			}
-			msg := fmt.Sprintf("chỉ thị khẩn chưa được xác nhận sau hạn %s: %s", in.Due.In(vntime.Zone).Format("15:04"), clip(in.Text))
+			msg := fmt.Sprintf("chỉ thị khẩn chưa được xác nhận sau hạn %s: %s", in.Due.In(vntime.Zone).Format("15:04"), audit.Clip(in.Text))
 			if err := e.p.Alert(r.Vehicle, msg); err != nil {
 				log.Error("escalation alert", "err", err)
 			}

@@ -153,7 +153,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "mission.create", m.ID, fmt.Sprintf("%s %s–%s: %s", m.Vehicle, m.From.Format(time.RFC3339), m.To.Format(time.RFC3339), clip(m.Purpose)))
+	a.p.Audit.Record(r, u, "mission.create", m.ID, fmt.Sprintf("%s %s–%s: %s", m.Vehicle, m.From.Format(time.RFC3339), m.To.Format(time.RFC3339), audit.Clip(m.Purpose)))
 	return httpapi.Created(w, m)
 }
 
@@ -184,7 +184,7 @@ func (a *API) update(w http.ResponseWriter, r *http.Request) error {
 	if m, err = a.p.Store.Update(m.ID, actor(u), d); err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "mission.update", m.ID, fmt.Sprintf("rev %d: %s", m.Rev, clip(m.Purpose)))
+	a.p.Audit.Record(r, u, "mission.update", m.ID, fmt.Sprintf("rev %d: %s", m.Rev, audit.Clip(m.Purpose)))
 	return httpapi.OK(w, m)
 }
 
@@ -224,7 +224,7 @@ func (a *API) op(op string) httpapi.Handler {
 		if err != nil {
 			return err
 		}
-		a.p.Audit.Record(r, u, "mission."+op, m.ID, clip(req.Summary+req.Reason))
+		a.p.Audit.Record(r, u, "mission."+op, m.ID, audit.Clip(req.Summary+req.Reason))
 		return httpapi.OK(w, m)
 	}
 }
@@ -272,11 +272,3 @@ func (a *API) track(w http.ResponseWriter, r *http.Request) error {
 }
 
 func actor(u auth.User) Actor { return Actor{Username: u.Username, Name: u.Name} }
-
-// clip shortens a text for the audit log.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
-	}
-	return s
-}

@@ -198,7 +198,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "profile.create", p.ID, clip(p.Spec.Title))
+	a.p.Audit.Record(r, u, "profile.create", p.ID, audit.Clip(p.Spec.Title))
 	return httpapi.Created(w, a.view(p))
 }
 
@@ -231,7 +231,7 @@ func (a *API) edit(w http.ResponseWriter, r *http.Request) error {
 	if p.Pending != nil {
 		action = "profile.revise"
 	}
-	a.p.Audit.Record(r, u, action, p.ID, clip(spec.Title))
+	a.p.Audit.Record(r, u, action, p.ID, audit.Clip(spec.Title))
 	return httpapi.OK(w, a.view(p))
 }
 
@@ -258,7 +258,7 @@ func (a *API) op(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "profile."+op, p.ID, clip(req.Note))
+	a.p.Audit.Record(r, u, "profile."+op, p.ID, audit.Clip(req.Note))
 	return httpapi.OK(w, a.view(p))
 }
 
@@ -285,7 +285,7 @@ func (a *API) decide(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	verdict := map[bool]string{true: "approve", false: "reject"}[*req.Approve]
-	a.p.Audit.Record(r, u, "profile."+verdict, p.ID, fmt.Sprintf("revision %d: %s", p.History[len(p.History)-1].Revision, clip(req.Note)))
+	a.p.Audit.Record(r, u, "profile."+verdict, p.ID, fmt.Sprintf("revision %d: %s", p.History[len(p.History)-1].Revision, audit.Clip(req.Note)))
 	return httpapi.OK(w, a.view(p))
 }
 
@@ -331,6 +331,6 @@ func (a *API) alertOp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "profile.alert."+op, al.ID, clip(req.Note))
+	a.p.Audit.Record(r, u, "profile.alert."+op, al.ID, audit.Clip(req.Note))
 	return httpapi.OK(w, al)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fieldwatch/hub/access"
+	"fieldwatch/hub/audit"
 	"fieldwatch/hub/rules"
 	"fieldwatch/protocol"
 )
@@ -138,7 +139,7 @@ func (d *Dispatch) eventWhere(ev rules.Event, keep func(*Profile) bool) {
 	}
 	for _, al := range raised {
 		d.p.Log.Info("profile alert", "profile", al.Profile, "rule", al.Rule, "cause", al.Cause, "audience", al.Audience)
-		if err := d.p.Audit.Add("hub", al.Unit, "profile.alert", al.ID, clip(al.Message), ""); err != nil {
+		if err := d.p.Audit.Add("hub", al.Unit, "profile.alert", al.ID, audit.Clip(al.Message), ""); err != nil {
 			d.p.Log.Error("audit", "err", err)
 		}
 	}
@@ -163,12 +164,4 @@ func (d *Dispatch) audience(p Profile, at time.Time) []string {
 		out = []string{}
 	}
 	return out
-}
-
-// clip shortens a text for the audit log.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
-	}
-	return s
 }

@@ -152,7 +152,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "report.create", rep.ID, clip(rep.Title+" "+rep.Text))
+	a.p.Audit.Record(r, u, "report.create", rep.ID, audit.Clip(rep.Title+" "+rep.Text))
 	a.p.Filed(rep)
 	return httpapi.Created(w, rep)
 }
@@ -206,7 +206,7 @@ func (a *API) decide(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "report."+req.Decision, rep.ID, clip(req.Note))
+	a.p.Audit.Record(r, u, "report."+req.Decision, rep.ID, audit.Clip(req.Note))
 	return httpapi.OK(w, rep)
 }
 
@@ -239,7 +239,7 @@ func (a *API) reply(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		instructionID = in.ID
-		a.p.Audit.Record(r, u, "instruction.send", in.ID, fmt.Sprintf("reply to report %s: %s", rep.ID, clip(in.Text)))
+		a.p.Audit.Record(r, u, "instruction.send", in.ID, fmt.Sprintf("reply to report %s: %s", rep.ID, audit.Clip(in.Text)))
 	} else if strings.TrimSpace(req.Text) == "" {
 		return httpapi.BadRequest("empty reply")
 	}
@@ -247,7 +247,7 @@ func (a *API) reply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "report.reply", rep.ID, clip(req.Text))
+	a.p.Audit.Record(r, u, "report.reply", rep.ID, audit.Clip(req.Text))
 	return httpapi.OK(w, rep)
 }
 
@@ -265,14 +265,6 @@ func (a *API) done(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, u, "report.done", rep.ID, clip(req.Note))
+	a.p.Audit.Record(r, u, "report.done", rep.ID, audit.Clip(req.Note))
 	return httpapi.OK(w, rep)
-}
-
-// clip shortens a text for an audit record.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
-	}
-	return s
 }

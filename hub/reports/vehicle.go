@@ -3,6 +3,7 @@ package reports
 import (
 	"encoding/json"
 	"errors"
+	"fieldwatch/hub/audit"
 )
 
 // VehicleReport files a report a crew wrote on its vehicle's LAN app; it
@@ -40,7 +41,7 @@ func (a *API) VehicleReport(vehicle string, body json.RawMessage) error {
 	if err != nil {
 		return err
 	}
-	if err := a.p.Audit.Add(by.Username, unit, "report.create", created.ID, clip(in.By+": "+created.Title+" "+created.Text), "vehicle"); err != nil {
+	if err := a.p.Audit.Add(by.Username, unit, "report.create", created.ID, audit.Clip(in.By+": "+created.Title+" "+created.Text), "vehicle"); err != nil {
 		a.p.Logger.Error("audit", "err", err)
 	}
 	a.p.Filed(created)

@@ -248,14 +248,6 @@ func (a *API) handleDone(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t := l.Tasks[n-1]
-	a.audit.Record(r, u, "samples.done", fmt.Sprintf("%s#%d", l.ID, n), fmt.Sprintf("%s %s: %s %s", l.Unit, t.Fields[0], t.Result, clip(t.Note)))
+	a.audit.Record(r, u, "samples.done", fmt.Sprintf("%s#%d", l.ID, n), fmt.Sprintf("%s %s: %s %s", l.Unit, t.Fields[0], t.Result, audit.Clip(t.Note)))
 	return httpapi.OK(w, l)
-}
-
-// clip shortens a note for the audit log.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
-	}
-	return s
 }

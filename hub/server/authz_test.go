@@ -12,7 +12,9 @@ import (
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/archive"
 	"fieldwatch/hub/auth"
+	"fieldwatch/hub/httpapi"
 	"fieldwatch/hub/incidents"
+	"fieldwatch/hub/live"
 	"fieldwatch/hub/reports"
 	"fieldwatch/hub/roster"
 	"fieldwatch/hub/units"
@@ -68,18 +70,18 @@ type principal struct {
 }
 
 // The tree of newTestHub: tong-cuc > cuc > {cc-a > doi-a, cc-b}; xe-01
-// belongs to cc-a, xe-02 to cc-b. Every scoped route of the matrix is about
+// belongs to cc-a, xe-02 to cc-b. Every scoped httpapi.Route of the matrix is about
 // xe-01, so cc-a and its parents may, cc-b may not.
 func within(unit string) bool { return slices.Contains([]string{"cc-a", "cuc", "tong-cuc"}, unit) }
 
-// routeFixture fills a route's path and body; prepare (optional) puts back
+// routeFixture fills a httpapi.Route's path and body; prepare (optional) puts back
 // what an earlier allowed call changed.
 type routeFixture struct {
 	params  map[string]string
 	ctype   string
 	body    func() string
 	prepare func(h *Hub)
-	// bodyScoped: the vehicle the route is about is named in the body or
+	// bodyScoped: the vehicle the httpapi.Route is about is named in the body or
 	// found through a record, not in the path.
 	bodyScoped bool
 }
@@ -205,9 +207,9 @@ func ensureUnit(t *testing.T, h *Hub, id, parent string) {
 
 var paramRE = regexp.MustCompile(`\{([a-z]+)\}`)
 
-// Every route of the table, for every role, in the vehicle's unit, its
+// Every httpapi.Route of the table, for every role, in the vehicle's unit, its
 // parents and a sibling unit, and for vehicles and nobody: allowed or
-// denied exactly as the policy says. A route added to the table without a
+// denied exactly as the policy says. A httpapi.Route added to the table without a
 // rule in the policy fails here.
 func TestAuthorizationMatrix(t *testing.T) {
 	h, srv := newTestHubWith(t, func(o *Options) {
@@ -259,16 +261,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for _, rt := range h.routes() {
 		key := rt.Method + " " + rt.Pattern
 		f := fx[key]
-		if (rt.Method == "POST" || rt.Method == "PUT") && f.body == nil && rt.Access != accessVehicle &&
+		if (rt.Method == "POST" || rt.Method == "PUT") && f.body == nil && rt.Access != httpapi.Vehicle &&
 			!strings.HasPrefix(rt.Pattern, "/whep/") && !strings.HasPrefix(rt.Pattern, "/whip/") && !strings.HasSuffix(rt.Pattern, "/unlock") &&
 			!strings.HasSuffix(rt.Pattern, "/retire") && !strings.HasSuffix(rt.Pattern, "/credentials") &&
 			rt.Pattern != "/api/v1/auth/logout" {
-			t.Errorf("%s: give the route a fixture in authz_test.go", key)
+			t.Errorf("%s: give the httpapi.Route a fixture in authz_test.go", key)
 			continue
 		}
-		if rt.Access == accessUser || rt.Access == accessDemo {
+		if rt.Access == httpapi.User || rt.Access == httpapi.Demo {
 			if !access.Known(rt.Action) || rt.Action == access.None {
-				t.Errorf("%s: user route without an action the policy knows", key)
+				t.Errorf("%s: user httpapi.Route without an action the policy knows", key)
 				continue
 			}
 		}
@@ -304,7 +306,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 			ctype := f.ctype
 			if strings.HasPrefix(rt.Pattern, "/whep/") || strings.HasPrefix(rt.Pattern, "/whip/") {
-				ctype = ctSDP
+				ctype = live.ContentTypeSDP
 			}
 			status, resp := do(t, rt.Method, srv.URL+path, p.token, ctype, body)
 			if rt.Pattern == "/api/v1/auth/logout" {
@@ -318,15 +320,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			checked++
 		}
 	}
-	t.Logf("%d route × caller cases", checked)
+	t.Logf("%d httpapi.Route × caller cases", checked)
 }
 
 // expect says whether p may call rt, from the issue's policy.
-func expect(rt route, f routeFixture, p *principal) bool {
+func expect(rt httpapi.Route, f routeFixture, p *principal) bool {
 	switch rt.Access {
-	case accessPublic:
+	case httpapi.Public:
 		return true
-	case accessVehicle:
+	case httpapi.Vehicle:
 		return p.vehicle != "" && (!strings.Contains(rt.Pattern, "{vehicle}") || p.vehicle == "xe-01")
 	}
 	if p.role == "" || !slices.Contains(mayDo[p.role], rt.Action) {

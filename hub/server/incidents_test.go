@@ -21,8 +21,8 @@ func TestIncidentsOpenAndCloseByThemselves(t *testing.T) {
 	}
 	report("control", monitor.Stopped, long)
 	report("camera cam1", monitor.Stopped, long)
-	h.watchIncidents()
-	h.watchIncidents()
+	h.incWatch.Check()
+	h.incWatch.Check()
 	open, _ := h.incidents.List(func(in *incidents.Incident) bool { return in.Closed.IsZero() })
 	if len(open) != 1 || open[0].Kind != incidents.KindTransmission || open[0].OpenedBy != "auto" {
 		t.Fatalf("with the link down, one transmission incident (the camera's state is unknown): %+v", open)
@@ -31,7 +31,7 @@ func TestIncidentsOpenAndCloseByThemselves(t *testing.T) {
 		t.Fatalf("API: %s", list)
 	}
 	report("control", monitor.Running, time.Now())
-	h.watchIncidents()
+	h.incWatch.Check()
 	open, _ = h.incidents.List(func(in *incidents.Incident) bool { return in.Closed.IsZero() })
 	if len(open) != 0 {
 		t.Fatalf("the link is back: %+v", open)

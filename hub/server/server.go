@@ -1,6 +1,9 @@
-// Package server assembles a duty hub from its configuration: database,
-// accounts, fleet, media relay, control channel, console, and the HTTP
-// routes that expose them.
+// Package server assembles a duty hub: it opens the database, builds each
+// domain in order from the configuration (identity and units, the fleet,
+// the archive, messaging, duty, the three surveillance modes, incidents,
+// monitoring, live video), mounts the routes each domain declares behind
+// one guard, and owns the hub's start and stop. It holds no domain logic:
+// every handler, store and background loop lives in its domain's package.
 package server
 
 import (
@@ -15,7 +18,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"fieldwatch/hub/alerts"
 	"fieldwatch/hub/archive"
@@ -25,8 +27,10 @@ import (
 	"fieldwatch/hub/control"
 	"fieldwatch/hub/dutylog"
 	"fieldwatch/hub/fleet"
+	"fieldwatch/hub/httpapi"
 	"fieldwatch/hub/incidents"
 	"fieldwatch/hub/leave"
+	"fieldwatch/hub/live"
 	"fieldwatch/hub/messaging"
 	"fieldwatch/hub/missions"
 	"fieldwatch/hub/monitor"
@@ -40,7 +44,6 @@ import (
 	"fieldwatch/hub/tlscert"
 	"fieldwatch/hub/units"
 	"fieldwatch/hub/watch"
-	"fieldwatch/protocol"
 )
 
 // Version is the software version reported by the API.
@@ -48,10 +51,7 @@ var Version = "0.1.0"
 
 // DemoHooks are set by `fieldwatch demo`: they let the console and tests
 // cut and restore a simulated vehicle's link.
-type DemoHooks struct {
-	SetLink func(vehicle string, up bool) error
-	LinkUp  func(vehicle string) (up, known bool)
-}
+type DemoHooks = live.DemoHooks
 
 // Options build a hub.
 type Options struct {
@@ -64,48 +64,61 @@ type Options struct {
 	AdminPassword string
 	// StampParser reads capture-time SEI stamps for latency statistics. Optional.
 	StampParser func(nalu []byte) (time.Time, bool)
+	// Now is the hub's clock (nil: time.Now), given to every domain.
+	Now func() time.Time
 }
 
-// Hub is a running duty hub.
+// Hub is a running duty hub: its domains, their routes and loops.
 type Hub struct {
 	cfg     Config
 	log     *slog.Logger
+	now     func() time.Time
 	demo    *DemoHooks
 	db      *store.DB
-	auth    *auth.Service
-	units   *units.Tree
+	started time.Time
+	metrics *prometheus.Registry
+
+	// Identity, units and the audit trail.
+	auth     *auth.Service
+	units    *units.Tree
+	auditLog *audit.Log
+	calendar *calendar.Calendar
+	// Live video and the fleet.
 	fleet   *fleet.Fleet
 	relay   *relay.Relay
 	control *control.Server
-	metrics *prometheus.Registry
-	started time.Time
-
-	messages  *messaging.Service
-	monitor   *monitor.Monitor
-	dutylog   *dutylog.Log
-	leave     *leave.Store
-	rosters   *rosters.Service
-	incidents *incidents.Store
-	workdays  incidents.WorkingDays
-	calendar  *calendar.Calendar
-	reports   *reports.Store
-	photos    *photos.Store
-	archive   *archive.Archive
-	alerts    *alerts.Store
-	auditLog  *audit.Log
-	missions  *missions.Store // mobile surveillance missions
-	profiles  *profiles.Store // focus profiles (targeted surveillance)
+	// Evidence.
+	archive *archive.Archive
+	alerts  *alerts.Store
+	// Messages to and from the field.
+	messages *messaging.Service
+	reports  *reports.Store
+	photos   *photos.Store
+	// Duty.
+	dutylog *dutylog.Log
+	leave   *leave.Store
+	rosters *rosters.Service
+	// The three surveillance modes and incidents.
+	watch     *watch.Store
+	samples   *samples.Store
+	profiles  *profiles.Store
 	palerts   *profiles.Alerts
-	watch     *watch.Store   // continuous surveillance: camera groups, watch assignments
-	samples   *samples.Store // continuous surveillance: random-sample lists and tasks
-	alarmMu   sync.Mutex
-	alarms    map[string]string // vehicle -> last storage alarm
+	missions  *missions.Store
+	incidents *incidents.Store
+	monitor   *monitor.Monitor
 
-	mu  sync.Mutex
-	srv *http.Server
+	// What the domains react to, built once.
+	services  *monitor.Recorder
+	dispatch  *profiles.Dispatch
+	reportAPI *reports.API
+	incWatch  *incidents.Watcher
+
+	// The route table and the background loops, built once.
+	table []httpapi.Route
+	loops []func(context.Context)
 }
 
-// New opens the hub's database and builds its parts; Serve starts it.
+// New opens the hub's database and builds its domains; Serve starts it.
 func New(opts Options) (*Hub, error) {
 	cfg := opts.Config
 	if err := cfg.Validate(); err != nil {
@@ -115,161 +128,22 @@ func New(opts Options) (*Hub, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
 	log = log.With("hub", cfg.Name)
 	db, err := store.Open(cfg.DataDir, log)
 	if err != nil {
 		return nil, err
 	}
-	h := &Hub{cfg: cfg, log: log, demo: opts.Demo, db: db, started: time.Now(), alarms: map[string]string{}}
-	h.alerts = alerts.New(db, cfg.Archive.Retention, nil)
-	if h.auditLog, err = audit.Open(db, nil); err != nil {
-		db.Close()
-		return nil, err
+	h := &Hub{cfg: cfg, log: log, now: now, demo: opts.Demo, db: db, started: now()}
+	if err := h.open(opts); err != nil {
+		return nil, errors.Join(err, h.Close())
 	}
-	archDir := cfg.Archive.Dir
-	if archDir == "" {
-		archDir = filepath.Join(cfg.DataDir, "archive")
-	}
-	h.archive, err = archive.New(archive.Config{Dir: archDir, Retention: cfg.Archive.Retention,
-		SweepInterval: cfg.Archive.SweepInterval}, db, h.alerts, log)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	h.auth = auth.New(db, auth.Params{SessionTTL: cfg.SessionTTL})
-	if h.units, err = units.Open(db, cfg.Units.Levels); err != nil {
-		db.Close()
-		return nil, err
-	}
-	for _, u := range cfg.Units.Tree {
-		if err := h.units.Put(units.Unit(u)); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("hub config: unit %s: %w", u.ID, err)
-		}
-	}
-	if h.messages, err = messaging.New(db, messaging.Params{Logger: log, Due: cfg.Messaging.Due, UrgentDue: cfg.Messaging.UrgentDue,
-		OnReport: h.vehicleReport}); err != nil {
-		db.Close()
-		return nil, err
-	}
-	h.reports = reports.New(db, reports.Params{})
-	h.watch, h.samples = watch.New(db, nil), samples.New(db, nil)
-	if err := h.openMissions(); err != nil {
-		db.Close()
-		return nil, err
-	}
-	h.profiles = profiles.New(db, nil)
-	if h.palerts, err = profiles.OpenAlerts(db, nil); err != nil {
-		db.Close()
-		return nil, err
-	}
-	h.monitor = monitor.New(db, cfg.Archive.Retention)
-	h.openDuty()
-	if h.calendar, err = calendar.New(calendar.DBStore{DB: db}); err != nil {
-		db.Close()
-		return nil, err
-	}
-	h.workdays = h.calendar
-	h.incidents = incidents.New(db, h.workdays, nil)
-	if h.photos, err = photos.New(db, photos.Params{Dir: filepath.Join(cfg.DataDir, "photos")}); err != nil {
-		db.Close()
-		return nil, err
-	}
-	h.fleet = fleet.New(db)
-	if err := h.registerVehicles(); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := h.bootstrapAdmin(opts.AdminPassword); err != nil {
-		db.Close()
-		return nil, err
-	}
-	h.relay, err = relay.New(relay.Params{
-		Logger:         log.With("component", "relay"),
-		LoopbackOnly:   cfg.WebRTC.LoopbackOnly,
-		NAT1To1IPs:     cfg.WebRTC.NAT1To1IPs,
-		UDPPort:        cfg.WebRTC.UDPPort,
-		UDPPortMin:     cfg.WebRTC.PortMin,
-		UDPPortMax:     cfg.WebRTC.PortMax,
-		ViewerQueue:    cfg.Relay.ViewerQueue,
-		MaxViewers:     cfg.Relay.MaxViewers,
-		PLIInterval:    cfg.Relay.PLIInterval,
-		GOPCacheBytes:  cfg.Relay.GOPCacheBytes,
-		PublisherGrace: cfg.Relay.PublisherGrace,
-
-		PublisherDisconnected: cfg.Relay.PublisherDisconnected,
-		PublisherFailed:       cfg.Relay.PublisherFailed,
-		StampParser:           opts.StampParser,
-	})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	h.control = control.New(control.Params{
-		Authenticate:      func(r *http.Request) (string, error) { return h.auth.Vehicle(bearer(r)) },
-		HubName:           cfg.Name,
-		Logger:            log.With("component", "control"),
-		HeartbeatInterval: cfg.Control.HeartbeatInterval,
-		OfflineAfter:      cfg.Control.OfflineAfter,
-		OnChange: func(vehicle string, online bool) {
-			log.Info("vehicle link", "vehicle", vehicle, "online", online)
-			h.vehicleLink(vehicle, online)
-			h.profileLink(vehicle, online)
-		},
-		OnTelemetry: func(vehicle string, t *protocol.Telemetry) {
-			h.storageAlarm(vehicle, t)
-			h.vehicleServices(vehicle, t)
-			h.missions.Telemetry(vehicle, t)
-			h.profileTelemetry(vehicle, t)
-		},
-		Mail: h.messages,
-	})
-	h.metrics = prometheus.NewRegistry()
-	h.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		h.relay.Collector(), newFleetCollector(h))
+	h.mount()
 	return h, nil
 }
-
-// registerVehicles puts the configured vehicles and their tokens in the
-// database, and notes when each camera was first seen.
-func (h *Hub) registerVehicles() error {
-	for _, v := range h.cfg.Vehicles {
-		if err := h.fleet.Put(v.fleet()); err != nil {
-			return fmt.Errorf("register vehicle %s: %w", v.ID, err)
-		}
-		if err := h.auth.SetVehicleToken(v.ID, v.Token); errors.Is(err, auth.ErrRevoked) {
-			h.log.Warn("configured vehicle token was revoked; the vehicle needs a new one", "vehicle", v.ID)
-		} else if err != nil {
-			return fmt.Errorf("register vehicle %s token: %w", v.ID, err)
-		}
-	}
-	// The watch coverage dates a camera from when the hub first saw it:
-	// a camera added to the configuration counts from this start.
-	if _, _, err := h.watchFleet(); err != nil {
-		return fmt.Errorf("register cameras for watch coverage: %w", err)
-	}
-	return nil
-}
-
-// bootstrapAdmin creates the first administrator of an empty hub.
-func (h *Hub) bootstrapAdmin(password string) error {
-	return auth.BootstrapAdmin(h.auth, password, h.log)
-}
-
-// Auth gives the account service (demo seeding, admin tools).
-func (h *Hub) Auth() *auth.Service { return h.auth }
-
-// ControlOnline reports whether a vehicle's control channel is up.
-func (h *Hub) ControlOnline(vehicle string) bool { return h.control.Status(vehicle).Online }
-
-// Units gives the unit tree (demo seeding, admin tools).
-func (h *Hub) Units() *units.Tree { return h.units }
-
-// Fleet gives the vehicle register.
-func (h *Hub) Fleet() *fleet.Fleet { return h.fleet }
-
-// Relay gives the media relay.
-func (h *Hub) Relay() *relay.Relay { return h.relay }
 
 // Listen binds the configured address; Serve then serves on it.
 func (h *Hub) Listen() (net.Listener, error) {
@@ -280,7 +154,8 @@ func (h *Hub) Listen() (net.Listener, error) {
 	return ln, nil
 }
 
-// Serve serves HTTP on ln until ctx ends, then shuts down gracefully.
+// Serve serves HTTP on ln and runs the domains' background loops until ctx
+// ends, then shuts down gracefully.
 func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           h.Handler(),
@@ -288,9 +163,6 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(h.log.Handler(), slog.LevelDebug),
 	}
-	h.mu.Lock()
-	h.srv = srv
-	h.mu.Unlock()
 	cert, key, err := h.certificate()
 	if err != nil {
 		return err
@@ -304,13 +176,11 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 	h.log.Info("hub serving", "addr", ln.Addr().String(), "tls", cert != "")
-	h.hubServices(monitor.Running, ln.Addr().String(), "")
-	defer h.hubServices(monitor.Stopped, ln.Addr().String(), "hub shut down")
-	// The background loops: retention, escalation and reminders, profile
-	// windows, mission windows; they stop with the hub.
+	h.services.Hub(monitor.Running, ln.Addr().String(), "")
+	defer h.services.Hub(monitor.Stopped, ln.Addr().String(), "hub shut down")
 	loopCtx, stopLoops := context.WithCancel(ctx)
 	var loops sync.WaitGroup
-	for _, run := range h.loops() {
+	for _, run := range h.loops {
 		loops.Go(func() { run(loopCtx) })
 	}
 	defer func() { stopLoops(); loops.Wait() }()
@@ -328,15 +198,6 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// loops are the domains' background loops, run while the hub serves.
-func (h *Hub) loops() []func(context.Context) {
-	var all []func(context.Context)
-	for _, part := range [][]func(context.Context){h.archiveLoops(), h.messagingLoops(), h.incidentsLoops(), h.dutyLoops(), h.profilesLoops(), h.missionsLoops()} {
-		all = append(all, part...)
-	}
-	return all
-}
-
 // TLS reports whether the hub serves HTTPS.
 func (h *Hub) TLS() bool { return h.cfg.HTTP.TLS != "off" }
 
@@ -349,7 +210,7 @@ func (h *Hub) certificate() (string, string, error) {
 	case h.cfg.HTTP.TLSCert != "":
 		return h.cfg.HTTP.TLSCert, h.cfg.HTTP.TLSKey, nil
 	}
-	cert, key, created, err := tlscert.Ensure(filepath.Join(h.cfg.DataDir, "tls"), h.cfg.HTTP.TLSHosts, time.Now())
+	cert, key, created, err := tlscert.Ensure(filepath.Join(h.cfg.DataDir, "tls"), h.cfg.HTTP.TLSHosts, h.now())
 	if err != nil {
 		return "", "", fmt.Errorf("hub: %w", err)
 	}
@@ -361,22 +222,33 @@ func (h *Hub) certificate() (string, string, error) {
 // Close releases everything; call after Serve returns.
 func (h *Hub) Close() error {
 	var errs []error
-	h.control.Close()
-	errs = append(errs, h.relay.Close())
+	if h.control != nil {
+		h.control.Close()
+	}
+	if h.relay != nil {
+		errs = append(errs, h.relay.Close())
+	}
 	errs = append(errs, h.db.Close())
 	return errors.Join(errs...)
 }
 
-// every calls fn with the time at each tick of period until ctx ends.
-func every(ctx context.Context, period time.Duration, fn func(time.Time)) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			fn(now)
-		}
-	}
-}
+// Auth gives the account service (demo seeding, admin tools).
+func (h *Hub) Auth() *auth.Service { return h.auth }
+
+// Units gives the unit tree (demo seeding, admin tools).
+func (h *Hub) Units() *units.Tree { return h.units }
+
+// Fleet gives the vehicle register.
+func (h *Hub) Fleet() *fleet.Fleet { return h.fleet }
+
+// Relay gives the media relay.
+func (h *Hub) Relay() *relay.Relay { return h.relay }
+
+// Profiles gives the focus profiles (demo seeding).
+func (h *Hub) Profiles() *profiles.Store { return h.profiles }
+
+// Missions gives the mission store (demo seeding).
+func (h *Hub) Missions() *missions.Store { return h.missions }
+
+// ControlOnline reports whether a vehicle's control channel is up.
+func (h *Hub) ControlOnline(vehicle string) bool { return h.control.Status(vehicle).Online }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"fieldwatch/hub/auth"
+	"fieldwatch/hub/live"
 )
 
 const (
@@ -52,6 +53,7 @@ func newTestHubWith(t *testing.T, mod func(*Options)) (*Hub, *httptest.Server) {
 		t.Fatal(err)
 	}
 	h.auth = auth.New(h.db, auth.Params{BcryptCost: bcrypt.MinCost})
+	remount(h)
 	if err := h.auth.PutUser(auth.User{Username: "trucban", Name: "Trực ban", Unit: "cuc", Roles: []string{auth.RoleDuty}}, password); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,7 @@ func login(t *testing.T, srv *httptest.Server) string {
 	}
 	var cookie *http.Cookie
 	for _, c := range resp.Cookies() {
-		if c.Name == sessionCookie {
+		if c.Name == auth.SessionCookie {
 			cookie = c
 		}
 	}
@@ -120,23 +122,23 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 		status                                 int
 		code                                   string
 	}{
-		{"whip no token", "POST", "/whip/xe-01/cam1", "", ctSDP, garbage, 401, "bad_token"},
-		{"whip wrong token", "POST", "/whip/xe-01/cam1", "forged-token-0123456789", ctSDP, garbage, 401, "bad_token"},
-		{"whip user token", "POST", "/whip/xe-01/cam1", user, ctSDP, garbage, 401, "bad_token"},
-		{"whip other vehicle's token", "POST", "/whip/xe-01/cam1", tokenXe02, ctSDP, garbage, 403, "forbidden"},
-		{"whip unknown vehicle", "POST", "/whip/xe-99/cam1", tokenXe01, ctSDP, garbage, 403, "forbidden"},
-		{"whip unknown camera", "POST", "/whip/xe-01/cam9", tokenXe01, ctSDP, garbage, 404, "unknown_camera"},
-		{"whip malformed sdp", "POST", "/whip/xe-01/cam1", tokenXe01, ctSDP, garbage, 400, "bad_sdp"},
-		{"whip sdp without media", "POST", "/whip/xe-01/cam1", tokenXe01, ctSDP, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", 400, "bad_sdp"},
+		{"whip no token", "POST", "/whip/xe-01/cam1", "", live.ContentTypeSDP, garbage, 401, "bad_token"},
+		{"whip wrong token", "POST", "/whip/xe-01/cam1", "forged-token-0123456789", live.ContentTypeSDP, garbage, 401, "bad_token"},
+		{"whip user token", "POST", "/whip/xe-01/cam1", user, live.ContentTypeSDP, garbage, 401, "bad_token"},
+		{"whip other vehicle's token", "POST", "/whip/xe-01/cam1", tokenXe02, live.ContentTypeSDP, garbage, 403, "forbidden"},
+		{"whip unknown vehicle", "POST", "/whip/xe-99/cam1", tokenXe01, live.ContentTypeSDP, garbage, 403, "forbidden"},
+		{"whip unknown camera", "POST", "/whip/xe-01/cam9", tokenXe01, live.ContentTypeSDP, garbage, 404, "unknown_camera"},
+		{"whip malformed sdp", "POST", "/whip/xe-01/cam1", tokenXe01, live.ContentTypeSDP, garbage, 400, "bad_sdp"},
+		{"whip sdp without media", "POST", "/whip/xe-01/cam1", tokenXe01, live.ContentTypeSDP, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", 400, "bad_sdp"},
 		{"whip wrong content type", "POST", "/whip/xe-01/cam1", tokenXe01, "text/plain", garbage, 415, "unsupported_media_type"},
-		{"whip oversized", "POST", "/whip/xe-01/cam1", tokenXe01, ctSDP, huge, 413, "too_large"},
-		{"whep no login", "POST", "/whep/xe-01/cam1", "", ctSDP, garbage, 401, "unauthenticated"},
-		{"whep vehicle token", "POST", "/whep/xe-01/cam1", tokenXe01, ctSDP, garbage, 401, "unauthenticated"},
-		{"whep unknown camera", "POST", "/whep/xe-01/cam7", user, ctSDP, garbage, 404, "unknown_camera"},
-		{"whep missing stream", "POST", "/whep/xe-02/cam1", user, ctSDP, validViewerOffer, 404, "no_stream"},
-		{"whep oversized", "POST", "/whep/xe-01/cam1", user, ctSDP, huge, 413, "too_large"},
+		{"whip oversized", "POST", "/whip/xe-01/cam1", tokenXe01, live.ContentTypeSDP, huge, 413, "too_large"},
+		{"whep no login", "POST", "/whep/xe-01/cam1", "", live.ContentTypeSDP, garbage, 401, "unauthenticated"},
+		{"whep vehicle token", "POST", "/whep/xe-01/cam1", tokenXe01, live.ContentTypeSDP, garbage, 401, "unauthenticated"},
+		{"whep unknown camera", "POST", "/whep/xe-01/cam7", user, live.ContentTypeSDP, garbage, 404, "unknown_camera"},
+		{"whep missing stream", "POST", "/whep/xe-02/cam1", user, live.ContentTypeSDP, validViewerOffer, 404, "no_stream"},
+		{"whep oversized", "POST", "/whep/xe-01/cam1", user, live.ContentTypeSDP, huge, 413, "too_large"},
 		{"whep delete unknown session", "DELETE", "/whep/xe-01/cam1/nope", user, "", "", 404, "no_session"},
-		{"whip patch unknown session", "PATCH", "/whip/xe-01/cam1/nope", tokenXe01, ctSDPFrag, "a=ice-ufrag:x", 404, "no_session"},
+		{"whip patch unknown session", "PATCH", "/whip/xe-01/cam1/nope", tokenXe01, live.ContentTypeSDPFrag, "a=ice-ufrag:x", 404, "no_session"},
 		{"login bad json", "POST", "/api/v1/auth/login", "", "application/json", "{", 400, "bad_request"},
 		{"login unknown field", "POST", "/api/v1/auth/login", "", "application/json", `{"username":"a","password":"b","x":1}`, 400, "bad_request"},
 		{"login wrong password", "POST", "/api/v1/auth/login", "", "application/json", `{"username":"trucban","password":"sai-mat-khau"}`, 401, "bad_credentials"},
@@ -224,4 +226,11 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 	if got != want {
 		t.Errorf("openapi.json has %d operations, the routes %d", got, want)
 	}
+}
+
+// remount rebuilds the route table after a test replaced a domain's
+// service (the hub builds its APIs once).
+func remount(h *Hub) {
+	h.table, h.loops = nil, nil
+	h.mount()
 }

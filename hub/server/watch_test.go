@@ -80,6 +80,7 @@ func watchHub(t *testing.T) (*Hub, string, func(time.Time), map[string]string) {
 	// hub is served again once the store is replaced.
 	now := time.Date(2027, 3, 1, 7, 0, 0, 0, calendar.Zone)
 	h.watch = watch.New(h.db, func() time.Time { return now })
+	remount(h)
 	srv := httptest.NewServer(h.Handler())
 	t.Cleanup(srv.Close)
 	for _, v := range []fleet.Vehicle{
@@ -90,7 +91,9 @@ func watchHub(t *testing.T) (*Hub, string, func(time.Time), map[string]string) {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := h.watchFleet(); err != nil {
+	if vs, err := h.fleet.List(); err != nil {
+		t.Fatal(err)
+	} else if _, err := h.watch.NoteCameras(vs); err != nil {
 		t.Fatal(err)
 	}
 	now = time.Date(2027, 3, 1, 10, 0, 0, 0, calendar.Zone)
