@@ -81,12 +81,12 @@ func (a *API) Routes() []httpapi.Route {
 	return []httpapi.Route{
 		httpapi.NewVehicle("PUT", "/api/v1/sync/key", "Vehicle: register its segment-signing public key (first use; a different key is refused)", a.syncKey).
 			WithBody(KeyRequest{}, KeyResponse{}),
-		httpapi.NewVehicle("HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", a.syncHead),
+		httpapi.NewVehicle("HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", a.syncHead).NoContent(),
 		httpapi.NewVehicle("PATCH", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: append a segment's bytes from Upload-Offset; verified and archived when whole", a.syncPatch).
 			WithBody(nil, UploadStatus{}).Accepts("application/octet-stream"),
 		httpapi.NewVehicle("PUT", "/api/v1/sync/{vehicle}/photos/{id}", "Vehicle: forward a photo its crew attached to a report (the body; the id is its SHA-256)", a.syncPhoto).
 			WithBody(nil, a.p.PhotoSchema).Accepts("image/*"),
-		httpapi.NewVehicle("POST", "/api/v1/sync/{vehicle}/{camera}/{seq}/lost", "Vehicle: report a segment overwritten before sync (its signed manifest)", a.syncLost),
+		httpapi.NewVehicle("POST", "/api/v1/sync/{vehicle}/{camera}/{seq}/lost", "Vehicle: report a segment overwritten before sync (its signed manifest)", a.syncLost).NoBody().NoContent(),
 		httpapi.NewUser("GET", "/api/v1/archive/{vehicle}/{camera}/timeline", access.ArchiveView, "vehicle", "Archive: covered ranges and explained gaps in [from, to)", a.timeline).
 			WithBody(nil, Timeline{}),
 		httpapi.NewUser("GET", "/api/v1/archive/{vehicle}/{camera}/play", access.ArchiveView, "vehicle", "Archive: one fragmented MP4 of [start, start+duration) for a <video> (X-Fieldwatch-Pieces maps it to wall-clock time)", a.play).
@@ -99,7 +99,7 @@ func (a *API) Routes() []httpapi.Route {
 			WithBody(nil, []Hold{}),
 		httpapi.NewUser("POST", "/api/v1/archive/holds", access.HoldPlace, "", "Archive: place a legal hold on a range (leader, duty)", a.addHold).
 			WithBody(HoldRequest{}, Hold{}),
-		httpapi.NewUser("DELETE", "/api/v1/archive/holds/{id}", access.HoldLift, "", "Archive: lift a legal hold (leader)", a.removeHold),
+		httpapi.NewUser("DELETE", "/api/v1/archive/holds/{id}", access.HoldLift, "", "Archive: lift a legal hold (leader)", a.removeHold).NoContent(),
 		httpapi.NewUser("GET", "/api/v1/archive/transfers", access.TransfersView, "", "Archive: per-vehicle transfer statistics of a day (Decision 3035, Appendix I)", a.transfers).
 			WithBody(nil, []TransferView{}),
 	}

@@ -73,14 +73,14 @@ func (a *API) Routes() []httpapi.Route {
 		httpapi.NewPublic("POST", "/api/v1/auth/login", "Log in: returns a bearer token and sets the session cookie", a.login).
 			WithBody(LoginRequest{}, LoginResponse{}),
 		httpapi.NewUser("POST", "/api/v1/auth/logout", access.Self, "", "Log out: revokes the session", a.logout).
-			WithBody(nil, OKResponse{}),
+			WithBody(nil, OKResponse{}).NoBody(),
 		httpapi.NewUser("GET", "/api/v1/me", access.Self, "", "The logged-in user", a.me).
 			WithBody(nil, User{}),
 		httpapi.NewUser("POST", "/api/v1/me/password", access.Self, "", "Change one's own password (ends one's other sessions)", a.changePassword).
 			WithBody(PasswordRequest{}, OKResponse{}),
 		httpapi.NewUser("GET", "/api/v1/sessions", access.Self, "", "One's open sessions (administrator: ?user=NAME or everyone's)", a.sessions).
 			WithBody(nil, []SessionView{}),
-		httpapi.NewUser("DELETE", "/api/v1/sessions/{id}", access.Self, "", "End a session (one's own; the administrator any)", a.revokeSession),
+		httpapi.NewUser("DELETE", "/api/v1/sessions/{id}", access.Self, "", "End a session (one's own; the administrator any)", a.revokeSession).NoContent(),
 		httpapi.NewUser("GET", "/api/v1/users", access.UsersView, "", "Accounts of one's subtree (administrator: all)", a.users).
 			WithBody(nil, []UserView{}),
 		httpapi.NewUser("POST", "/api/v1/users", access.UsersAdmin, "", "Create an account with an initial password (changed at first login)", a.createUser).
@@ -96,7 +96,7 @@ func (a *API) Routes() []httpapi.Route {
 		httpapi.NewUser("POST", "/api/v1/users/{username}/password", access.UsersAdmin, "", "Reset an account's password (a new initial password)", a.userOp).
 			WithBody(UserOpRequest{}, UserView{}),
 		httpapi.NewUser("POST", "/api/v1/vehicles/{vehicle}/credentials", access.VehiclesAdmin, "vehicle", "Issue a new device token for a vehicle (shown once)", a.issueCredential).
-			WithBody(nil, CredentialIssued{}),
+			WithBody(nil, CredentialIssued{}).NoBody(),
 		httpapi.NewUser("DELETE", "/api/v1/vehicles/{vehicle}/credentials", access.VehiclesAdmin, "vehicle", "Revoke every device token of a vehicle", a.revokeCredentials).
 			WithBody(nil, CredentialsRevoked{}),
 	}

@@ -71,7 +71,7 @@ func (a *API) Routes() []httpapi.Route {
 	return []httpapi.Route{
 		httpapi.NewUser("GET", "/api/v1/dutylog", access.DutyLogRead, "", "Duty log of a unit's shift (?unit=&shift=YYYY-MM-DD, 08:00–08:00) and its open items", a.shiftLog).WithBody(nil, ShiftLog{}),
 		httpapi.NewUser("POST", "/api/v1/dutylog", access.DutyLogWrite, "", "Write a duty log entry (event, equipment, incident, instruction, action; open items carry over)", a.add).WithBody(AddRequest{}, Entry{}),
-		httpapi.NewUser("POST", "/api/v1/dutylog/{unit}/{id}/close", access.DutyLogWrite, "", "Close an open duty log item", a.close).WithBody(nil, Entry{}),
+		httpapi.NewUser("POST", "/api/v1/dutylog/{unit}/{id}/close", access.DutyLogWrite, "", "Close an open duty log item", a.close).WithBody(nil, Entry{}).NoBody(),
 		httpapi.NewUser("GET", "/api/v1/handovers", access.DutyLogRead, "", "Shift handovers of a unit (?unit=)", a.handovers).WithBody(nil, []Handover{}),
 		httpapi.NewUser("POST", "/api/v1/handovers", access.DutyLogWrite, "", "Hand over the shift: summary, with the unit's open items", a.beginHandover).WithBody(HandoverRequest{}, Handover{}),
 		httpapi.NewUser("POST", "/api/v1/handovers/{unit}/{id}/accept", access.DutyLogWrite, "", "Take over the shift (the incoming officer)", a.acceptHandover).WithBody(AcceptRequest{}, Handover{}),

@@ -90,7 +90,10 @@ func (g *schemaGen) requestBody(rt Route) map[string]any {
 func (g *schemaGen) responses(rt Route) map[string]any {
 	errRef := map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}
 	ok := map[string]any{"description": "OK"}
+	status := "200"
 	switch {
+	case rt.OutType == NoContentType:
+		ok, status = map[string]any{"description": "No Content"}, "204"
 	case rt.Out != nil:
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.Out))}}
 	case rt.OutType != "":
@@ -100,7 +103,7 @@ func (g *schemaGen) responses(rt Route) map[string]any {
 		}
 		ok["content"] = content
 	}
-	out := map[string]any{"200": ok, "default": map[string]any{"description": "Error", "content": errRef}}
+	out := map[string]any{status: ok, "default": map[string]any{"description": "Error", "content": errRef}}
 	if rt.Access != Public {
 		out["401"] = map[string]any{"description": "Not logged in", "content": errRef}
 	}

@@ -66,6 +66,15 @@ func (rt Route) Accepts(contentType string) Route {
 	return rt
 }
 
+// NoContentType is the OutType of a route that answers 204 No Content.
+const NoContentType = "-"
+
+// NoContent returns the route marked as answering 204 with no body.
+func (rt Route) NoContent() Route {
+	rt.OutType = NoContentType
+	return rt
+}
+
 // NoBody returns the route marked as reading no request body.
 func (rt Route) NoBody() Route {
 	rt.NoIn = true

@@ -62,7 +62,7 @@ func (a *API) Routes() []httpapi.Route {
 	return []httpapi.Route{
 		httpapi.NewUser("GET", "/api/v1/leave", access.RosterRead, "", "Leave and unavailability of the officers of a unit's subtree (?unit=)", a.list).WithBody(nil, []Leave{}),
 		httpapi.NewUser("POST", "/api/v1/leave", access.LeaveWrite, "", "Enter a leave period {officer (default oneself), from, to, kind: phép|ốm|công tác|khác, note}; another's by the unit's leaders and duty officers", a.add).WithBody(AddRequest{}, Leave{}),
-		httpapi.NewUser("DELETE", "/api/v1/leave/{id}", access.LeaveWrite, "", "Remove a leave period (one's own; leaders and duty officers, their unit's)", a.remove),
+		httpapi.NewUser("DELETE", "/api/v1/leave/{id}", access.LeaveWrite, "", "Remove a leave period (one's own; leaders and duty officers, their unit's)", a.remove).NoContent(),
 	}
 }
 

@@ -61,7 +61,7 @@ func (a *API) Routes() []httpapi.Route {
 		httpapi.NewUser("PUT", "/api/v1/missions/{id}", access.MissionWrite, "", "Change a planned or running mission (sent to the vehicle)", a.update).
 			WithBody(Draft{}, Mission{}),
 		httpapi.NewUser("POST", "/api/v1/missions/{id}/start", access.MissionReport, "", "Start a planned mission now", a.op("start")).
-			WithBody(nil, Mission{}),
+			WithBody(nil, Mission{}).NoBody(),
 		httpapi.NewUser("POST", "/api/v1/missions/{id}/cancel", access.MissionWrite, "", "Cancel a mission ({\"reason\"})", a.op("cancel")).
 			WithBody(OpRequest{}, Mission{}),
 		httpapi.NewUser("POST", "/api/v1/missions/{id}/close", access.MissionReport, "", "Close a mission with its closing report ({\"summary\",\"findings\"})", a.op("close")).

@@ -49,7 +49,7 @@ func (a *API) Routes() []httpapi.Route {
 			WithBody(Request{}, View{}),
 		httpapi.NewUser("PUT", "/api/v1/units/{id}", access.UnitsAdmin, "", "Rename or move a unit", a.put).
 			WithBody(Request{}, View{}),
-		httpapi.NewUser("DELETE", "/api/v1/units/{id}", access.UnitsAdmin, "", "Delete an empty unit", a.delete),
+		httpapi.NewUser("DELETE", "/api/v1/units/{id}", access.UnitsAdmin, "", "Delete an empty unit", a.delete).NoContent(),
 	}
 }
 

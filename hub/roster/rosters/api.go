@@ -100,7 +100,7 @@ func (a *API) Routes() []httpapi.Route {
 		httpapi.NewUser("GET", "/api/v1/rosters", access.RosterRead, "", "Duty rosters of units one sees (drafts for leaders and duty officers)", a.list).WithBody(nil, []Summary{}),
 		httpapi.NewUser("POST", "/api/v1/rosters", access.RosterWrite, "", "Generate a draft roster of a unit for [from, to) from its accounts (24-hour shifts by default)", a.generate).WithBody(GenerateRequest{}, View{}),
 		httpapi.NewUser("GET", "/api/v1/rosters/{id}", access.RosterRead, "", "One roster with its unfilled slots explained and approved overrides applied", a.get).WithBody(nil, View{}),
-		httpapi.NewUser("POST", "/api/v1/rosters/{id}/publish", access.RosterApprove, "", "Publish a roster (leader)", a.publish).WithBody(nil, View{}),
+		httpapi.NewUser("POST", "/api/v1/rosters/{id}/publish", access.RosterApprove, "", "Publish a roster (leader)", a.publish).WithBody(nil, View{}).NoBody(),
 		httpapi.NewUser("POST", "/api/v1/rosters/{id}/overrides", access.RosterWrite, "", "Propose a swap or replacement (no effect until a leader approves)", a.propose).WithBody(ProposeRequest{}, Override{}),
 		httpapi.NewUser("POST", "/api/v1/rosters/{id}/overrides/{n}/decision", access.RosterApprove, "", "Approve or reject a proposed override (leader)", a.decide).WithBody(DecideRequest{}, View{}),
 		httpapi.NewUser("GET", "/api/v1/me/shifts", access.Self, "", "One's own shifts running or starting in the next two weeks, per the published rosters", a.myShifts).WithBody(nil, []OnDuty{}),
