@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fieldwatch/internal/testwait"
 	"fieldwatch/sim/demo"
 	"fieldwatch/vehicle/node"
 )
@@ -36,16 +37,6 @@ func startBenchDemo(b *testing.B, dir string, mod func(*node.Config)) *demo.Demo
 	return d
 }
 
-func waitFor(b *testing.B, d time.Duration, cond func() bool) {
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			b.Fatalf("timed out after %v", d)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 func drainOnce(b *testing.B, linkKbps float64) {
 	dir := b.TempDir()
 	d := startBenchDemo(b, dir, func(c *node.Config) { c.Sync.LinkKbps = linkKbps })
@@ -53,7 +44,7 @@ func drainOnce(b *testing.B, linkKbps float64) {
 	l := d.Link(id)
 	l.SetRate(linkKbps, 100<<10)
 	n := d.Node(id)
-	waitFor(b, 30*time.Second, func() bool { return len(d.Hub().Relay().Stats()) > 0 && d.Hub().Relay().Stats()[0].Live })
+	testwait.For(b, 30*time.Second, "the stream live", func() bool { return len(d.Hub().Relay().Stats()) > 0 && d.Hub().Relay().Stats()[0].Live })
 	time.Sleep(5 * time.Second)
 	l.SetUp(false)
 	time.Sleep(60 * time.Second)
@@ -62,14 +53,14 @@ func drainOnce(b *testing.B, linkKbps float64) {
 	rec := n.Recorder()
 	backlog := rec.Backlog()
 	sent0 := n.Sync().State().BytesSent
-	waitFor(b, 20*time.Second, func() bool { s := d.Hub().Relay().Stats(); return len(s) > 0 && s[0].Live })
+	testwait.For(b, 20*time.Second, "the stream live again", func() bool { s := d.Hub().Relay().Stats(); return len(s) > 0 && s[0].Live })
 	st0 := d.Hub().Relay().Stats()[0]
 	q0, c0 := l.QueueDropped()
 	u0, t0 := l.Carried()
 	var liveKbps float64
 	samples := 0
 	var firstByte time.Time
-	waitFor(b, 5*time.Minute, func() bool {
+	testwait.For(b, 5*time.Minute, "the backlog drained", func() bool {
 		if firstByte.IsZero() && n.Sync().State().BytesSent > sent0 {
 			firstByte = time.Now()
 		}

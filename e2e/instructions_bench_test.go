@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fieldwatch/internal/testwait"
 	"fieldwatch/sim/demo"
 	"fieldwatch/vehicle/mailbox"
 )
@@ -53,7 +54,7 @@ func BenchmarkInstructionDelivery(b *testing.B) {
 		id := d.VehicleIDs()[0]
 		m := d.Node(id).Mailbox()
 		token := benchLogin(b, d, "lanhdao")
-		waitFor(b, 20*time.Second, func() bool { return d.Hub().ControlOnline(id) })
+		testwait.For(b, 20*time.Second, "the vehicle online", func() bool { return d.Hub().ControlOnline(id) })
 		var lat []time.Duration
 		for i := range 200 {
 			t0 := time.Now()
@@ -68,7 +69,7 @@ func BenchmarkInstructionDelivery(b *testing.B) {
 		if err := d.SetLink(id, false); err != nil {
 			b.Fatal(err)
 		}
-		waitFor(b, 20*time.Second, func() bool { return !d.Hub().ControlOnline(id) })
+		testwait.For(b, 20*time.Second, "the vehicle offline", func() bool { return !d.Hub().ControlOnline(id) })
 		for i := range 1000 {
 			sendInstruction(b, d, token, id, fmt.Sprintf("Chỉ thị khi mất kết nối %d", i))
 		}
