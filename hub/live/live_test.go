@@ -151,7 +151,6 @@ func (a *auditRec) Record(_ *http.Request, who audit.Actor, action, object, deta
 type fixture struct {
 	api   *API
 	srv   *apitest.Server
-	mux   *http.ServeMux
 	fleet *fakeFleet
 	relay *fakeRelay
 	audit *auditRec
@@ -204,43 +203,7 @@ func newFixture(t *testing.T, demo bool) *fixture {
 	for _, u := range users {
 		f.srv.User(u)
 	}
-	f.mux = sdpMux(p.Scope, users, f.api.Routes())
 	return f
-}
-
-// sdpMux serves routes as apitest does, for requests with SDP bodies and
-// bearer tokens: the caller named by X-Test-User, the route's action and
-// vehicle scope checked as the hub's guard checks them.
-func sdpMux(scope access.Scope, users []auth.User, routes []httpapi.Route) *http.ServeMux {
-	mux := http.NewServeMux()
-	for _, rt := range routes {
-		mux.HandleFunc(rt.Method+" "+rt.Pattern, func(w http.ResponseWriter, r *http.Request) {
-			if rt.Access == httpapi.User {
-				var u auth.User
-				for _, have := range users {
-					if have.Username == r.Header.Get("X-Test-User") {
-						u = have
-					}
-				}
-				var err error = auth.ErrNoSession
-				if u.Username != "" {
-					err = access.Allow(u.Subject(), rt.Action)
-				}
-				if err == nil && rt.Scope != "" {
-					err = scope.AllowVehicle(u.Subject(), rt.Action, r.PathValue(rt.Scope))
-				}
-				if err != nil {
-					httpapi.WriteError(w, r, nil, err)
-					return
-				}
-				r = r.WithContext(auth.WithCaller(r.Context(), u, auth.Session{}))
-			}
-			if err := rt.Handle(w, r); err != nil {
-				httpapi.WriteError(w, r, nil, err)
-			}
-		})
-	}
-	return mux
 }
 
 // sdp sends an SDP body with a content type and an optional bearer token.
@@ -253,11 +216,7 @@ func (f *fixture) sdp(t *testing.T, user, token, method, path, ctype, body strin
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	if user != "" {
-		req.Header.Set("X-Test-User", user)
-	}
-	rec := httptest.NewRecorder()
-	f.mux.ServeHTTP(rec, req)
+	rec := f.srv.Serve(user, req)
 	return rec
 }
 

@@ -13,7 +13,6 @@ import (
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/audit"
 	"fieldwatch/hub/auth"
-	"fieldwatch/hub/httpapi"
 	"fieldwatch/hub/httpapi/apitest"
 	"fieldwatch/hub/store"
 	"fieldwatch/hub/units"
@@ -70,26 +69,10 @@ func TestAPI(t *testing.T) {
 	} {
 		s.User(u)
 	}
-	// apitest sends []byte bodies without a content type: serve the import
-	// with its own requests.
 	importCSV := func(who, query, ctype, body string) (int, string) {
-		mux := http.NewServeMux()
-		for _, rt := range routes {
-			if rt.Method == "POST" && rt.Pattern == "/api/v1/samples" {
-				mux.HandleFunc("POST /api/v1/samples", func(w http.ResponseWriter, r *http.Request) {
-					users := map[string]auth.User{"gs1": {Username: "gs1", Unit: "cc-a", Roles: []string{auth.RoleSurveillance}},
-						"gs.b": {Username: "gs.b", Unit: "cc-b", Roles: []string{auth.RoleSurveillance}}}
-					r = r.WithContext(auth.WithCaller(r.Context(), users[who], auth.Session{}))
-					if err := rt.Handle(w, r); err != nil {
-						httpapi.WriteError(w, r, nil, err)
-					}
-				})
-			}
-		}
 		req := httptest.NewRequest("POST", "/api/v1/samples?"+query, strings.NewReader(body))
 		req.Header.Set("Content-Type", ctype)
-		rec := httptest.NewRecorder()
-		mux.ServeHTTP(rec, req)
+		rec := s.Serve(who, req)
 		return rec.Code, rec.Body.String()
 	}
 	var b strings.Builder

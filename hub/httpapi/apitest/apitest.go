@@ -107,3 +107,14 @@ func (s *Server) JSON(user, method, path string, body any, want int, out any) {
 		}
 	}
 }
+
+// Serve sends a request the test built itself (any content type, headers
+// such as a bearer token) as user (empty: anonymous).
+func (s *Server) Serve(user string, req *http.Request) *httptest.ResponseRecorder {
+	if user != "" {
+		req.Header.Set("X-Test-User", user)
+	}
+	rec := httptest.NewRecorder()
+	s.mux.ServeHTTP(rec, req)
+	return rec
+}
