@@ -18,13 +18,13 @@ package archive
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
 	"fieldwatch/hub/command"
+	"fieldwatch/hub/store"
 	"fieldwatch/internal/vntime"
 	"fieldwatch/protocol/evidence"
 )
@@ -110,7 +110,7 @@ func (a *Archive) Apply(c command.Command) error {
 	switch c := c.(type) {
 	case RegisterKey:
 		fn = func(txn *badger.Txn) error {
-			return setJSON(txn, keyKey(c.Vehicle), keyRecord{Key: c.Key, RegisteredAt: c.At})
+			return store.SetJSON(txn, keyKey(c.Vehicle), keyRecord{Key: c.Key, RegisteredAt: c.At})
 		}
 	case ResetKey:
 		fn = func(txn *badger.Txn) error { return txn.Delete([]byte(keyKey(c.Vehicle))) }
@@ -138,7 +138,7 @@ func (a *Archive) Apply(c command.Command) error {
 			})
 		}
 	case PlaceHold:
-		fn = func(txn *badger.Txn) error { return setJSON(txn, holdPrefix+c.Hold.ID, c.Hold) }
+		fn = func(txn *badger.Txn) error { return store.SetJSON(txn, holdPrefix+c.Hold.ID, c.Hold) }
 	case LiftHold:
 		fn = func(txn *badger.Txn) error { return txn.Delete([]byte(holdPrefix + c.ID)) }
 	case ExpireSegment:
@@ -157,26 +157,6 @@ func (a *Archive) Apply(c command.Command) error {
 	return nil
 }
 
-func setJSON(txn *badger.Txn, key string, v any) error {
-	val, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return txn.Set([]byte(key), val)
-}
-
-// getJSON reads key into v; found is false when it is absent.
-func getJSON(txn *badger.Txn, key string, v any) (found bool, err error) {
-	it, err := txn.Get([]byte(key))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return true, it.Value(func(val []byte) error { return json.Unmarshal(val, v) })
-}
-
 // transferTxn updates a segment's transfer record and its day's totals in
 // txn. Statistics that cannot be read are left as they are (the command's
 // other writes still happen).
@@ -184,10 +164,10 @@ func transferTxn(txn *badger.Txn, m *evidence.Manifest, t Transfer, fn func(d *D
 	day := vntime.Day(t.At)
 	var d DayStats
 	var f FileStat
-	if _, err := getJSON(txn, dayKey(day, m.Vehicle), &d); err != nil {
+	if _, err := store.GetJSON(txn, dayKey(day, m.Vehicle), &d); err != nil {
 		return nil
 	}
-	if _, err := getJSON(txn, fileKey(day, m), &f); err != nil {
+	if _, err := store.GetJSON(txn, fileKey(day, m), &f); err != nil {
 		return nil
 	}
 	if f.ReceivedStart.IsZero() {

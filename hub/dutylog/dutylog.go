@@ -333,7 +333,7 @@ func (l *Log) DailyReport(unit, shift string) (Report, error) {
 func (l *Log) Apply(c command.Command) error {
 	switch c := c.(type) {
 	case EntryWritten:
-		return l.db.Badger().Update(func(txn *badger.Txn) error { return put(txn, entryKey(c.Entry.Unit, c.Entry.ID), c.Entry) })
+		return l.db.Badger().Update(func(txn *badger.Txn) error { return store.SetJSON(txn, entryKey(c.Entry.Unit, c.Entry.ID), c.Entry) })
 	case EntryClosed:
 		return l.db.Badger().Update(func(txn *badger.Txn) error {
 			var e Entry
@@ -344,10 +344,12 @@ func (l *Log) Apply(c command.Command) error {
 				return nil // closed already
 			}
 			e.Open, e.Closed, e.ClosedBy = false, c.At, c.By
-			return put(txn, entryKey(c.Unit, c.ID), e)
+			return store.SetJSON(txn, entryKey(c.Unit, c.ID), e)
 		})
 	case HandoverBegun:
-		return l.db.Badger().Update(func(txn *badger.Txn) error { return put(txn, handoverKey(c.Handover.Unit, c.Handover.ID), c.Handover) })
+		return l.db.Badger().Update(func(txn *badger.Txn) error {
+			return store.SetJSON(txn, handoverKey(c.Handover.Unit, c.Handover.ID), c.Handover)
+		})
 	case HandoverAccepted:
 		return l.db.Badger().Update(func(txn *badger.Txn) error {
 			var h Handover
@@ -361,7 +363,7 @@ func (l *Log) Apply(c command.Command) error {
 				return fmt.Errorf("%w: already accepted by %s", ErrHandover, h.ToName)
 			}
 			h.To, h.ToName, h.Accepted, h.Note = c.By, c.ByName, c.At, c.Note
-			return put(txn, handoverKey(c.Unit, c.ID), h)
+			return store.SetJSON(txn, handoverKey(c.Unit, c.ID), h)
 		})
 	}
 	return fmt.Errorf("%w: %s", command.ErrUnknownKind, c.CommandKind())
@@ -375,12 +377,4 @@ func get(txn *badger.Txn, key string, v any) error {
 		return err
 	}
 	return item.Value(func(b []byte) error { return json.Unmarshal(b, v) })
-}
-
-func put(txn *badger.Txn, key string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return txn.Set([]byte(key), data)
 }

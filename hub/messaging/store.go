@@ -100,7 +100,7 @@ func applySent(txn *badger.Txn, in Instruction, clientID string) error {
 		}
 	}
 	var old Instruction
-	if ok, err := getJSON(txn, recPrefix+in.ID, &old); err != nil || ok {
+	if ok, err := store.GetJSON(txn, recPrefix+in.ID, &old); err != nil || ok {
 		return err // applied already
 	}
 	if err := setJSON(txn, badger.NewEntry([]byte(recPrefix+in.ID), nil), in); err != nil {
@@ -156,7 +156,7 @@ func applyEscalated(txn *badger.Txn, c Escalated) error {
 // it changed it.
 func updateIn(txn *badger.Txn, id string, fn func(*Instruction) (bool, error)) error {
 	var in Instruction
-	ok, err := getJSON(txn, recPrefix+id, &in)
+	ok, err := store.GetJSON(txn, recPrefix+id, &in)
 	if err != nil {
 		return err
 	}
@@ -168,17 +168,6 @@ func updateIn(txn *badger.Txn, id string, fn func(*Instruction) (bool, error)) e
 		return err
 	}
 	return setJSON(txn, badger.NewEntry([]byte(recPrefix+id), nil), in)
-}
-
-func getJSON(txn *badger.Txn, key string, v any) (bool, error) {
-	item, err := txn.Get([]byte(key))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return true, item.Value(func(b []byte) error { return json.Unmarshal(b, v) })
 }
 
 func setJSON(txn *badger.Txn, e *badger.Entry, v any) error {

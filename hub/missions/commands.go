@@ -25,6 +25,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"fieldwatch/hub/command"
+	"fieldwatch/hub/store"
 	"fieldwatch/protocol"
 )
 
@@ -213,7 +214,7 @@ func (s *Store) Apply(cmd command.Command) error {
 				return nil
 			}
 			point = c.Point
-			return setJSON(txn, fmt.Sprintf("%s%s/%020d", trackPrefix, c.ID, c.Point.Time.UnixNano()), c.Point)
+			return store.SetJSON(txn, fmt.Sprintf("%s%s/%020d", trackPrefix, c.ID, c.Point.Time.UnixNano()), c.Point)
 		default:
 			return fmt.Errorf("missions: not a command of missions: %s", cmd.CommandKind())
 		}
@@ -313,7 +314,7 @@ func getMission(txn *badger.Txn, id string) (Mission, error) {
 
 // commit writes the mission and its events.
 func commit(txn *badger.Txn, m *Mission, events ...Event) error {
-	if err := setJSON(txn, recPrefix+m.ID, m); err != nil {
+	if err := store.SetJSON(txn, recPrefix+m.ID, m); err != nil {
 		return err
 	}
 	for _, e := range events {
@@ -330,17 +331,9 @@ func putEvent(txn *badger.Txn, id string, e Event) error {
 	for n := 0; ; n++ {
 		key := []byte(fmt.Sprintf("%s%s/%020d/%08d", logPrefix, id, e.Time.UnixNano(), n))
 		if _, err := txn.Get(key); errors.Is(err, badger.ErrKeyNotFound) {
-			return setJSON(txn, string(key), e)
+			return store.SetJSON(txn, string(key), e)
 		} else if err != nil {
 			return err
 		}
 	}
-}
-
-func setJSON(txn *badger.Txn, key string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("missions: encode %s: %w", key, err)
-	}
-	return txn.Set([]byte(key), data)
 }

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"fieldwatch/hub/command"
 	"fieldwatch/hub/rules"
 	"fieldwatch/hub/store"
@@ -142,14 +140,6 @@ func (a *Alerts) causeAlert(cause string) (string, error) {
 	var id string
 	err := a.db.Get(causePrefix+cause, &id)
 	return id, err
-}
-
-func setJSON(txn *badger.Txn, key string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", key, err)
-	}
-	return txn.Set([]byte(key), data)
 }
 
 // Get returns one alert.

@@ -23,6 +23,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"fieldwatch/hub/command"
+	"fieldwatch/hub/store"
 )
 
 func init() {
@@ -129,7 +130,7 @@ func (s *Store) Apply(cmd command.Command) error {
 		case Drafted:
 			p := Profile{ID: c.ID, Unit: c.Unit, Author: c.Author, State: StateDraft, Revision: 1, Spec: c.Spec,
 				Created: c.At, Updated: c.At, History: []Step{{Time: c.At, By: c.Author, Action: "created", Revision: 1}}}
-			return setJSON(txn, profilePrefix+p.ID, p)
+			return store.SetJSON(txn, profilePrefix+p.ID, p)
 		case Edited:
 			return changeProfile(txn, c.ID, "edit", c.At, func(p *Profile) error { return p.edit(c) })
 		case Submitted:
@@ -212,7 +213,7 @@ func changeProfile(txn *badger.Txn, id, what string, at time.Time, fn func(*Prof
 		return fmt.Errorf("profiles: %s %s: %w", what, id, err)
 	}
 	p.Updated = at
-	return setJSON(txn, profilePrefix+p.ID, p)
+	return store.SetJSON(txn, profilePrefix+p.ID, p)
 }
 
 func getJSON(txn *badger.Txn, key string, v any) error {
@@ -231,7 +232,7 @@ func (a *Alerts) Apply(cmd command.Command) error {
 		switch c := cmd.(type) {
 		case AlertsRaised:
 			for k, v := range c.Memory {
-				if err := setJSON(txn, memPrefix+k, v); err != nil {
+				if err := store.SetJSON(txn, memPrefix+k, v); err != nil {
 					return err
 				}
 			}
@@ -242,10 +243,10 @@ func (a *Alerts) Apply(cmd command.Command) error {
 				} else if !errors.Is(err, badger.ErrKeyNotFound) {
 					return err
 				}
-				if err := setJSON(txn, ck, r.Alert.ID); err != nil {
+				if err := store.SetJSON(txn, ck, r.Alert.ID); err != nil {
 					return err
 				}
-				if err := setJSON(txn, alertPrefix+r.Alert.ID, r.Alert); err != nil {
+				if err := store.SetJSON(txn, alertPrefix+r.Alert.ID, r.Alert); err != nil {
 					return err
 				}
 			}
@@ -294,5 +295,5 @@ func changeAlert(txn *badger.Txn, id string, fn func(*Alert) error) error {
 	if err := fn(&al); err != nil {
 		return fmt.Errorf("profiles: alert %s: %w", id, err)
 	}
-	return setJSON(txn, alertPrefix+al.ID, al)
+	return store.SetJSON(txn, alertPrefix+al.ID, al)
 }

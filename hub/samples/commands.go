@@ -9,6 +9,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"fieldwatch/hub/command"
+	"fieldwatch/hub/store"
 )
 
 // The commands of random-sample checking (samples):
@@ -47,7 +48,7 @@ func (s *Store) Apply(c command.Command) error {
 	return s.db.Badger().Update(func(txn *badger.Txn) error {
 		switch c := c.(type) {
 		case ListImported:
-			return setJSON(txn, listPrefix+c.List.ID, c.List)
+			return store.SetJSON(txn, listPrefix+c.List.ID, c.List)
 		case TaskDone:
 			key := []byte(listPrefix + c.List)
 			item, err := txn.Get(key)
@@ -68,16 +69,8 @@ func (s *Store) Apply(c command.Command) error {
 				return fmt.Errorf("%w: task %d of list %s", ErrDone, c.N, c.List)
 			}
 			t.Result, t.Note, t.Done, t.DoneBy = c.Result, c.Note, c.At, c.By
-			return setJSON(txn, string(key), l)
+			return store.SetJSON(txn, string(key), l)
 		}
 		return fmt.Errorf("%w: %s is not a samples command", command.ErrUnknownKind, c.CommandKind())
 	})
-}
-
-func setJSON(txn *badger.Txn, key string, v any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return txn.Set([]byte(key), raw)
 }

@@ -161,3 +161,25 @@ func (db *DB) Snapshot(prefix string) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// SetJSON stores v as JSON under key inside a command's transaction.
+func SetJSON(txn *badger.Txn, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("store: encode %s: %w", key, err)
+	}
+	return txn.Set([]byte(key), data)
+}
+
+// GetJSON decodes the record under key inside a transaction; found is
+// false when there is none.
+func GetJSON(txn *badger.Txn, key string, v any) (found bool, err error) {
+	item, err := txn.Get([]byte(key))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: get %s: %w", key, err)
+	}
+	return true, item.Value(func(val []byte) error { return json.Unmarshal(val, v) })
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"fieldwatch/hub/command"
+	"fieldwatch/hub/store"
 )
 
 // The commands of continuous surveillance (watch):
@@ -96,11 +97,11 @@ func (s *Store) Apply(c command.Command) error {
 	return s.db.Badger().Update(func(txn *badger.Txn) error {
 		switch c := c.(type) {
 		case GroupPut:
-			return setJSON(txn, groupPrefix+c.Group.ID, c.Group)
+			return store.SetJSON(txn, groupPrefix+c.Group.ID, c.Group)
 		case GroupDeleted:
 			return txn.Delete([]byte(groupPrefix + c.ID))
 		case AssignmentAdded:
-			return setJSON(txn, assignPrefix+c.Assignment.ID, c.Assignment)
+			return store.SetJSON(txn, assignPrefix+c.Assignment.ID, c.Assignment)
 		case AssignmentRemoved:
 			return txn.Delete([]byte(assignPrefix + c.ID))
 		case AutoAssigned:
@@ -113,7 +114,7 @@ func (s *Store) Apply(c command.Command) error {
 				} else if !errors.Is(err, badger.ErrKeyNotFound) {
 					return err
 				}
-				if err := setJSON(txn, string(key), sc.At); err != nil {
+				if err := store.SetJSON(txn, string(key), sc.At); err != nil {
 					return err
 				}
 			}
@@ -145,17 +146,9 @@ func applyAuto(txn *badger.Txn, c AutoAssigned) error {
 		}
 	}
 	for _, a := range c.Assignments {
-		if err := setJSON(txn, assignPrefix+a.ID, a); err != nil {
+		if err := store.SetJSON(txn, assignPrefix+a.ID, a); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func setJSON(txn *badger.Txn, key string, v any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return txn.Set([]byte(key), raw)
 }

@@ -172,7 +172,7 @@ func (s *Store) Apply(c command.Command) error {
 			if _, err := txn.Get([]byte(Key(c.Roster.ID))); err == nil {
 				return nil // already applied
 			}
-			return put(txn, Key(c.Roster.ID), c.Roster)
+			return store.SetJSON(txn, Key(c.Roster.ID), c.Roster)
 		})
 	case Published:
 		return s.update(c.ID, func(r *Roster) error {
@@ -196,7 +196,9 @@ func (s *Store) Apply(c command.Command) error {
 			return decide(r, c)
 		})
 	case ReminderSent:
-		return s.txn(func(txn *badger.Txn) error { return put(txn, reminderKey(c.Roster, c.Officer, c.Start), c.At) })
+		return s.txn(func(txn *badger.Txn) error {
+			return store.SetJSON(txn, reminderKey(c.Roster, c.Officer, c.Start), c.At)
+		})
 	}
 	return fmt.Errorf("%w: %s", command.ErrUnknownKind, c.CommandKind())
 }
@@ -219,14 +221,6 @@ func (s *Store) update(id string, fn func(*Roster) error) error {
 		if err := fn(&r); err != nil {
 			return err
 		}
-		return put(txn, Key(id), r)
+		return store.SetJSON(txn, Key(id), r)
 	})
-}
-
-func put(txn *badger.Txn, key string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return txn.Set([]byte(key), data)
 }
