@@ -184,7 +184,7 @@ func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
 		"POST /api/v1/leave":        {ctype: json, body: func() string { return `{"from":"2027-03-01","to":"2027-03-02","kind":"phép"}` }},
 		"DELETE /api/v1/leave/{id}": {params: map[string]string{"id": "nope"}},
 		"POST /api/v1/photos":       {ctype: "image/png", body: func() string { return tinyPNG }},
-		// Missions (issue 5 item 6): a fresh mission of xe-01 (cc-a) with crew.cc-a on it.
+		// Missions: a fresh mission of xe-01 (cc-a) with crew.cc-a on it.
 		"@mission":                          {body: func() string { return missionID }},
 		"POST /api/v1/missions":             missionFixture(t, "", `{"vehicle":"xe-01","crew":["dich"],"site":"Km 3","from":"@from","to":"@to","purpose":"Giám sát"}`),
 		"GET /api/v1/missions/{id}":         missionFixture(t, "planned", ""),

@@ -220,7 +220,7 @@ const dict = {
     'svc.badRange': 'Thời điểm bắt đầu phải trước thời điểm kết thúc.',
     'svc.count': '{0} thay đổi mới nhất khớp bộ lọc (tối đa {1}).', 'svc.noHistory': 'Không có thay đổi nào khớp bộ lọc.',
     'svc.time': 'Thời gian', 'svc.service': 'Dịch vụ', 'svc.change': 'Thay đổi', 'svc.message': 'Thông báo', 'svc.new': 'Mới ghi nhận',
-    // Mobile surveillance missions (issue 5 item 6).
+    // Mobile surveillance missions.
     'nav.missions': 'Giám sát cơ động', 'mis.title': 'Nhiệm vụ giám sát cơ động', 'mis.detailTitle': 'Nhiệm vụ giám sát cơ động', 'mis.back': '← Danh sách nhiệm vụ',
     'mis.help': 'Xe chỉ huy và tổ công tác đến địa điểm hoặc theo tuyến trong khung thời gian; truyền hình ảnh trực tiếp khi nhiệm vụ bắt đầu; nhật ký hành trình, luồng hình ảnh, chỉ thị, báo cáo và báo cáo kết thúc.',
     'mis.planned': 'Đã lên kế hoạch', 'mis.active': 'Đang thực hiện', 'mis.closed': 'Đã kết thúc', 'mis.cancelled': 'Đã huỷ',
@@ -247,7 +247,7 @@ const dict = {
     'cc.openItems': 'Việc còn tồn', 'cc.openReport': 'Xem sổ trực ban',
     'cc.slotShiftLeader': 'Trưởng ca', 'cc.slotDivisionLeader': 'Lãnh đạo đội', 'cc.slotOffice': 'Văn phòng', 'cc.slotSurveillance': 'Giám sát',
     'err.network': 'Mất kết nối tới trung tâm', 'unit.kmh': 'km/h', 'unit.ms': 'ms', 'unit.kbps': 'kbit/s', 'unit.m': 'm',
-    // Calendar, rosters, leave, duty log, incidents (issue 5).
+    // Calendar, rosters, leave, duty log, incidents.
     'nav.calendar': 'Lịch làm việc', 'nav.rosters': 'Lịch trực', 'nav.dutylog': 'Sổ trực ban',
     'nav.incidents': 'Sự cố', 'cal.title': 'Lịch ngày làm việc năm {0}', 'cal.help': 'Ngày lễ, Tết (dương lịch và âm lịch), ngày nghỉ bù, ngày nghỉ hoán đổi và ngày làm bù theo thông báo của Chính phủ. Dùng để lập lịch trực và tính mọi thời hạn "N ngày làm việc".',
     'cal.holiday': 'Ngày lễ, Tết', 'cal.compensatory': 'Nghỉ bù', 'cal.dayOff': 'Ngày nghỉ theo thông báo',
@@ -562,7 +562,7 @@ const dict = {
     'svc.badRange': 'The start must be before the end.',
     'svc.count': '{0} newest changes matching the filter (at most {1}).', 'svc.noHistory': 'No change matches the filter.',
     'svc.time': 'Time', 'svc.service': 'Service', 'svc.change': 'Change', 'svc.message': 'Message', 'svc.new': 'First seen',
-    // Mobile surveillance missions (issue 5 item 6).
+    // Mobile surveillance missions.
     'nav.missions': 'Missions', 'mis.title': 'Mobile surveillance missions', 'mis.detailTitle': 'Mobile surveillance mission', 'mis.back': '← All missions',
     'mis.help': 'A command vehicle and its crew at a site or along a route for a time window; live video from the mission’s start; the log of its track, streams, instructions and reports, and its closing report.',
     'mis.planned': 'Planned', 'mis.active': 'Running', 'mis.closed': 'Closed', 'mis.cancelled': 'Cancelled',
@@ -589,7 +589,7 @@ const dict = {
     'cc.openItems': 'Open items', 'cc.openReport': 'Open the duty log',
     'cc.slotShiftLeader': 'Shift leader', 'cc.slotDivisionLeader': 'Division leader', 'cc.slotOffice': 'Office', 'cc.slotSurveillance': 'Surveillance',
     'err.network': 'Lost contact with the hub', 'unit.kmh': 'km/h', 'unit.ms': 'ms', 'unit.kbps': 'kbit/s', 'unit.m': 'm',
-    // Calendar, rosters, leave, duty log, incidents (issue 5).
+    // Calendar, rosters, leave, duty log, incidents.
     'nav.calendar': 'Calendar', 'nav.rosters': 'Rosters', 'nav.dutylog': 'Duty log',
     'nav.incidents': 'Incidents', 'cal.title': 'Working-day calendar {0}', 'cal.help': 'Public holidays (solar and lunar), compensatory days, announced days off and make-up working days. Used for the duty plan and every "N working days" deadline.',
     'cal.holiday': 'Public holiday', 'cal.compensatory': 'Compensatory day off', 'cal.dayOff': 'Announced day off',

@@ -1,4 +1,4 @@
-// Mobile surveillance missions (giám sát cơ động, issue 5 item 6): a
+// Mobile surveillance missions (giám sát cơ động): a
 // command vehicle and its crew sent to a site or along a route for a time
 // window with a purpose. The list (running, planned, finished), the
 // planning form (leaders and duty officers), and one mission: its window
