@@ -75,7 +75,7 @@ func newFixture(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	for _, u := range []units.Unit{{ID: "cuc", Name: "Cục"}, {ID: "cc-a", Name: "Chi cục A", Parent: "cuc"}, {ID: "cc-b", Name: "Chi cục B", Parent: "cuc"}} {
-		if err := tree.Put(u); err != nil {
+		if err := tree.Put(u, "test"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -98,7 +98,7 @@ func (a *API) set(w http.ResponseWriter, r *http.Request) error {
 	if o.Source == "" {
 		o.Source = u.Username
 	}
-	if err := a.p.Calendar.Set(o); err != nil {
+	if err := a.p.Calendar.Set(o, u.Username); err != nil {
 		return httpapi.BadRequest("%v", err)
 	}
 	a.p.Audit.Record(r, u, "calendar.set", o.Date, fmt.Sprintf("off=%v %s (%s)", o.Off, o.Name, o.Source))
@@ -111,10 +111,11 @@ func (a *API) unset(w http.ResponseWriter, r *http.Request) error {
 	if _, err := time.Parse(time.DateOnly, date); err != nil {
 		return httpapi.BadRequest("date YYYY-MM-DD")
 	}
-	if err := a.p.Calendar.Unset(date); err != nil {
+	u := auth.Caller(r)
+	if err := a.p.Calendar.Unset(date, u.Username); err != nil {
 		return err
 	}
-	a.p.Audit.Record(r, auth.Caller(r), "calendar.unset", date, "")
+	a.p.Audit.Record(r, u, "calendar.unset", date, "")
 	return httpapi.OK(w, a.p.Calendar.Kind(midnight(date)))
 }
 

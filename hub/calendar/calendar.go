@@ -107,10 +107,10 @@ func New(store Store, opts ...Option) (*Calendar, error) {
 	return c, nil
 }
 
-// Set enters an announced day off or working day (an administrator
+// Set enters, for by, an announced day off or working day (an administrator
 // entering the government's announcement, or an extra day off). It
 // replaces the date's previous entry, built-in or not.
-func (c *Calendar) Set(o Override) error {
+func (c *Calendar) Set(o Override, by string) error {
 	jdn, err := parseDate(o.Date)
 	if err != nil {
 		return err
@@ -119,17 +119,17 @@ func (c *Calendar) Set(o Override) error {
 		return ErrName
 	}
 	o.Date = dayOf(jdn).Format(time.DateOnly)
-	return c.sub.Submit(SetCmd{Override: o, At: c.now().UTC()})
+	return c.sub.Submit(SetCmd{Override: o, By: by, At: c.now().UTC()})
 }
 
-// Unset removes an administrator's entry for date; a built-in
+// Unset removes, for by, an administrator's entry for date; a built-in
 // announcement of that date applies again.
-func (c *Calendar) Unset(date string) error {
+func (c *Calendar) Unset(date, by string) error {
 	jdn, err := parseDate(date)
 	if err != nil {
 		return err
 	}
-	return c.sub.Submit(UnsetCmd{Date: dayOf(jdn).Format(time.DateOnly), At: c.now().UTC()})
+	return c.sub.Submit(UnsetCmd{Date: dayOf(jdn).Format(time.DateOnly), By: by, At: c.now().UTC()})
 }
 
 // Apply applies one of the calendar's commands: one write to the store,

@@ -83,7 +83,7 @@ func TestAdministratorEntries(t *testing.T) {
 		t.Fatalf("before: %s", got)
 	}
 	extra := Override{Date: "2025-05-06", Off: true, Name: "Nghỉ đột xuất", Source: "admin"}
-	if err := c.Set(extra); err != nil {
+	if err := c.Set(extra, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.AddWorkingDays(opened, 10); !got.Equal(endOf(2025, 5, 13)) {
@@ -94,7 +94,7 @@ func TestAdministratorEntries(t *testing.T) {
 	}
 
 	// Cancel the built-in make-up Saturday of 26 Apr 2025.
-	if err := c.Set(Override{Date: "2025-04-26", Off: true, Name: "Hủy làm bù", Source: "admin"}); err != nil {
+	if err := c.Set(Override{Date: "2025-04-26", Off: true, Name: "Hủy làm bù", Source: "admin"}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if c.IsWorkingDay(day(2025, 4, 26)) {
@@ -112,7 +112,7 @@ func TestAdministratorEntries(t *testing.T) {
 
 	// Unset: the built-in entry comes back, the extra day goes.
 	for _, date := range []string{"2025-04-26", "2025-05-06"} {
-		if err := c2.Unset(date); err != nil {
+		if err := c2.Unset(date, "test"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -127,13 +127,13 @@ func TestAdministratorEntries(t *testing.T) {
 	}
 
 	// A day off on a holiday changes nothing; a working day on one cancels it.
-	if err := c2.Set(Override{Date: "2025-09-02", Off: true, Name: "x"}); err != nil {
+	if err := c2.Set(Override{Date: "2025-09-02", Off: true, Name: "x"}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if k := c2.Kind(day(2025, 9, 2)); k.Kind != KindHoliday || k.Name != nameNational {
 		t.Errorf("2 Sep: %+v", k)
 	}
-	if err := c2.Set(Override{Date: "2025-09-01", Name: "Trực"}); err != nil {
+	if err := c2.Set(Override{Date: "2025-09-01", Name: "Trực"}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if !c2.IsWorkingDay(day(2025, 9, 1)) {
@@ -152,11 +152,11 @@ func TestSetRejects(t *testing.T) {
 		{Override{Date: "", Off: true}, ErrDate},
 		{Override{Date: "2025-05-06", Name: strings.Repeat("ngày ", 100)}, ErrName},
 	} {
-		if err := c.Set(tc.o); !errors.Is(err, tc.want) {
+		if err := c.Set(tc.o, "test"); !errors.Is(err, tc.want) {
 			t.Errorf("%+v: %v, want %v", tc.o, err, tc.want)
 		}
 	}
-	if err := c.Unset("2025/05/06"); !errors.Is(err, ErrDate) {
+	if err := c.Unset("2025/05/06", "test"); !errors.Is(err, ErrDate) {
 		t.Errorf("unset: %v", err)
 	}
 }
@@ -225,13 +225,13 @@ func TestStoreFailures(t *testing.T) {
 
 	// A write that fails changes nothing.
 	st.put = true
-	if err := c.Set(Override{Date: "2025-05-06", Off: true}); !errors.Is(err, errDisk) {
+	if err := c.Set(Override{Date: "2025-05-06", Off: true}, "test"); !errors.Is(err, errDisk) {
 		t.Errorf("Set: %v", err)
 	}
 	if !c.IsWorkingDay(day(2025, 5, 6)) {
 		t.Error("a failed Set took effect")
 	}
-	if err := c.Unset("2025-04-26"); !errors.Is(err, errDisk) {
+	if err := c.Unset("2025-04-26", "test"); !errors.Is(err, errDisk) {
 		t.Errorf("Unset: %v", err)
 	}
 }
@@ -252,7 +252,7 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Go(func() {
 		for j := range 50 {
 			date := day(2030, 3, 1).AddDate(0, 0, j).Format(time.DateOnly)
-			if err := c.Set(Override{Date: date, Off: true, Name: "x"}); err != nil {
+			if err := c.Set(Override{Date: date, Off: true, Name: "x"}, "test"); err != nil {
 				t.Error(err)
 			}
 		}

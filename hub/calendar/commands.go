@@ -19,12 +19,14 @@ func init() { command.Register(SetCmd{}, UnsetCmd{}) }
 // administrator named no document.
 type SetCmd struct {
 	Override Override  `json:"override"`
+	By       string    `json:"by"`
 	At       time.Time `json:"at"`
 }
 
 // UnsetCmd removes a date's entry (YYYY-MM-DD).
 type UnsetCmd struct {
 	Date string    `json:"date"`
+	By   string    `json:"by"`
 	At   time.Time `json:"at"`
 }
 

@@ -23,11 +23,11 @@ func TestDBStore(t *testing.T) {
 		{Date: "2027-02-20", Off: false, Name: "Làm bù", Source: "Thông báo 2027"},
 		{Date: "2028-01-05", Off: true, Name: "Nghỉ", Source: "admin"},
 	} {
-		if err := c.Set(o); err != nil {
+		if err := c.Set(o, "test"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := c.Unset("2028-01-05"); err != nil {
+	if err := c.Unset("2028-01-05", "test"); err != nil {
 		t.Fatal(err)
 	}
 	list, err := DBStore{DB: db}.List(2027)

@@ -199,7 +199,7 @@ func fixtures(t *testing.T, h *Hub) map[string]routeFixture {
 
 func ensureUnit(t *testing.T, h *Hub, id, parent string) {
 	if _, ok := h.units.Get(id); !ok {
-		if err := h.units.Put(unitOf(id, parent)); err != nil {
+		if err := h.units.Put(unitOf(id, parent), "test"); err != nil {
 			t.Fatal(err)
 		}
 	}

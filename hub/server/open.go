@@ -52,7 +52,7 @@ func (h *Hub) open(opts Options) error {
 		return err
 	}
 	for _, u := range cfg.Units.Tree {
-		if err := h.units.Put(units.Unit(u)); err != nil {
+		if err := h.units.Put(units.Unit(u), "config"); err != nil {
 			return fmt.Errorf("hub config: unit %s: %w", u.ID, err)
 		}
 	}

@@ -99,7 +99,8 @@ func (a *API) put(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("%w: unit %q exists", ErrExists, req.ID)
 	}
 	un := Unit{ID: req.ID, Name: strings.TrimSpace(req.Name), Parent: req.Parent}
-	if err := a.p.Tree.Put(un); err != nil {
+	by, _ := a.p.Caller(r).AuditName()
+	if err := a.p.Tree.Put(un, by); err != nil {
 		return err
 	}
 	a.p.Audit.Record(r, a.p.Caller(r), "units.put", un.ID, fmt.Sprintf("name=%q parent=%q", un.Name, un.Parent))
@@ -120,7 +121,8 @@ func (a *API) delete(w http.ResponseWriter, r *http.Request) error {
 			return fmt.Errorf("%w: %s still belongs to %s", ErrInUse, what, id)
 		}
 	}
-	if err := a.p.Tree.Delete(id); err != nil {
+	by, _ := a.p.Caller(r).AuditName()
+	if err := a.p.Tree.Delete(id, by); err != nil {
 		return err
 	}
 	a.p.Audit.Record(r, a.p.Caller(r), "units.delete", id, "")

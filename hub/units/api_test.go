@@ -32,7 +32,7 @@ func TestUnitsAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, u := range []units.Unit{{ID: "cuc", Name: "Cục"}, {ID: "cc-a", Name: "Chi cục A", Parent: "cuc"}, {ID: "cc-b", Name: "Chi cục B", Parent: "cuc"}} {
-		if err := tree.Put(u); err != nil {
+		if err := tree.Put(u, "test"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -17,12 +17,14 @@ func init() { command.Register(PutCmd{}, DeleteCmd{}) }
 // PutCmd creates, renames or moves a unit.
 type PutCmd struct {
 	Unit Unit      `json:"unit"`
+	By   string    `json:"by"` // who: an account, or "config" for the hub's configuration
 	At   time.Time `json:"at"`
 }
 
 // DeleteCmd removes a unit.
 type DeleteCmd struct {
 	ID string    `json:"id"`
+	By string    `json:"by"`
 	At time.Time `json:"at"`
 }
 

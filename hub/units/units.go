@@ -83,22 +83,22 @@ func Open(db *store.DB, levels []string, opts ...Option) (*Tree, error) {
 	return t, nil
 }
 
-// Put creates or renames a unit, or moves it under another parent. A move
+// Put creates or renames a unit, or moves it under another parent, for by. A move
 // that would make a unit its own ancestor is refused.
-func (t *Tree) Put(u Unit) error {
+func (t *Tree) Put(u Unit, by string) error {
 	if !idRE.MatchString(u.ID) {
 		return fmt.Errorf("%w: id %q (lower-case letters, digits, '.', '-' and '_')", ErrInvalid, u.ID)
 	}
 	if u.Name == "" || len(u.Name) > 200 {
 		return fmt.Errorf("%w: %s needs a name of at most 200 bytes", ErrInvalid, u.ID)
 	}
-	return t.sub.Submit(PutCmd{Unit: u, At: t.now().UTC()})
+	return t.sub.Submit(PutCmd{Unit: u, By: by, At: t.now().UTC()})
 }
 
-// Delete removes a unit without sub-units. The caller checks that no
-// account or vehicle still belongs to it.
-func (t *Tree) Delete(id string) error {
-	return t.sub.Submit(DeleteCmd{ID: id, At: t.now().UTC()})
+// Delete removes a unit without sub-units for by. The caller checks that
+// no account or vehicle still belongs to it.
+func (t *Tree) Delete(id, by string) error {
+	return t.sub.Submit(DeleteCmd{ID: id, By: by, At: t.now().UTC()})
 }
 
 // Apply applies one of the tree's commands: a write of one record, then

@@ -32,7 +32,7 @@ func TestTreeScopesAndSurvivesRestart(t *testing.T) {
 		{ID: "doi-1", Name: "Đội kiểm soát 1", Parent: "cc-hn"},
 		{ID: "to-1", Name: "Tổ 1", Parent: "doi-1"},
 	} {
-		if err := tr.Put(u); err != nil {
+		if err := tr.Put(u, "test"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -58,19 +58,19 @@ func TestTreeScopesAndSurvivesRestart(t *testing.T) {
 	if p := tr.Path("doi-1"); len(p) != 4 || p[0].ID != "tct" || p[3].ID != "doi-1" {
 		t.Errorf("path = %+v", p)
 	}
-	if err := tr.Put(Unit{ID: "cuc-ls", Name: "x", Parent: "to-1"}); !errors.Is(err, ErrInvalid) {
+	if err := tr.Put(Unit{ID: "cuc-ls", Name: "x", Parent: "to-1"}, "test"); !errors.Is(err, ErrInvalid) {
 		t.Errorf("cycle: %v", err)
 	}
-	if err := tr.Put(Unit{ID: "x", Name: "x", Parent: "missing"}); !errors.Is(err, ErrUnknown) {
+	if err := tr.Put(Unit{ID: "x", Name: "x", Parent: "missing"}, "test"); !errors.Is(err, ErrUnknown) {
 		t.Errorf("missing parent: %v", err)
 	}
-	if err := tr.Put(Unit{ID: "Bad Id", Name: "x"}); !errors.Is(err, ErrInvalid) {
+	if err := tr.Put(Unit{ID: "Bad Id", Name: "x"}, "test"); !errors.Is(err, ErrInvalid) {
 		t.Errorf("bad id: %v", err)
 	}
-	if err := tr.Delete("doi-1"); !errors.Is(err, ErrInUse) {
+	if err := tr.Delete("doi-1", "test"); !errors.Is(err, ErrInUse) {
 		t.Errorf("delete with children: %v", err)
 	}
-	if err := tr.Delete("to-1"); err != nil {
+	if err := tr.Delete("to-1", "test"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -35,7 +35,7 @@ func (d *Demo) seedUnits() error {
 		{ID: unitHuuNghi, Name: "Chi cục Hải quan cửa khẩu Hữu Nghị", Parent: unitDept},
 		{ID: unitDongDang, Name: "Chi cục Hải quan ga Đồng Đăng", Parent: unitDept},
 	} {
-		if err := d.hub.Units().Put(u); err != nil {
+		if err := d.hub.Units().Put(u, "demo"); err != nil {
 			return fmt.Errorf("demo: seed unit %s: %w", u.ID, err)
 		}
 	}
