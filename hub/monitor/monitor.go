@@ -55,7 +55,6 @@ type Monitor struct {
 
 	mu      sync.Mutex
 	current map[string]*Service
-	seq     uint64
 }
 
 // Params build a monitor.
@@ -133,9 +132,8 @@ func (m *Monitor) change(c Change) error {
 		was = old.State
 	}
 	m.current[k] = &s
-	m.seq++
 	ev := Event{Time: now, Host: s.Host, Name: s.Name, Unit: s.Unit, Address: s.Address, State: s.State, Was: was, Message: s.Message}
-	return m.db.Put(fmt.Sprintf("svc/%020d/%06d", now.UnixNano(), m.seq%1000000), ev, m.retention)
+	return m.db.Put(fmt.Sprintf("svc/%020d/%s/%s", now.UnixNano(), s.Host, s.Name), ev, m.retention)
 }
 
 // Current returns every service's state, hub first, then by host and name.
