@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"fieldwatch/internal/errkind"
@@ -122,11 +123,12 @@ func Created(w http.ResponseWriter, v any) error {
 	return nil
 }
 
-// DecodeJSON reads a bounded, strict JSON body into v: unknown fields and
-// trailing data are errors.
+// DecodeJSON reads a bounded, strict JSON body into v: the body must say
+// it is application/json (a cross-site form or a no-CORS fetch cannot),
+// and unknown fields and trailing data are errors.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return fmt.Errorf("%w: want application/json, got %s", ErrUnsupported, ct)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		return fmt.Errorf("%w: want application/json, got %q", ErrUnsupported, ct)
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxJSON))
 	dec.DisallowUnknownFields()
@@ -153,6 +155,34 @@ func ReadSDP(w http.ResponseWriter, r *http.Request, contentType string) (string
 		return "", err
 	}
 	return string(data), nil
+}
+
+// ErrCrossSite: a state-changing request that a page of another origin
+// made a logged-in browser send.
+var ErrCrossSite = errkind.New(errkind.Forbidden, "cross_site", "request from another site refused")
+
+// SameOrigin refuses a state-changing request (anything but GET, HEAD and
+// OPTIONS) that a browser says came from another origin: Sec-Fetch-Site
+// other than same-origin or none, or an Origin that is not this host. A
+// request without either (a program, not a browser) passes; it
+// authenticates with a bearer token, which no other site can attach.
+func SameOrigin(r *http.Request) error {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return nil
+	}
+	switch site := r.Header.Get("Sec-Fetch-Site"); site {
+	case "", "same-origin", "none":
+	default:
+		return fmt.Errorf("%w: Sec-Fetch-Site %s", ErrCrossSite, site)
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		if err != nil || u.Host != r.Host {
+			return fmt.Errorf("%w: Origin %s for host %s", ErrCrossSite, origin, r.Host)
+		}
+	}
+	return nil
 }
 
 // BadRequest returns an Invalid error with a formatted message.

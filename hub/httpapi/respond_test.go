@@ -65,6 +65,7 @@ func TestDecodeJSONIsStrict(t *testing.T) {
 		strings.Repeat(" ", MaxJSON+1) + "{}": errkind.Internal, // a MaxBytesError, answered 413 by Classify
 	} {
 		r := httptest.NewRequest("POST", "/x", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
 		err := DecodeJSON(httptest.NewRecorder(), r, &v)
 		if err == nil {
 			t.Errorf("%.20q: accepted", body)
@@ -74,9 +75,46 @@ func TestDecodeJSONIsStrict(t *testing.T) {
 			t.Errorf("%.20q: kind %v, want %v", body, k, kind)
 		}
 	}
-	r := httptest.NewRequest("POST", "/x", strings.NewReader(`{"a":1}`))
-	r.Header.Set("Content-Type", "text/plain")
-	if err := DecodeJSON(httptest.NewRecorder(), r, &v); Classify(err).Status != http.StatusUnsupportedMediaType {
-		t.Errorf("text/plain: %v", err)
+	// A body that does not say it is JSON is what a cross-site form or a
+	// no-CORS fetch sends: refused, also with no Content-Type at all.
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", ""} {
+		r := httptest.NewRequest("POST", "/x", strings.NewReader(`{"a":1}`))
+		if ct != "" {
+			r.Header.Set("Content-Type", ct)
+		}
+		if err := DecodeJSON(httptest.NewRecorder(), r, &v); Classify(err).Status != http.StatusUnsupportedMediaType {
+			t.Errorf("%q: %v", ct, err)
+		}
+	}
+}
+
+func TestSameOriginRefusesCrossSiteWrites(t *testing.T) {
+	for _, c := range []struct {
+		method, site, origin string
+		ok                   bool
+	}{
+		{"POST", "same-origin", "http://hub.example:8080", true},
+		{"POST", "", "", true},                             // a program with a bearer token
+		{"POST", "none", "", true},                         // typed in the address bar
+		{"GET", "cross-site", "http://evil.example", true}, // reads are not state changes
+		{"POST", "same-site", "http://hub.example:9999", false},
+		{"DELETE", "cross-site", "", false},
+		{"PUT", "", "http://hub.example:9999", false},
+		{"PATCH", "", "null", false},
+	} {
+		r := httptest.NewRequest(c.method, "http://hub.example:8080/api/v1/x", nil)
+		if c.site != "" {
+			r.Header.Set("Sec-Fetch-Site", c.site)
+		}
+		if c.origin != "" {
+			r.Header.Set("Origin", c.origin)
+		}
+		err := SameOrigin(r)
+		if (err == nil) != c.ok {
+			t.Errorf("%+v: %v", c, err)
+		}
+		if err != nil && Classify(err).Code != "cross_site" {
+			t.Errorf("%+v: code %s", c, Classify(err).Code)
+		}
 	}
 }

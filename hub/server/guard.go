@@ -13,10 +13,14 @@ import (
 // cookie) and applies the access policy before the handler runs: the
 // role must allow the route's action, and the vehicle the route is about
 // must lie in the user's unit subtree. An account that must change its
-// password may do nothing else. Every denial, the guard's or a handler's,
+// password may do nothing else. A state-changing request a page of another
+// origin made the browser send is refused first. Every denial, the guard's or a handler's,
 // is audited once.
 func (h *Hub) guard(rt httpapi.Route, next httpapi.Handler) httpapi.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := httpapi.SameOrigin(r); err != nil {
+			return err
+		}
 		u, sess, err := h.auth.Authenticate(auth.RequestToken(r))
 		if err != nil {
 			return err

@@ -65,15 +65,16 @@ func (s *Server) handler(rt httpapi.Route) http.HandlerFunc {
 }
 
 // Do sends a request as user (empty: anonymous) with body (nil: none; a
-// []byte as is; anything else as JSON) and returns the status and body.
+// []byte as raw JSON; anything else encoded as JSON) and returns the status
+// and body.
 func (s *Server) Do(user, method, path string, body any) (int, []byte) {
 	s.t.Helper()
 	var rd io.Reader
 	ctype := ""
 	switch b := body.(type) {
 	case nil:
-	case []byte:
-		rd = bytes.NewReader(b)
+	case []byte: // raw JSON (a test of malformed bodies); other types go through Serve
+		rd, ctype = bytes.NewReader(b), "application/json"
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
