@@ -21,7 +21,9 @@ import (
 // Relay is the media relay as the handlers use it.
 type Relay interface {
 	Publish(ctx context.Context, k relay.Key, offer string) (answer, id string, err error)
-	Subscribe(ctx context.Context, k relay.Key, offer string) (answer, id string, err error)
+	// Subscribe starts a viewer of k for account (whose sessions still
+	// connecting are capped).
+	Subscribe(ctx context.Context, k relay.Key, account, offer string) (answer, id string, err error)
 	SessionKey(id string) (relay.Key, bool)
 	Patch(ctx context.Context, id, frag string) (string, error)
 	Delete(id string) error

@@ -91,6 +91,7 @@ type fakeRelay struct {
 	stats    []relay.StreamStats
 	deleted  []string
 	patched  []string
+	accounts []string // who each Subscribe was for
 }
 
 func (r *fakeRelay) Publish(_ context.Context, k relay.Key, offer string) (string, string, error) {
@@ -101,7 +102,8 @@ func (r *fakeRelay) Publish(_ context.Context, k relay.Key, offer string) (strin
 	return "answer to " + offer, "pub-1", nil
 }
 
-func (r *fakeRelay) Subscribe(_ context.Context, k relay.Key, offer string) (string, string, error) {
+func (r *fakeRelay) Subscribe(_ context.Context, k relay.Key, account, offer string) (string, string, error) {
+	r.accounts = append(r.accounts, account)
 	if r.err != nil {
 		return "", "", r.err
 	}
@@ -286,10 +288,11 @@ func TestRelayErrorsKeepTheirStatusAndCode(t *testing.T) {
 		{relay.ErrNoCodec, 406, "no_codec", "relay: no common codec: no video"},
 		{relay.ErrTooManyViewers, 503, "too_many_viewers", "too many viewers on this camera"},
 		{relay.ErrClosed, 503, "shutting_down", "the hub is shutting down"},
+		{relay.ErrTooManyPending, 429, "too_many_pending", "too many live views of this account are still connecting; try again in a few seconds"},
 	} {
 		f := newFixture(t, false)
 		f.relay.err = fmt.Errorf("%w: no video", c.err)
-		if c.err == relay.ErrNoStream || c.err == relay.ErrNoSession || c.err == relay.ErrTooManyViewers || c.err == relay.ErrClosed {
+		if c.err == relay.ErrNoStream || c.err == relay.ErrNoSession || c.err == relay.ErrTooManyViewers || c.err == relay.ErrClosed || c.err == relay.ErrTooManyPending {
 			// A fixed client message whatever the detail.
 			f.relay.err = fmt.Errorf("%w: detail", c.err)
 		}
@@ -319,6 +322,9 @@ func TestWHEPIsAuditedAndScoped(t *testing.T) {
 	rec := f.sdp(t, "duty-a", "", "POST", "/whep/xe-01/cam1", ContentTypeSDP, "v=0")
 	if rec.Code != 201 || rec.Header().Get("Location") != "/whep/xe-01/cam1/view-1" {
 		t.Fatalf("watch: %d %s", rec.Code, rec.Body)
+	}
+	if len(f.relay.accounts) != 1 || f.relay.accounts[0] != "duty-a" {
+		t.Fatalf("the relay was not told whose viewer it is: %v", f.relay.accounts)
 	}
 	if len(f.audit.actions) != 1 || f.audit.actions[0] != "duty-a live.view xe-01/cam1" {
 		t.Fatalf("audit %v", f.audit.actions)

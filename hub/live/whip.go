@@ -98,7 +98,7 @@ func (a *API) whep(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	answer, id, err := a.relay.Subscribe(r.Context(), k, offer)
+	answer, id, err := a.relay.Subscribe(r.Context(), k, u.Username, offer)
 	if err != nil {
 		return err
 	}

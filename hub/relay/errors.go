@@ -19,6 +19,10 @@ var (
 	ErrNoCodec = errkind.New(errkind.NotAcceptable, "no_codec", "relay: no common codec")
 	// ErrTooManyViewers: the stream has reached its viewer limit.
 	ErrTooManyViewers = errkind.WithPublic(errkind.Unavailable, "too_many_viewers", "relay: too many viewers", "too many viewers on this camera")
+	// ErrTooManyPending: the account already has as many viewer sessions
+	// still connecting as it may hold (on this stream or overall).
+	ErrTooManyPending = errkind.WithPublic(errkind.Throttled, "too_many_pending", "relay: too many viewer sessions not yet connected",
+		"too many live views of this account are still connecting; try again in a few seconds")
 	// ErrClosed: the relay is shutting down.
 	ErrClosed = errkind.WithPublic(errkind.Unavailable, "shutting_down", "relay: closed", "the hub is shutting down")
 )

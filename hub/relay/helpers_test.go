@@ -157,7 +157,7 @@ func startViewer(t *testing.T, r *Relay, k Key) *testViewer {
 			v.mu.Unlock()
 		}
 	})
-	answer, id, err := r.Subscribe(context.Background(), k, gatheredOffer(t, pc))
+	answer, id, err := r.Subscribe(context.Background(), k, "duty", gatheredOffer(t, pc))
 	if err != nil {
 		t.Fatal(err)
 	}

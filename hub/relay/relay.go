@@ -33,8 +33,19 @@ type Params struct {
 	UDPPortMin, UDPPortMax uint16
 	// ViewerQueue is each viewer's queue length in packets per track. Default 512 (about 2.5 s of video at 1.5 Mbit/s).
 	ViewerQueue int
-	// MaxViewers per stream; default 64.
+	// MaxViewers per stream; default 64. It counts connected viewers; a
+	// new viewer is also counted with the sessions its own account has not
+	// yet connected on the stream, never with other accounts' (so sessions
+	// that never connect cannot take the slots another account needs).
 	MaxViewers int
+	// ViewerConnectTimeout closes a viewer whose ICE has not connected
+	// within it and frees its slot. Default 10 s.
+	ViewerConnectTimeout time.Duration
+	// MaxPendingPerStream and MaxPendingPerAccount bound the viewer
+	// sessions of one account that have not yet connected: on one stream
+	// (default 4) and over the whole relay (default 16). Beyond them
+	// Subscribe answers ErrTooManyPending.
+	MaxPendingPerStream, MaxPendingPerAccount int
 	// PLIInterval is the least time between keyframe requests sent to a publisher. Default 500 ms.
 	PLIInterval time.Duration
 	// GOPCacheBytes bounds the cached group of pictures per stream. Default 4 MiB.
@@ -61,6 +72,15 @@ func (p *Params) setDefaults() {
 	}
 	if p.MaxViewers <= 0 {
 		p.MaxViewers = 64
+	}
+	if p.ViewerConnectTimeout <= 0 {
+		p.ViewerConnectTimeout = 10 * time.Second
+	}
+	if p.MaxPendingPerStream <= 0 {
+		p.MaxPendingPerStream = 4
+	}
+	if p.MaxPendingPerAccount <= 0 {
+		p.MaxPendingPerAccount = 16
 	}
 	if p.PLIInterval <= 0 {
 		p.PLIInterval = 500 * time.Millisecond
@@ -94,6 +114,9 @@ type Relay struct {
 	streams  map[Key]*stream
 	sessions map[string]session
 	closed   bool
+	// pending counts each account's viewer sessions that have not yet
+	// connected, over every stream.
+	pending map[string]int
 }
 
 // session is a publisher or a viewer.
@@ -107,7 +130,7 @@ type session interface {
 // New builds a relay; Close releases it.
 func New(p Params) (*Relay, error) {
 	p.setDefaults()
-	r := &Relay{p: p, log: p.Logger, streams: map[Key]*stream{}, sessions: map[string]session{}}
+	r := &Relay{p: p, log: p.Logger, streams: map[Key]*stream{}, sessions: map[string]session{}, pending: map[string]int{}}
 	cfg := apiConfig{loopbackOnly: p.LoopbackOnly, nat1To1IPs: p.NAT1To1IPs, portMin: p.UDPPortMin, portMax: p.UDPPortMax}
 	if p.UDPPort != 0 {
 		mux, err := ice.NewMultiUDPMuxFromPort(p.UDPPort, ice.UDPMuxFromPortWithLoopback())

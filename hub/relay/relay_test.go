@@ -77,7 +77,7 @@ func TestBadOffersAndMissingStreams(t *testing.T) {
 			t.Errorf("publish %q: want ErrBadOffer, got %v", offer, err)
 		}
 	}
-	if _, _, err := r.Subscribe(ctx, Key{"xe-09", "cam1"}, validOffer(t)); !errors.Is(err, ErrNoStream) {
+	if _, _, err := r.Subscribe(ctx, Key{"xe-09", "cam1"}, "duty", validOffer(t)); !errors.Is(err, ErrNoStream) {
 		t.Errorf("subscribe missing: want ErrNoStream, got %v", err)
 	}
 	if err := r.Delete("nope"); !errors.Is(err, ErrNoSession) {

@@ -22,7 +22,12 @@ type stream struct {
 	mu      sync.Mutex
 	pub     *publisher
 	gen     uint32
-	viewers map[string]*viewer
+	viewers map[string]*viewer // every viewer, connected or not, until its close is done
+
+	// Viewer slots, guarded by the relay's mutex: connected viewers, and
+	// each account's viewers that have not connected yet.
+	connected int
+	pending   map[string]int
 }
 
 func newStream(k Key, r *Relay) *stream {
@@ -32,6 +37,7 @@ func newStream(k Key, r *Relay) *stream {
 		video:   newForwarder(webrtc.RTPCodecTypeVideo, r.p.GOPCacheBytes),
 		audio:   newForwarder(webrtc.RTPCodecTypeAudio, 0),
 		viewers: map[string]*viewer{},
+		pending: map[string]int{},
 	}
 }
 
@@ -73,16 +79,6 @@ func (s *stream) publisher() *publisher {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.pub
-}
-
-func (s *stream) addViewer(v *viewer) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.viewers) >= s.r.p.MaxViewers {
-		return ErrTooManyViewers
-	}
-	s.viewers[v.sid] = v
-	return nil
 }
 
 func (s *stream) removeViewer(v *viewer) {

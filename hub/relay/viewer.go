@@ -10,19 +10,18 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// viewerConnectTimeout closes a viewer whose ICE never connects.
-const viewerConnectTimeout = 20 * time.Second
-
 // codecWait is how long a viewer waits for a just-started publisher's codec.
 const codecWait = 3 * time.Second
 
 // viewer is one WHEP playback session.
 type viewer struct {
-	sid    string
-	s      *stream
-	r      *Relay
-	pc     *webrtc.PeerConnection
-	tracks []*downTrack
+	sid     string
+	account string // who asked for it, for the pending count
+	slot    slot   // guarded by the relay's mutex
+	s       *stream
+	r       *Relay
+	pc      *webrtc.PeerConnection
+	tracks  []*downTrack
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -34,9 +33,11 @@ type viewer struct {
 	timer   *time.Timer
 }
 
-// Subscribe starts a playback session of k from a WHEP offer and returns
-// the SDP answer and the session id.
-func (r *Relay) Subscribe(ctx context.Context, k Key, offer string) (answer, id string, err error) {
+// Subscribe starts a playback session of k for account from a WHEP offer
+// and returns the SDP answer and the session id. The session holds one of
+// the account's pending slots until its ICE connects; if it has not
+// connected within ViewerConnectTimeout it is closed.
+func (r *Relay) Subscribe(ctx context.Context, k Key, account, offer string) (answer, id string, err error) {
 	if err := checkOffer(offer); err != nil {
 		return "", "", err
 	}
@@ -57,7 +58,7 @@ func (r *Relay) Subscribe(ctx context.Context, k Key, offer string) (answer, id 
 	if err != nil {
 		return "", "", fmt.Errorf("relay: new peer connection: %w", err)
 	}
-	v := &viewer{sid: newID(), s: s, r: r, pc: pc}
+	v := &viewer{sid: newID(), account: account, s: s, r: r, pc: pc}
 	v.ctx, v.cancel = context.WithCancel(r.ctx)
 	fail := func(err error) (string, string, error) {
 		v.close()
@@ -93,16 +94,12 @@ func (r *Relay) Subscribe(ctx context.Context, k Key, offer string) (answer, id 
 	if answer, err = localDescription(ctx, pc, ans); err != nil {
 		return fail(err)
 	}
-	if err := s.addViewer(v); err != nil {
-		return fail(err)
-	}
-	if err := r.addSession(v); err != nil {
-		s.removeViewer(v)
+	if err := r.admitViewer(v); err != nil {
 		return fail(err)
 	}
 	v.mu.Lock()
 	if !v.closed {
-		v.timer = time.AfterFunc(viewerConnectTimeout, func() {
+		v.timer = time.AfterFunc(r.p.ViewerConnectTimeout, func() {
 			v.mu.Lock()
 			started := v.started
 			v.mu.Unlock()
@@ -130,13 +127,26 @@ func (v *viewer) onState(state webrtc.PeerConnectionState) {
 
 // start joins the forwarders once the viewer can receive: packets written
 // before DTLS is up would be lost, burst included.
+// A viewer that connects when the stream already has MaxViewers connected
+// is closed.
 func (v *viewer) start() {
 	v.mu.Lock()
-	defer v.mu.Unlock()
 	if v.closed || v.started {
+		v.mu.Unlock()
 		return
 	}
 	v.started = true
+	v.mu.Unlock()
+	if !v.r.connectViewer(v) {
+		v.r.log.Info("viewer refused on connect: too many viewers", "stream", v.s.key.String(), "session", v.sid)
+		v.close()
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return
+	}
 	for _, d := range v.tracks {
 		v.wg.Add(1)
 		go func() {
@@ -182,7 +192,7 @@ func (v *viewer) close() {
 	}
 	v.mu.Unlock()
 	v.cancel()
-	v.r.removeSession(v.sid)
+	v.r.releaseViewer(v)
 	v.r.wg.Add(1)
 	go func() {
 		defer v.r.wg.Done()
