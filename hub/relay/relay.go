@@ -39,7 +39,7 @@ type Params struct {
 	// that never connect cannot take the slots another account needs).
 	MaxViewers int
 	// ViewerConnectTimeout closes a viewer whose ICE has not connected
-	// within it and frees its slot. Default 10 s.
+	// within it and frees its slot. Default 15 s (ICE on a loaded machine can take several seconds).
 	ViewerConnectTimeout time.Duration
 	// MaxPendingPerStream and MaxPendingPerAccount bound the viewer
 	// sessions of one account that have not yet connected: on one stream
@@ -74,7 +74,7 @@ func (p *Params) setDefaults() {
 		p.MaxViewers = 64
 	}
 	if p.ViewerConnectTimeout <= 0 {
-		p.ViewerConnectTimeout = 10 * time.Second
+		p.ViewerConnectTimeout = 15 * time.Second
 	}
 	if p.MaxPendingPerStream <= 0 {
 		p.MaxPendingPerStream = 4
