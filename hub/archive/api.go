@@ -3,6 +3,7 @@ package archive
 import (
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -132,7 +133,9 @@ func rangeQuery(r *http.Request) (time.Time, time.Duration, error) {
 		return start, 0, err
 	}
 	secs, err := strconv.ParseFloat(r.URL.Query().Get("duration"), 64)
-	if err != nil || secs <= 0 || time.Duration(secs*float64(time.Second)) > maxPlay {
+	// Compared as seconds: NaN, ±Inf and huge values would overflow a
+	// Duration into a negative one.
+	if err != nil || math.IsNaN(secs) || secs <= 0 || secs > maxPlay.Seconds() {
 		return start, 0, httpapi.BadRequest("duration must be seconds, more than 0 and at most %s", maxPlay)
 	}
 	return start, time.Duration(secs * float64(time.Second)), nil

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -320,4 +321,19 @@ func TestTimelinePlayExportTransfers(t *testing.T) {
 		t.Fatalf("another unit sees %+v", days)
 	}
 	f.s.JSON("lead1", "GET", "/api/v1/archive/transfers?day=yesterday", nil, 400, nil)
+}
+
+// A duration that is not a finite number of seconds within the limit is a
+// bad request, never an overflow into a negative duration.
+func TestRangeQueryRefusesNonFiniteDurations(t *testing.T) {
+	for _, d := range []string{"NaN", "nan", "Inf", "+Inf", "-Inf", "9.3e9", "1e300", "-5", "0", "", "abc"} {
+		r := httptest.NewRequest("GET", "/x?start=2026-12-01T00:00:00Z&duration="+url.QueryEscape(d), nil)
+		if _, got, err := rangeQuery(r); httpapi.Classify(err).Status != http.StatusBadRequest {
+			t.Errorf("duration=%q: %v %v, want 400", d, got, err)
+		}
+	}
+	r := httptest.NewRequest("GET", "/x?start=2026-12-01T00:00:00Z&duration=90.5", nil)
+	if _, got, err := rangeQuery(r); err != nil || got != 90500*time.Millisecond {
+		t.Errorf("90.5 s: %v %v", got, err)
+	}
 }
