@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,13 +94,19 @@ type ErrorDetail struct {
 func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	p := Classify(err)
 	lvl := slog.LevelInfo
-	if p.Status >= 500 {
+	if p.Status >= 500 && !ClientGone(r, err) {
 		lvl = slog.LevelError
 	}
 	if log != nil {
 		log.Log(r.Context(), lvl, "request failed", "method", r.Method, "path", r.URL.Path, "status", p.Status, "err", err)
 	}
 	WriteJSON(w, p.Status, ErrorBody{Error: ErrorDetail{Code: p.Code, Message: p.Message, Reason: p.Details["reason"]}})
+}
+
+// ClientGone reports whether err only says the client hung up (its
+// request's context ended): not a fault of the server.
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
 }
 
 // WriteJSON answers with v as JSON, never cached.

@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -118,3 +120,27 @@ func TestSameOriginRefusesCrossSiteWrites(t *testing.T) {
 		}
 	}
 }
+
+// A client that hangs up mid-request is no server fault: not an ERROR.
+func TestClientGoneIsNotAnError(t *testing.T) {
+	var levels []slog.Level
+	log := slog.New(levelRecorder{&levels})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := httptest.NewRequest("POST", "/whep/xe-01/cam1", nil).WithContext(ctx)
+	WriteError(httptest.NewRecorder(), r, log, fmt.Errorf("relay: gather: %w", context.Canceled))
+	WriteError(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil), log, errors.New("disk on fire"))
+	if len(levels) != 2 || levels[0] != slog.LevelInfo || levels[1] != slog.LevelError {
+		t.Fatalf("levels %v, want [INFO ERROR]", levels)
+	}
+}
+
+type levelRecorder struct{ levels *[]slog.Level }
+
+func (l levelRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (l levelRecorder) Handle(_ context.Context, r slog.Record) error {
+	*l.levels = append(*l.levels, r.Level)
+	return nil
+}
+func (l levelRecorder) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l levelRecorder) WithGroup(string) slog.Handler      { return l }
