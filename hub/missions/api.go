@@ -122,7 +122,8 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 // checkDraft fills the draft's unit from its vehicle (which the caller
-// must be allowed to task) and checks its crew are accounts in service.
+// must be allowed to task) and checks its crew are accounts in service of
+// the vehicle's line of units.
 func (a *API) checkDraft(u auth.User, d *Draft) error {
 	if err := a.p.Scope.AllowVehicle(u.Subject(), access.MissionWrite, d.Vehicle); err != nil {
 		return err
@@ -135,6 +136,11 @@ func (a *API) checkDraft(u auth.User, d *Draft) error {
 		}
 		if acct.Retired {
 			return httpapi.BadRequest("account %s is retired", name)
+		}
+		// A crew comes from the vehicle's unit (or a unit below it), or
+		// from a unit above it; never from another branch.
+		if t := a.p.Scope.Tree; !t.Within(acct.Unit, d.Unit) && !t.Within(d.Unit, acct.Unit) {
+			return httpapi.BadRequest("crew %s belongs to unit %s, not to the vehicle's %s", name, acct.Unit, d.Unit)
 		}
 	}
 	return nil

@@ -70,6 +70,7 @@ func newAPI(t *testing.T) (*apitest.Server, *Store, *auditLog, *clock) {
 		"duty.b":  {Username: "duty.b", Name: "Trực ban B", Unit: "cc-b", Roles: []string{access.Duty}},
 		"crew.a1": {Username: "crew.a1", Name: "Tổ A1", Unit: "cc-a", Roles: []string{access.Crew}},
 		"crew.a2": {Username: "crew.a2", Name: "Tổ A2", Unit: "cc-a", Roles: []string{access.Crew}},
+		"crew.b1": {Username: "crew.b1", Name: "Tổ B1", Unit: "cc-b", Roles: []string{access.Crew}},
 		"surv.a":  {Username: "surv.a", Name: "Giám sát A", Unit: "cc-a", Roles: []string{access.Surveillance}},
 	}
 	scope := access.Scope{Tree: tree{"cc-a": "cuc", "cc-b": "cuc"}, Vehicles: vehicles{"xe-01": "cc-a", "xe-02": "cc-b"}}
@@ -92,7 +93,7 @@ func TestMissionAccess(t *testing.T) {
 	if st, body := srv.Do("duty.a", "POST", "/api/v1/missions", missionBody("xe-02", nil, from)); st != http.StatusForbidden {
 		t.Fatalf("another unit's vehicle: %d %s", st, body)
 	}
-	srv.JSON("duty.b", "POST", "/api/v1/missions", missionBody("xe-02", []string{"crew.a2"}, from), http.StatusCreated, nil)
+	srv.JSON("duty.b", "POST", "/api/v1/missions", missionBody("xe-02", []string{"crew.b1"}, from), http.StatusCreated, nil)
 	if st, body := srv.Do("crew.a1", "POST", "/api/v1/missions", missionBody("xe-01", nil, from)); st != http.StatusForbidden {
 		t.Fatalf("a crew planned a mission: %d %s", st, body)
 	}
@@ -101,7 +102,7 @@ func TestMissionAccess(t *testing.T) {
 		want       int
 	}{
 		{"duty.a", "", 1}, {"duty.b", "", 1}, {"trucban", "", 2}, {"surv.a", "", 1},
-		{"crew.a1", "", 1}, {"crew.a1", "?mine=1", 1}, {"crew.a2", "", 0}, // crew.a2 is on cc-b's mission: outside its unit
+		{"crew.a1", "", 1}, {"crew.a1", "?mine=1", 1}, {"crew.a2", "", 0}, {"crew.b1", "", 1}, // a crew sees only its own missions
 		{"duty.a", "?mine=1", 0}, {"duty.a", "?state=planned", 1}, {"duty.a", "?state=closed", 0},
 	} {
 		st, body := srv.Do(c.who, "GET", "/api/v1/missions"+c.query, nil)
@@ -148,6 +149,7 @@ func TestMissionBadInput(t *testing.T) {
 		"no purpose":    strings.Replace(string(missionBody("xe-01", nil, from)), "Giám sát xe container quá cảnh", "", 1),
 		"backwards":     fmt.Sprintf(`{"vehicle":"xe-01","site":"x","purpose":"y","from":%q,"to":%q}`, from.Format(time.RFC3339), from.Add(-time.Hour).Format(time.RFC3339)),
 		"unknown crew":  string(missionBody("xe-01", []string{"khong.co"}, from)),
+		"other branch":  string(missionBody("xe-01", []string{"crew.a1", "crew.b1"}, from)),
 		"not json":      `{"vehicle":`,
 	} {
 		st, resp := srv.Do("trucban", "POST", "/api/v1/missions", []byte(body))
