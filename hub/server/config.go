@@ -44,6 +44,10 @@ type HTTPConfig struct {
 	// TLSHosts are extra names and addresses the self-signed certificate
 	// covers (the hub's DNS name, its public address); localhost always.
 	TLSHosts []string `yaml:"tls_hosts"`
+	// MetricsToken is the bearer token a Prometheus scraper sends for
+	// /metrics (which names every vehicle and camera). Empty: /metrics
+	// answers only requests from the hub's own machine (loopback).
+	MetricsToken string `yaml:"metrics_token"`
 }
 
 // WebRTC is the media transport.

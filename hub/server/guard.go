@@ -1,12 +1,15 @@
 package server
 
 import (
+	"crypto/subtle"
 	"errors"
+	"net"
 	"net/http"
 
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/auth"
 	"fieldwatch/hub/httpapi"
+	"fieldwatch/internal/errkind"
 )
 
 // guard authenticates a user route's caller (bearer token or session
@@ -74,3 +77,22 @@ func (h *Hub) denied(r *http.Request, err error) error {
 type auditedDenial struct{ error }
 
 func (d *auditedDenial) Unwrap() error { return d.error }
+
+// errScraper: /metrics names every vehicle and camera, so it answers only
+// a scraper with the configured token, or the hub's own machine.
+var errScraper = errkind.WithPublic(errkind.Unauthenticated, "unauthenticated", "metrics: not a scraper",
+	"send the metrics token (http.metrics_token) as a bearer token")
+
+// scraper admits a request for /metrics.
+func (h *Hub) scraper(r *http.Request) error {
+	if tok := h.cfg.HTTP.MetricsToken; tok != "" {
+		if subtle.ConstantTimeCompare([]byte(httpapi.Bearer(r)), []byte(tok)) == 1 {
+			return nil
+		}
+		return errScraper
+	}
+	if ip := net.ParseIP(httpapi.ClientIP(r)); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return errScraper
+}

@@ -120,7 +120,14 @@ func (h *Hub) hubRoutes() []httpapi.Route {
 		httpapi.NewPublic("GET", "/healthz", "Health: 200 while serving", func(w http.ResponseWriter, r *http.Request) error {
 			return httpapi.OK(w, health{Status: "ok", Hub: h.cfg.Name, Version: Version, UptimeS: int(h.now().Sub(h.started).Seconds())})
 		}).WithBody(nil, health{}),
-		httpapi.NewPublic("GET", "/metrics", "Prometheus metrics", httpapi.Plain(metrics.ServeHTTP)).Returns("text/plain"),
+		httpapi.NewPublic("GET", "/metrics", "Prometheus metrics (bearer http.metrics_token, or from the hub's own machine)",
+			func(w http.ResponseWriter, r *http.Request) error {
+				if err := h.scraper(r); err != nil {
+					return err
+				}
+				metrics.ServeHTTP(w, r)
+				return nil
+			}).Returns("text/plain"),
 		httpapi.NewPublic("GET", "/api/v1/info", "Hub name, version, demo mode", func(w http.ResponseWriter, r *http.Request) error {
 			return httpapi.OK(w, info{Version: Version, Hub: h.cfg.Name, Demo: h.demo != nil, Time: h.now().Format(time.RFC3339)})
 		}).WithBody(nil, info{}),
