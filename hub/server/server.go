@@ -250,5 +250,8 @@ func (h *Hub) Profiles() *profiles.Store { return h.profiles }
 // Missions gives the mission store (demo seeding).
 func (h *Hub) Missions() *missions.Store { return h.missions }
 
+// Rosters gives the duty rosters (demo and tests).
+func (h *Hub) Rosters() *rosters.Service { return h.rosters }
+
 // ControlOnline reports whether a vehicle's control channel is up.
 func (h *Hub) ControlOnline(vehicle string) bool { return h.control.Status(vehicle).Online }

@@ -157,16 +157,15 @@ func (d *Demo) start(ctx context.Context, opts Options) error {
 		return err
 	}
 	d.hub = hub
-	if err := d.seedUnits(); err != nil {
-		return err
-	}
-	if err := d.seedAccounts(opts.Password); err != nil {
-		return err
-	}
-	if err := d.seedProfiles(); err != nil {
-		return err
-	}
-	if err := d.seedMissions(); err != nil {
+	// A demo started again on its own data keeps it: passwords, locks,
+	// rosters and everything done since are as they were left.
+	seeded := d.seeded()
+	if seeded {
+		d.log.Info("demo: data kept from an earlier run; passwords are as they were left", "dir", opts.DataDir)
+		if err := d.keptLogins(); err != nil {
+			return err
+		}
+	} else if err := d.seed(opts.Password); err != nil {
 		return err
 	}
 	ln, err := hub.Listen()
@@ -211,13 +210,13 @@ func (d *Demo) start(ctx context.Context, opts Options) error {
 			_ = n.Run(ctx)
 		}()
 	}
+	if seeded {
+		return nil
+	}
 	if err := d.seedRosters(ctx, opts.Password); err != nil {
 		return err
 	}
-	if err := d.seedWatch(ctx, opts.Password); err != nil {
-		return err
-	}
-	return nil
+	return d.seedWatch(ctx, opts.Password)
 }
 
 // Node returns a simulated vehicle's node (tests look at its recorder).

@@ -27,6 +27,42 @@ func vehicleName(i int) string {
 	return fmt.Sprintf("Xe chỉ huy %02d", i)
 }
 
+// seeded reports whether the hub's data is a demo's from an earlier run.
+func (d *Demo) seeded() bool {
+	_, err := d.hub.Auth().User("lanhdao")
+	return err == nil
+}
+
+// seed makes the demo's units, accounts, focus profile and missions.
+func (d *Demo) seed(password string) error {
+	if err := d.seedUnits(); err != nil {
+		return err
+	}
+	if err := d.seedAccounts(password); err != nil {
+		return err
+	}
+	if err := d.seedProfiles(); err != nil {
+		return err
+	}
+	return d.seedMissions()
+}
+
+// keptLogins lists the accounts of an earlier run, without passwords (they
+// are whatever they were left as).
+func (d *Demo) keptLogins() error {
+	users, err := d.hub.Auth().Users()
+	if err != nil {
+		return fmt.Errorf("demo: accounts: %w", err)
+	}
+	for _, u := range users {
+		if u.Retired || len(u.Roles) == 0 {
+			continue
+		}
+		d.logins = append(d.logins, Login{Username: u.Username, Password: "(như lần trước / as before)", Role: u.Roles[0], Unit: u.Unit})
+	}
+	return nil
+}
+
 // seedUnits creates the unit tree.
 func (d *Demo) seedUnits() error {
 	for _, u := range []units.Unit{
