@@ -44,3 +44,13 @@ func TestMetricsNeedAScraper(t *testing.T) {
 		}
 	}
 }
+
+// Malformed or traversing asset paths are plain 404s, never a server error.
+func TestOddAssetPathsAreNotFound(t *testing.T) {
+	_, srv := newTestHub(t)
+	for _, p := range []string{"/m/%ff", "/static/%ff", "/static/%c0%ae%c0%ae/x", "/static/..%2f..%2fetc/passwd", "/%ff", "/m/%c0%ae%c0%ae/sw.js"} {
+		if st, body := do(t, "GET", srv.URL+p, "", "", ""); st != http.StatusNotFound {
+			t.Errorf("GET %s: %d %.80s", p, st, body)
+		}
+	}
+}
