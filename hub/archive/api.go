@@ -84,9 +84,9 @@ func (a *API) Routes() []httpapi.Route {
 			WithBody(KeyRequest{}, KeyResponse{}),
 		httpapi.NewVehicle("HEAD", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: how many bytes of a segment the hub holds (Upload-Offset, Upload-Complete)", a.syncHead).NoContent(),
 		httpapi.NewVehicle("PATCH", "/api/v1/sync/{vehicle}/{camera}/{seq}", "Vehicle: append a segment's bytes from Upload-Offset; verified and archived when whole", a.syncPatch).
-			WithBody(nil, UploadStatus{}).Accepts("application/octet-stream"),
+			WithBody(nil, UploadStatus{}).Accepts("application/octet-stream").ReadFor(uploadReadTimeout),
 		httpapi.NewVehicle("PUT", "/api/v1/sync/{vehicle}/photos/{id}", "Vehicle: forward a photo its crew attached to a report (the body; the id is its SHA-256)", a.syncPhoto).
-			WithBody(nil, a.p.PhotoSchema).Accepts("image/*"),
+			WithBody(nil, a.p.PhotoSchema).Accepts("image/*").ReadFor(uploadReadTimeout),
 		httpapi.NewVehicle("POST", "/api/v1/sync/{vehicle}/{camera}/{seq}/lost", "Vehicle: report a segment overwritten before sync (its signed manifest)", a.syncLost).NoBody().NoContent(),
 		httpapi.NewUser("GET", "/api/v1/archive/{vehicle}/{camera}/timeline", access.ArchiveView, "vehicle", "Archive: covered ranges and explained gaps in [from, to)", a.timeline).
 			WithBody(nil, Timeline{}),
@@ -125,6 +125,11 @@ func parseTime(q, name string) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// uploadReadTimeout bounds one sync upload request: a segment over a slow
+// cellular link may take minutes; an upload cut by it resumes from the
+// hub's offset.
+const uploadReadTimeout = 10 * time.Minute
 
 // rangeQuery reads start and duration (seconds).
 func rangeQuery(r *http.Request) (time.Time, time.Duration, error) {

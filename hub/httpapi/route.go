@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"time"
 
 	"fieldwatch/hub/access"
 )
@@ -48,6 +49,11 @@ type Route struct {
 	InType string
 	// NoIn says the route reads no request body (a POST that is a verb).
 	NoIn bool
+	// ReadTimeout bounds how long the request (its body included) may take
+	// to arrive: 0 is the hub's default for API calls, longer for uploads,
+	// negative for none (a connection the handler takes over, such as a
+	// WebSocket, which keeps its own deadlines).
+	ReadTimeout time.Duration
 	// Out is the JSON response body (a value of its type), nil when the
 	// route answers with something else; OutType names it then.
 	Out     any
@@ -63,6 +69,12 @@ func (rt Route) WithBody(in, out any) Route {
 // Accepts returns the route with a non-JSON request body type.
 func (rt Route) Accepts(contentType string) Route {
 	rt.InType = contentType
+	return rt
+}
+
+// ReadFor returns the route with its own read timeout (see ReadTimeout).
+func (rt Route) ReadFor(d time.Duration) Route {
+	rt.ReadTimeout = d
 	return rt
 }
 

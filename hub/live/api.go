@@ -116,7 +116,7 @@ func (a *API) Routes() []httpapi.Route {
 		httpapi.NewUser("DELETE", "/whep/{vehicle}/{camera}/{session}", access.LiveView, "vehicle", "WHEP session end", a.viewerSession),
 		httpapi.NewPublic("OPTIONS", "/whep/{vehicle}/{camera}", "CORS preflight", options),
 		httpapi.NewPublic("OPTIONS", "/whep/{vehicle}/{camera}/{session}", "CORS preflight", options),
-		httpapi.NewVehicle("GET", "/control/v1/ws", "Vehicle control channel (WebSocket)", httpapi.Plain(a.channel.ServeHTTP)),
+		httpapi.NewVehicle("GET", "/control/v1/ws", "Vehicle control channel (WebSocket)", httpapi.Plain(a.channel.ServeHTTP)).ReadFor(-1),
 		httpapi.NewUser("GET", "/api/v1/vehicles", access.FleetView, "", "Vehicles with cameras, online state and last telemetry", a.vehicles).WithBody(nil, []VehicleView{}),
 		httpapi.NewUser("GET", "/api/v1/vehicles/{vehicle}", access.FleetView, "vehicle", "One vehicle", a.vehicle).WithBody(nil, VehicleView{}),
 		httpapi.NewUser("GET", "/api/v1/streams", access.FleetView, "", "Live streams with relay statistics", a.streams).WithBody(nil, []StreamView{}),

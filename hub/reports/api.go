@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/audit"
@@ -101,7 +102,7 @@ func (a *API) Routes() []httpapi.Route {
 		httpapi.NewUser("POST", "/api/v1/reports/{id}/decision", access.ReportDecide, "", "A leader approves or rejects the proposed action", a.decide).WithBody(DecisionRequest{}, Report{}),
 		httpapi.NewUser("POST", "/api/v1/reports/{id}/reply", access.ReportDecide, "", "A leader replies with an instruction to the report's vehicle", a.reply).WithBody(ReplyRequest{}, Report{}),
 		httpapi.NewUser("POST", "/api/v1/reports/{id}/done", access.ReportCreate, "", "Mark the approved action done (refused before approval)", a.done).WithBody(DoneRequest{}, Report{}),
-		httpapi.NewUser("POST", "/api/v1/photos", access.ReportCreate, "", "Upload a photo or snapshot (JPEG, PNG or WebP body); its id is its SHA-256", a.uploadPhoto).Accepts("image/*").WithBody(nil, photos.Photo{}),
+		httpapi.NewUser("POST", "/api/v1/photos", access.ReportCreate, "", "Upload a photo or snapshot (JPEG, PNG or WebP body); its id is its SHA-256", a.uploadPhoto).Accepts("image/*").WithBody(nil, photos.Photo{}).ReadFor(5 * time.Minute),
 		httpapi.NewUser("GET", "/api/v1/photos/{id}", access.ReportRead, "", "A photo", a.photo).Returns("image/*"),
 	}
 }

@@ -76,7 +76,7 @@ func (a *API) Routes() []httpapi.Route {
 		httpapi.NewUser("GET", "/api/v1/samples", access.WatchRead, "", "Random-sample lists (?mine=1: with tasks of mine; else ?unit=&day=)", a.handleLists).
 			WithBody(nil, []List{}),
 		httpapi.NewUser("POST", "/api/v1/samples", access.SampleImport, "", "Import a list (text/csv body or multipart file; ?unit=&kind=declaration|vehicle&share=5&day=&name=&seed=): draw the share, tasks round-robin to the officers on duty", a.handleImport).
-			Accepts("text/csv").WithBody(nil, List{}),
+			Accepts("text/csv").WithBody(nil, List{}).ReadFor(2 * time.Minute),
 		httpapi.NewUser("POST", "/api/v1/samples/{id}/tasks/{n}/done", access.SampleWork, "", "Close a sample task {result: no_finding|suspicious, note}", a.handleDone).
 			WithBody(DoneRequest{}, List{}),
 	}

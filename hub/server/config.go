@@ -48,6 +48,15 @@ type HTTPConfig struct {
 	// /metrics (which names every vehicle and camera). Empty: /metrics
 	// answers only requests from the hub's own machine (loopback).
 	MetricsToken string `yaml:"metrics_token"`
+	// ReadTimeout bounds how long an API request, body included, may take
+	// to arrive (uploads have longer limits of their own); a client that
+	// trickles its body is cut off.
+	ReadTimeout time.Duration `yaml:"read_timeout"`
+	// MaxConns bounds the connections open at once (0: the process's file
+	// descriptor limit less 1,024 kept for recordings, the archive and the
+	// database); MaxConnsPerHost those from one address (0: no limit).
+	MaxConns        int `yaml:"max_conns"`
+	MaxConnsPerHost int `yaml:"max_conns_per_host"`
 }
 
 // WebRTC is the media transport.
@@ -143,7 +152,7 @@ func DefaultConfig() Config {
 	return Config{
 		Name:    "hub",
 		DataDir: "data/hub",
-		HTTP:    HTTPConfig{Addr: ":8080", TLS: "auto", TLSHosts: []string{}},
+		HTTP:    HTTPConfig{Addr: ":8080", TLS: "auto", TLSHosts: []string{}, ReadTimeout: 30 * time.Second, MaxConnsPerHost: 256},
 		Relay: Relay{
 			ViewerQueue:    512,
 			MaxViewers:     64,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"time"
 
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/auth"
@@ -54,9 +55,18 @@ func (h *Hub) guard(rt httpapi.Route, next httpapi.Handler) httpapi.Handler {
 	}
 }
 
-// serve answers a handler's error in one place.
-func (h *Hub) serve(fn httpapi.Handler) http.HandlerFunc {
+// serve gives the request its read deadline (the route's, or the hub's
+// for API calls, so a client trickling its body is cut off) and answers a
+// handler's error in one place.
+func (h *Hub) serve(rt httpapi.Route, fn httpapi.Handler) http.HandlerFunc {
+	read := rt.ReadTimeout
+	if read == 0 {
+		read = h.cfg.HTTP.ReadTimeout
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
+		if read > 0 {
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(read))
+		}
 		if err := fn(w, r); err != nil {
 			httpapi.WriteError(w, r, h.log, err)
 		}

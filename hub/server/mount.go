@@ -169,7 +169,7 @@ func (h *Hub) Handler() http.Handler {
 		if rt.Access == httpapi.User || rt.Access == httpapi.Demo {
 			next = h.guard(rt, next)
 		}
-		mux.HandleFunc(rt.Method+" "+rt.Pattern, h.serve(next))
+		mux.HandleFunc(rt.Method+" "+rt.Pattern, h.serve(rt, next))
 	}
 	mux.Handle("GET /", console.Handler())
 	mux.Handle("GET /m/", mobile.Handler())

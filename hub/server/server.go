@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,6 +45,7 @@ import (
 	"fieldwatch/hub/tlscert"
 	"fieldwatch/hub/units"
 	"fieldwatch/hub/watch"
+	"fieldwatch/internal/connlimit"
 )
 
 // Version is the software version reported by the API.
@@ -167,6 +169,7 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		return err
 	}
+	ln = connlimit.Wrap(ln, connlimit.Limits{Total: h.maxConns(), PerHost: h.cfg.HTTP.MaxConnsPerHost})
 	errc := make(chan error, 1)
 	go func() {
 		if cert != "" {
@@ -196,6 +199,23 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		err = e
 	}
 	return err
+}
+
+// fdReserve are the file descriptors kept from connections for the
+// recordings, the archive, the database and the relay's sockets.
+const fdReserve = 1024
+
+// maxConns is the configured bound on open connections, or the file
+// descriptor limit less the reserve (at least 256).
+func (h *Hub) maxConns() int {
+	if n := h.cfg.HTTP.MaxConns; n > 0 {
+		return n
+	}
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur > 1<<20 {
+		return 1 << 16
+	}
+	return max(int(lim.Cur)-fdReserve, 256)
 }
 
 // TLS reports whether the hub serves HTTPS.
