@@ -7,12 +7,15 @@ package bundle
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -209,6 +212,9 @@ func Verify(path string) (Report, error) {
 	if len(zr.File) > maxEntries {
 		return rep, fmt.Errorf("%w: %d entries", ErrInvalid, len(zr.File))
 	}
+	if err := checkLayout(path, zr.File); err != nil {
+		return rep, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
 		if f.Name != "README.txt" && f.Name != "manifest.json" && f.Name != "clip.mp4" &&
@@ -317,24 +323,97 @@ func Verify(path string) (Report, error) {
 		return rep, fmt.Errorf("%w: clip.mp4: %v", ErrInvalid, err)
 	}
 	defer rc.Close()
-	cmp := &compareWriter{r: rc}
+	cw := &compareWriter{r: rc}
 	dur := time.Duration(man.DurationSeconds * float64(time.Second))
-	if _, err := clipmux.Mux(cmp, srcs, man.Start, dur); err != nil {
-		if cmp.differs {
+	if _, err := clipmux.Mux(cw, srcs, man.Start, dur); err != nil {
+		if cw.differs {
 			return rep, fmt.Errorf("%w: clip.mp4 is not what the signed segments hold", ErrInvalid)
 		}
-		if cmp.readErr != nil {
-			return rep, fmt.Errorf("%w: clip.mp4: %v", ErrInvalid, cmp.readErr)
+		if cw.readErr != nil {
+			return rep, fmt.Errorf("%w: clip.mp4: %v", ErrInvalid, cw.readErr)
 		}
 		return rep, fmt.Errorf("%w: remux: %v", ErrInvalid, err)
 	}
-	if err := cmp.end(); err != nil {
+	if err := cw.end(); err != nil {
 		if errors.Is(err, errDiffers) {
 			return rep, fmt.Errorf("%w: clip.mp4 is not what the signed segments hold", ErrInvalid)
 		}
 		return rep, fmt.Errorf("%w: clip.mp4: %v", ErrInvalid, err)
 	}
 	return rep, nil
+}
+
+// checkLayout makes sure the local entries, read from the start of the file
+// as streaming unzip tools do, are exactly the entries of the central
+// directory, which Verify reads: no bytes before the first, none hidden
+// between them or after the last, each under the same name.
+func checkLayout(path string, entries []*zip.File) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	type span struct {
+		f          *zip.File
+		start, end int64
+	}
+	spans := make([]span, 0, len(entries))
+	for _, f := range entries {
+		off, err := f.DataOffset()
+		if err != nil {
+			return fmt.Errorf("entry %q: %v", f.Name, err)
+		}
+		if f.CompressedSize64 > 1<<62 {
+			return fmt.Errorf("entry %q: size %d", f.Name, f.CompressedSize64)
+		}
+		spans = append(spans, span{f, off, off + int64(f.CompressedSize64)})
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	sigAt := func(pos int64, sig string) bool {
+		var b [4]byte
+		_, err := fh.ReadAt(b[:], pos)
+		return err == nil && string(b[:]) == sig
+	}
+	const local, central = "PK\x03\x04", "PK\x01\x02"
+	var pos int64
+	for _, s := range spans {
+		var h [30]byte
+		if _, err := fh.ReadAt(h[:], pos); err != nil || string(h[:4]) != local {
+			return fmt.Errorf("bytes at offset %d are not an entry of the zip's directory", pos)
+		}
+		n, m := int64(binary.LittleEndian.Uint16(h[26:])), int64(binary.LittleEndian.Uint16(h[28:]))
+		name := make([]byte, n)
+		if _, err := fh.ReadAt(name, pos+30); err != nil {
+			return fmt.Errorf("entry at offset %d: %v", pos, err)
+		}
+		if pos+30+n+m != s.start {
+			return fmt.Errorf("entry %q at offset %d is not in the zip's directory", name, pos)
+		}
+		if string(name) != s.f.Name {
+			return fmt.Errorf("entry %q is named %q in the zip's directory", name, s.f.Name)
+		}
+		pos = s.end
+		if s.f.Flags&0x8 != 0 { // a data descriptor follows: 12 or 20 bytes, 4 more with its signature
+			lens := []int64{12, 20}
+			if sigAt(pos, "PK\x07\x08") {
+				lens = []int64{16, 24}
+			}
+			ok := false
+			for _, l := range lens {
+				if sigAt(pos+l, local) || sigAt(pos+l, central) {
+					pos, ok = pos+l, true
+					break
+				}
+			}
+			if !ok {
+				return fmt.Errorf("entry %q: bad data descriptor", s.f.Name)
+			}
+		}
+	}
+	if !sigAt(pos, central) {
+		return fmt.Errorf("bytes at offset %d are not an entry of the zip's directory", pos)
+	}
+	return nil
 }
 
 // extractSegment copies a segment entry to path, hashing it on the way, and

@@ -391,6 +391,14 @@ func attacks(t testing.TB, good []entry) map[string]struct {
 	// A doctored clip first, the genuine one after: unzip tools show the first.
 	add("duplicate clip", `duplicate entry "clip.mp4"`,
 		append([]entry{{"clip.mp4", zip.Store, doctored}}, good...))
+	// A doctored clip before the archive proper, in no directory entry: Go's
+	// reader skips it, streaming unzip tools show it.
+	lone := zipBytes(t, []entry{{"clip.mp4", zip.Store, doctored}})
+	lone = lone[:bytes.LastIndex(lone, []byte("PK\x01\x02"))]
+	out["hidden clip before the archive"] = struct {
+		zip  []byte
+		want string
+	}{append(lone, zipBytes(t, good)...), `entry "clip.mp4" at offset 0 is not in the zip's directory`}
 	// A segment nobody signed for, riding along.
 	add("extra unlisted segment", `entry "segments/cam1-00000099.mp4" is not listed in manifest.json`,
 		append(slices.Clone(good), entry{"segments/cam1-00000099.mp4", zip.Store, find(good, seg2).data}))
