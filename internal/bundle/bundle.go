@@ -7,12 +7,15 @@ package bundle
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -159,10 +162,46 @@ var ErrInvalid = errors.New("bundle: does not verify")
 const (
 	maxEntries  = 20000
 	maxManifest = 64 << 20
+	maxReadme   = 1 << 20
 	maxClip     = 8 << 30
+	// maxRatio bounds how much a compressed entry may expand (Write stores
+	// media and deflates only the text files, which expand well under this).
+	maxRatio = 100
+	// ratioFloor: entries smaller than this may expand freely (tiny files compress oddly well).
+	ratioFloor = 64 << 10
+	// The clip is a remux of the listed segments: one init instead of one per
+	// segment, the same samples, parameter sets carried in-band when they change.
+	// It may not be larger than the segments plus this much.
+	clipMargin           = 64 << 10
+	clipMarginPerSegment = 4 << 10
 )
 
+// checkEntry refuses an entry whose header promises more expansion than a
+// bundle written by Write can have. Go's reader enforces the header's sizes
+// when reading, so these bounds hold for the bytes read later too.
+func checkEntry(f *zip.File) error {
+	u, c := f.UncompressedSize64, f.CompressedSize64
+	switch f.Method {
+	case zip.Store:
+		if u != c {
+			return fmt.Errorf("stored entry %q claims %d bytes in %d", f.Name, u, c)
+		}
+	case zip.Deflate:
+		if u > ratioFloor && u/maxRatio > c {
+			return fmt.Errorf("entry %q expands %d bytes to %d (compression ratio above %d:1, a zip bomb?)", f.Name, c, u, maxRatio)
+		}
+	default:
+		return fmt.Errorf("entry %q: unsupported compression method %d", f.Name, f.Method)
+	}
+	return nil
+}
+
 // Verify checks the bundle at path.
+//
+// The bundle must hold exactly what Write puts in it: README.txt,
+// manifest.json, clip.mp4 and the listed segments, each name once (zip
+// tools disagree on which of two same-named entries they show), no entry
+// larger than the manifest allows. Entries are streamed, not held in memory.
 func Verify(path string) (Report, error) {
 	var rep Report
 	zr, err := zip.OpenReader(path)
@@ -173,13 +212,25 @@ func Verify(path string) (Report, error) {
 	if len(zr.File) > maxEntries {
 		return rep, fmt.Errorf("%w: %d entries", ErrInvalid, len(zr.File))
 	}
+	if err := checkLayout(path, zr.File); err != nil {
+		return rep, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
 		if f.Name != "README.txt" && f.Name != "manifest.json" && f.Name != "clip.mp4" &&
 			!(strings.HasPrefix(f.Name, "segments/") && !strings.Contains(f.Name[9:], "/") && !strings.Contains(f.Name, "..")) {
 			return rep, fmt.Errorf("%w: unexpected entry %q", ErrInvalid, f.Name)
 		}
+		if files[f.Name] != nil {
+			return rep, fmt.Errorf("%w: duplicate entry %q (zip tools disagree on which one they show)", ErrInvalid, f.Name)
+		}
+		if err := checkEntry(f); err != nil {
+			return rep, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
 		files[f.Name] = f
+	}
+	if f := files["README.txt"]; f != nil && f.UncompressedSize64 > maxReadme {
+		return rep, fmt.Errorf("%w: README.txt: %d bytes, more than %d", ErrInvalid, f.UncompressedSize64, maxReadme)
 	}
 	raw, err := readEntry(files["manifest.json"], maxManifest)
 	if err != nil {
@@ -199,12 +250,23 @@ func Verify(path string) (Report, error) {
 	if len(man.Segments) == 0 {
 		return rep, fmt.Errorf("%w: no segments listed", ErrInvalid)
 	}
+	// Every segments/ entry must be one the manifest lists.
+	listed := make(map[string]bool, len(man.Segments))
+	for i := range man.Segments {
+		listed[segName(&man.Segments[i])] = true
+	}
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "segments/") && !listed[f.Name] {
+			return rep, fmt.Errorf("%w: entry %q is not listed in manifest.json", ErrInvalid, f.Name)
+		}
+	}
 	tmp, err := os.MkdirTemp("", "fieldwatch-verify-")
 	if err != nil {
 		return rep, err
 	}
 	defer os.RemoveAll(tmp)
 	var srcs []clipmux.Source
+	var segBytes uint64
 	for i := range man.Segments {
 		m := &man.Segments[i]
 		if err := m.Validate(); err != nil {
@@ -234,37 +296,206 @@ func Verify(path string) (Report, error) {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("segment %d: manifest only (overwritten on the vehicle before it reached the hub)", m.Seq))
 			continue
 		}
-		data, err := readEntry(f, evidence.MaxSegmentSize)
-		if err != nil {
-			return rep, fmt.Errorf("%w: %s: %v", ErrInvalid, f.Name, err)
-		}
-		if err := evidence.VerifyFile(bytes.NewReader(data), m); err != nil {
-			return rep, fmt.Errorf("%w: %v", ErrInvalid, err)
+		if m.Size < 0 || f.UncompressedSize64 > uint64(m.Size) {
+			return rep, fmt.Errorf("%w: %s: %d bytes, larger than its signed size %d", ErrInvalid, f.Name, f.UncompressedSize64, m.Size)
 		}
 		p := filepath.Join(tmp, strconv.FormatUint(m.Seq, 10)+".mp4")
-		if err := os.WriteFile(p, data, 0o600); err != nil {
-			return rep, err
+		if err := extractSegment(f, m, p); err != nil {
+			return rep, fmt.Errorf("%w: %v", ErrInvalid, err)
 		}
 		srcs = append(srcs, clipmux.Source{Manifest: *m, Path: p})
+		segBytes += uint64(m.Size)
 		rep.Segments++
 		rep.Frames += m.Frames
 	}
 	rep.Chain = true
 	rep.Start, rep.End = man.Segments[0].Start, man.Segments[len(man.Segments)-1].End
 	// clip.mp4 must be exactly the remux of the signed segments.
-	clip, err := readEntry(files["clip.mp4"], maxClip)
+	cf := files["clip.mp4"]
+	if cf == nil {
+		return rep, fmt.Errorf("%w: clip.mp4: missing", ErrInvalid)
+	}
+	if limit := min(segBytes+clipMargin+clipMarginPerSegment*uint64(len(srcs)), maxClip); cf.UncompressedSize64 > limit {
+		return rep, fmt.Errorf("%w: clip.mp4 is not what the signed segments hold: %d bytes, more than they can make (at most %d)", ErrInvalid, cf.UncompressedSize64, limit)
+	}
+	rc, err := cf.Open()
 	if err != nil {
 		return rep, fmt.Errorf("%w: clip.mp4: %v", ErrInvalid, err)
 	}
-	var want bytes.Buffer
+	defer rc.Close()
+	cw := &compareWriter{r: rc}
 	dur := time.Duration(man.DurationSeconds * float64(time.Second))
-	if _, err := clipmux.Mux(&want, srcs, man.Start, dur); err != nil {
+	if _, err := clipmux.Mux(cw, srcs, man.Start, dur); err != nil {
+		if cw.differs {
+			return rep, fmt.Errorf("%w: clip.mp4 is not what the signed segments hold", ErrInvalid)
+		}
+		if cw.readErr != nil {
+			return rep, fmt.Errorf("%w: clip.mp4: %v", ErrInvalid, cw.readErr)
+		}
 		return rep, fmt.Errorf("%w: remux: %v", ErrInvalid, err)
 	}
-	if !bytes.Equal(want.Bytes(), clip) {
-		return rep, fmt.Errorf("%w: clip.mp4 is not what the signed segments hold", ErrInvalid)
+	if err := cw.end(); err != nil {
+		if errors.Is(err, errDiffers) {
+			return rep, fmt.Errorf("%w: clip.mp4 is not what the signed segments hold", ErrInvalid)
+		}
+		return rep, fmt.Errorf("%w: clip.mp4: %v", ErrInvalid, err)
 	}
 	return rep, nil
+}
+
+// checkLayout makes sure the local entries, read from the start of the file
+// as streaming unzip tools do, are exactly the entries of the central
+// directory, which Verify reads: no bytes before the first, none hidden
+// between them or after the last, each under the same name.
+func checkLayout(path string, entries []*zip.File) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	type span struct {
+		f          *zip.File
+		start, end int64
+	}
+	spans := make([]span, 0, len(entries))
+	for _, f := range entries {
+		off, err := f.DataOffset()
+		if err != nil {
+			return fmt.Errorf("entry %q: %v", f.Name, err)
+		}
+		if f.CompressedSize64 > 1<<62 {
+			return fmt.Errorf("entry %q: size %d", f.Name, f.CompressedSize64)
+		}
+		spans = append(spans, span{f, off, off + int64(f.CompressedSize64)})
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	sigAt := func(pos int64, sig string) bool {
+		var b [4]byte
+		_, err := fh.ReadAt(b[:], pos)
+		return err == nil && string(b[:]) == sig
+	}
+	const local, central = "PK\x03\x04", "PK\x01\x02"
+	var pos int64
+	for _, s := range spans {
+		var h [30]byte
+		if _, err := fh.ReadAt(h[:], pos); err != nil || string(h[:4]) != local {
+			return fmt.Errorf("bytes at offset %d are not an entry of the zip's directory", pos)
+		}
+		n, m := int64(binary.LittleEndian.Uint16(h[26:])), int64(binary.LittleEndian.Uint16(h[28:]))
+		name := make([]byte, n)
+		if _, err := fh.ReadAt(name, pos+30); err != nil {
+			return fmt.Errorf("entry at offset %d: %v", pos, err)
+		}
+		if pos+30+n+m != s.start {
+			return fmt.Errorf("entry %q at offset %d is not in the zip's directory", name, pos)
+		}
+		if string(name) != s.f.Name {
+			return fmt.Errorf("entry %q is named %q in the zip's directory", name, s.f.Name)
+		}
+		pos = s.end
+		if s.f.Flags&0x8 != 0 { // a data descriptor follows: 12 or 20 bytes, 4 more with its signature
+			lens := []int64{12, 20}
+			if sigAt(pos, "PK\x07\x08") {
+				lens = []int64{16, 24}
+			}
+			ok := false
+			for _, l := range lens {
+				if sigAt(pos+l, local) || sigAt(pos+l, central) {
+					pos, ok = pos+l, true
+					break
+				}
+			}
+			if !ok {
+				return fmt.Errorf("entry %q: bad data descriptor", s.f.Name)
+			}
+		}
+	}
+	if !sigAt(pos, central) {
+		return fmt.Errorf("bytes at offset %d are not an entry of the zip's directory", pos)
+	}
+	return nil
+}
+
+// extractSegment copies a segment entry to path, hashing it on the way, and
+// checks it against its signed manifest.
+func extractSegment(f *zip.File, m *evidence.Manifest, path string) error {
+	rc, err := f.Open()
+	if err != nil {
+		return fmt.Errorf("%s: %v", f.Name, err)
+	}
+	defer rc.Close()
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	var werr error
+	tee := io.TeeReader(io.LimitReader(rc, m.Size+1), writerFunc(func(p []byte) (int, error) {
+		if werr == nil {
+			_, werr = out.Write(p)
+		}
+		return len(p), nil
+	}))
+	verr := evidence.VerifyFile(tee, m)
+	if err := out.Close(); werr == nil {
+		werr = err
+	}
+	if verr != nil {
+		return verr
+	}
+	return werr
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+var errDiffers = errors.New("differs")
+
+// compareWriter checks that what is written equals what r holds, without
+// holding either in memory.
+type compareWriter struct {
+	r       io.Reader
+	buf     []byte
+	differs bool
+	readErr error
+}
+
+func (c *compareWriter) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		k := min(len(p), 32<<10)
+		if cap(c.buf) < k {
+			c.buf = make([]byte, 32<<10)
+		}
+		b := c.buf[:k]
+		if _, err := io.ReadFull(c.r, b); err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				c.differs = true
+				return n, errDiffers // the clip is shorter
+			}
+			c.readErr = err
+			return n, err
+		}
+		if !bytes.Equal(b, p[:k]) {
+			c.differs = true
+			return n, errDiffers
+		}
+		p, n = p[k:], n+k
+	}
+	return n, nil
+}
+
+// end checks that r holds nothing more.
+func (c *compareWriter) end() error {
+	var one [1]byte
+	n, err := io.ReadFull(c.r, one[:])
+	if n > 0 {
+		return errDiffers // the clip is longer
+	}
+	if err != io.EOF {
+		return err
+	}
+	return nil
 }
 
 func readEntry(f *zip.File, limit int64) ([]byte, error) {

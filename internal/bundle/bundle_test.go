@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,7 +200,7 @@ func TestMuxCarriesNewParametersInBand(t *testing.T) {
 	}
 }
 
-func writeBundle(t *testing.T, dir string, priv ed25519.PrivateKey, srcs []clipmux.Source) string {
+func writeBundle(t testing.TB, dir string, priv ed25519.PrivateKey, srcs []clipmux.Source) string {
 	path := filepath.Join(dir, "b.zip")
 	f, _ := os.Create(path)
 	err := Write(f, Input{Vehicle: "xe-01", Camera: "cam1", Start: t0, Duration: 20 * time.Second,
@@ -312,12 +313,195 @@ func TestVerify(t *testing.T) {
 	}
 }
 
-func FuzzVerifyZip(f *testing.F) {
+// entry is one zip entry, in archive order.
+type entry struct {
+	name   string
+	method uint16
+	data   []byte
+}
+
+func readEntries(t testing.TB, path string) []entry {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var out []entry
+	for _, e := range zr.File {
+		rc, err := e.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, entry{e.Name, e.Method, data})
+	}
+	return out
+}
+
+func zipBytes(t testing.TB, es []entry) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range es {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: e.method})
+		if err == nil {
+			_, err = w.Write(e.data)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func find(es []entry, name string) entry {
+	for _, e := range es {
+		if e.name == name {
+			return e
+		}
+	}
+	return entry{}
+}
+
+// attacks are hostile variants of a genuine bundle, each with the error it must get.
+func attacks(t testing.TB, good []entry) map[string]struct {
+	zip  []byte
+	want string
+} {
+	seg2 := "segments/cam1-00000002.mp4"
+	clipE := find(good, "clip.mp4")
+	doctored := bytes.Clone(clipE.data)
+	doctored[len(doctored)/2] ^= 1
+	out := map[string]struct {
+		zip  []byte
+		want string
+	}{}
+	add := func(name, want string, es []entry) {
+		out[name] = struct {
+			zip  []byte
+			want string
+		}{zipBytes(t, es), want}
+	}
+	// A doctored clip first, the genuine one after: unzip tools show the first.
+	add("duplicate clip", `duplicate entry "clip.mp4"`,
+		append([]entry{{"clip.mp4", zip.Store, doctored}}, good...))
+	// A doctored clip before the archive proper, in no directory entry: Go's
+	// reader skips it, streaming unzip tools show it.
+	lone := zipBytes(t, []entry{{"clip.mp4", zip.Store, doctored}})
+	lone = lone[:bytes.LastIndex(lone, []byte("PK\x01\x02"))]
+	out["hidden clip before the archive"] = struct {
+		zip  []byte
+		want string
+	}{append(lone, zipBytes(t, good)...), `entry "clip.mp4" at offset 0 is not in the zip's directory`}
+	// A segment nobody signed for, riding along.
+	add("extra unlisted segment", `entry "segments/cam1-00000099.mp4" is not listed in manifest.json`,
+		append(slices.Clone(good), entry{"segments/cam1-00000099.mp4", zip.Store, find(good, seg2).data}))
+	// A few kB that inflate to 64 MiB.
+	var bomb []entry
+	for _, e := range good {
+		if e.name == "clip.mp4" {
+			e = entry{"clip.mp4", zip.Deflate, make([]byte, 64<<20)}
+		}
+		bomb = append(bomb, e)
+	}
+	add("zip bomb entry", `entry "clip.mp4" expands`, bomb)
+	// A segment carrying bytes beyond what was signed.
+	var big []entry
+	for _, e := range good {
+		if e.name == seg2 {
+			e.data = append(bytes.Clone(e.data), make([]byte, 1000)...)
+		}
+		big = append(big, e)
+	}
+	add("oversize segment", seg2+": ", big)
+	// A clip far larger than the segments can make (stored, so no ratio to catch it).
+	var bigClip []entry
+	for _, e := range good {
+		if e.name == "clip.mp4" {
+			e.data = append(bytes.Clone(e.data), make([]byte, 2<<20)...)
+		}
+		bigClip = append(bigClip, e)
+	}
+	add("oversize clip", "more than they can make", bigClip)
+	return out
+}
+
+func TestVerifyRefusesHostileArchives(t *testing.T) {
+	dir := t.TempDir()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	good := readEntries(t, writeBundle(t, dir, priv, segments(t, dir, priv, 4, 1)))
+	// The genuine bundle, rebuilt entry by entry, still verifies.
+	p := filepath.Join(dir, "rebuilt.zip")
+	if err := os.WriteFile(p, zipBytes(t, good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := Verify(p); err != nil || rep.Segments != 4 {
+		t.Fatalf("genuine bundle: %+v, %v", rep, err)
+	}
+	var segs int
+	for _, e := range good {
+		if strings.HasPrefix(e.name, "segments/") {
+			segs += len(e.data)
+		}
+	}
+	t.Logf("clip %d bytes, segments %d bytes", len(find(good, "clip.mp4").data), segs)
+	for name, tc := range attacks(t, good) {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "bad.zip")
+			if err := os.WriteFile(p, tc.zip, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Verify(p)
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("%d-byte bundle: got %v, want %q", len(tc.zip), err, tc.want)
+			}
+			t.Logf("%d-byte bundle: %v", len(tc.zip), err)
+		})
+	}
+}
+
+// FuzzVerify feeds Verify bundle bytes: a genuine bundle, the hostile shapes
+// above and whatever the fuzzer makes of them. It must never panic, and a
+// bundle it accepts must name each entry once.
+func FuzzVerify(f *testing.F) {
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte{})
+	dir := f.TempDir()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	good := readEntries(f, writeBundle(f, dir, priv, segments(f, dir, priv, 2, 99)))
+	f.Add(zipBytes(f, good))
+	for name, a := range attacks(f, good) {
+		if name != "zip bomb entry" && name != "oversize clip" { // large seeds slow every mutation
+			f.Add(a.zip)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := filepath.Join(t.TempDir(), "f.zip")
-		os.WriteFile(p, data, 0o600)
-		Verify(p) // must not panic
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Verify(p); err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error outside ErrInvalid: %v", err)
+			}
+			return
+		}
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatalf("verified, but not a zip: %v", err)
+		}
+		seen := map[string]bool{}
+		for _, e := range zr.File {
+			if seen[e.Name] {
+				t.Fatalf("verified with a duplicate %q", e.Name)
+			}
+			seen[e.Name] = true
+		}
 	})
 }
