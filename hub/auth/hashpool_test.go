@@ -23,14 +23,16 @@ const goodPassword = "mat-khau-chung-2026" // the fixture's accounts'
 
 // hashes counts the hashes running, as Params.OnHash is told of them. Once
 // armed (after the fixture's accounts are seeded), a hash that begins
-// waits for a token of gate, if there is a gate, before it runs.
+// while holding is set waits for a token of gate before it runs (or, so
+// that a broken pool fails the test rather than hangs it, for a deadline).
 type hashes struct {
-	armed atomic.Bool
-	gate  chan struct{}
-	mu    sync.Mutex
-	cur   int
-	max   int
-	total int
+	armed   atomic.Bool
+	holding atomic.Bool
+	gate    chan struct{}
+	mu      sync.Mutex
+	cur     int
+	max     int
+	total   int
 }
 
 func (h *hashes) hook(delta int) {
@@ -44,8 +46,11 @@ func (h *hashes) hook(delta int) {
 		h.max = max(h.max, h.cur)
 	}
 	h.mu.Unlock()
-	if delta > 0 && h.gate != nil {
-		<-h.gate
+	if delta > 0 && h.holding.Load() {
+		select {
+		case <-h.gate:
+		case <-time.After(testwait.Deadline(20 * time.Second)):
+		}
 	}
 }
 
@@ -87,6 +92,7 @@ func TestConcurrentLoginsAreBoundedByThePool(t *testing.T) {
 	h := &hashes{gate: make(chan struct{})}
 	f := newFixtureWith(t, func(p *auth.Params) { p.HashSlots, p.HashWait, p.OnHash = slots, time.Minute, h.hook })
 	h.armed.Store(true)
+	h.holding.Store(true)
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for range n {
@@ -95,7 +101,7 @@ func TestConcurrentLoginsAreBoundedByThePool(t *testing.T) {
 			errs <- err
 		})
 	}
-	testwait.For(t, 10*time.Second, "the pool's slots to fill", func() bool { cur, _, _ := h.read(); return cur == slots })
+	testwait.For(t, 10*time.Second, "the pool's slots to fill", func() bool { cur, _, _ := h.read(); return cur >= slots })
 	for range n {
 		h.gate <- struct{}{}
 	}
@@ -118,12 +124,13 @@ func TestLoginBeyondTheWaitIsBusy(t *testing.T) {
 	h := &hashes{gate: make(chan struct{})}
 	f := newFixtureWith(t, func(p *auth.Params) { p.HashSlots, p.HashWait, p.OnHash = 1, 10*time.Millisecond, h.hook })
 	h.armed.Store(true)
+	h.holding.Store(true)
 	done := make(chan error, 1)
 	go func() {
 		_, _, _, err := f.svc.LoginContext(context.Background(), "admin", goodPassword, "", "")
 		done <- err
 	}()
-	testwait.For(t, 10*time.Second, "the one slot to be taken", func() bool { cur, _, _ := h.read(); return cur == 1 })
+	testwait.For(t, 10*time.Second, "the one slot to be taken", func() bool { cur, _, _ := h.read(); return cur >= 1 })
 
 	refused(t, login(context.Background(), f, "", "trucban.b", goodPassword), "busy")
 	status, body := f.s.Do("trucban.b", "POST", "/api/v1/me/password", map[string]any{"old": goodPassword, "new": "mot mat khau dai 2026"})
@@ -141,7 +148,7 @@ func TestLoginBeyondTheWaitIsBusy(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	close(h.gate) // from now on nothing waits
+	h.holding.Store(false)
 	if rec := login(context.Background(), f, "", "trucban.b", goodPassword); rec.Code != http.StatusOK {
 		t.Fatalf("a login once the pool is free: %d %s", rec.Code, rec.Body)
 	}
@@ -169,12 +176,13 @@ func TestCancelledLoginDoesNotHash(t *testing.T) {
 		t.Fatalf("cancelled logins locked the account out until %v", until)
 	}
 
+	h.holding.Store(true)
 	held := make(chan error, 1)
 	go func() {
 		_, _, _, err := f.svc.LoginContext(context.Background(), "admin", goodPassword, "", "")
 		held <- err
 	}()
-	testwait.For(t, 10*time.Second, "the one slot to be taken", func() bool { cur, _, _ := h.read(); return cur == 1 })
+	testwait.For(t, 10*time.Second, "the one slot to be taken", func() bool { cur, _, _ := h.read(); return cur >= 1 })
 	ctx, cancel := context.WithCancel(context.Background())
 	waiting := make(chan error, 1)
 	go func() {
@@ -190,7 +198,8 @@ func TestCancelledLoginDoesNotHash(t *testing.T) {
 	case <-time.After(testwait.Deadline(10 * time.Second)):
 		t.Fatal("a cancelled login kept waiting for a slot")
 	}
-	close(h.gate)
+	h.holding.Store(false)
+	h.gate <- struct{}{}
 	if err := <-held; err != nil {
 		t.Fatal(err)
 	}
