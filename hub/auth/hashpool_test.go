@@ -154,6 +154,18 @@ func TestLoginBeyondTheWaitIsBusy(t *testing.T) {
 	}
 }
 
+// waitProbe is a context that says when someone first watches it end.
+type waitProbe struct {
+	context.Context
+	once  sync.Once
+	asked chan struct{}
+}
+
+func (c *waitProbe) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.asked) })
+	return c.Context.Done()
+}
+
 // A login whose client has gone away does not hash, nor count as a
 // failure; one that goes away while waiting for a slot stops waiting.
 func TestCancelledLoginDoesNotHash(t *testing.T) {
@@ -183,12 +195,18 @@ func TestCancelledLoginDoesNotHash(t *testing.T) {
 		held <- err
 	}()
 	testwait.For(t, 10*time.Second, "the one slot to be taken", func() bool { cur, _, _ := h.read(); return cur >= 1 })
-	ctx, cancel := context.WithCancel(context.Background())
+	inner, cancel := context.WithCancel(context.Background())
+	ctx := &waitProbe{Context: inner, asked: make(chan struct{})}
 	waiting := make(chan error, 1)
 	go func() {
 		_, _, _, err := f.svc.LoginContext(ctx, "trucban.b", goodPassword, "", "")
 		waiting <- err
 	}()
+	select { // the login waits for the slot, watching its context
+	case <-ctx.asked:
+	case <-time.After(testwait.Deadline(10 * time.Second)):
+		t.Fatal("a login waiting for a slot does not watch its request's context")
+	}
 	cancel()
 	select { // the slot is still held: only the cancellation can end the wait
 	case err := <-waiting:
