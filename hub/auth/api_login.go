@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,8 +35,14 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ip := httpapi.ClientIP(r)
-	token, u, sess, err := a.p.Service.Login(req.Username, req.Password, ip, r.UserAgent())
+	token, u, sess, err := a.p.Service.LoginContext(r.Context(), req.Username, req.Password, ip, r.UserAgent())
 	if err != nil {
+		if errors.Is(err, ErrBusy) || errors.Is(err, ErrRateLimited) || errors.Is(err, errCancelled) {
+			// The password was not checked: nothing to audit, and a flood
+			// must not turn into as many audit records.
+			a.p.Logger.Info("login refused", "username", req.Username, "ip", ip, "err", err)
+			return retryAfter(w, err)
+		}
 		a.p.Logger.Warn("login failed", "username", req.Username, "ip", ip, "err", err)
 		who := User{Username: req.Username}
 		if acct, uerr := a.p.Service.User(req.Username); uerr == nil {
@@ -43,7 +50,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 		}
 		_, code, _ := errkind.Of(err)
 		a.p.Audit.Record(r, who, "auth.login_failed", req.Username, code)
-		return err
+		return retryAfter(w, err)
 	}
 	a.p.Logger.Info("login", "username", u.Username, "ip", ip)
 	a.p.Audit.Record(r, u, "auth.login", u.Username, r.UserAgent())
@@ -52,6 +59,14 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: a.p.SecureCookie,
 	})
 	return httpapi.OK(w, LoginResponse{Token: token, User: u, Expires: sess.Expires.Format(time.RFC3339)})
+}
+
+// retryAfter tells a refused (429) client when to come back, and returns err.
+func retryAfter(w http.ResponseWriter, err error) error {
+	if d, ok := RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds(d)))
+	}
+	return err
 }
 
 // logout ends the caller's session and clears the cookie.
@@ -87,11 +102,11 @@ func (a *API) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := CheckPassword(u.Username, req.New); err != nil {
 		return err
 	}
-	if err := a.p.Service.ChangePassword(u.Username, req.Old, req.New, CallerSession(r).ID); err != nil {
+	if err := a.p.Service.ChangePassword(r.Context(), u.Username, req.Old, req.New, CallerSession(r).ID); err != nil {
 		if errors.Is(err, ErrBadCredentials) {
 			a.p.Audit.Record(r, u, "auth.password_failed", u.Username, "wrong current password")
 		}
-		return err
+		return retryAfter(w, err)
 	}
 	a.p.Audit.Record(r, u, "auth.password", u.Username, "changed own password")
 	return httpapi.OK(w, OKResponse{OK: true})

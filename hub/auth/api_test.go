@@ -63,7 +63,10 @@ type fixture struct {
 	links *links
 }
 
-func newFixture(t *testing.T) fixture {
+func newFixture(t *testing.T) fixture { t.Helper(); return newFixtureWith(t, nil) }
+
+// newFixtureWith lets a test set more of the service's Params.
+func newFixtureWith(t *testing.T, more func(*auth.Params)) fixture {
 	t.Helper()
 	db, err := store.Open(t.TempDir(), nil)
 	if err != nil {
@@ -80,7 +83,11 @@ func newFixture(t *testing.T) fixture {
 		}
 	}
 	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
-	svc := auth.New(db, auth.Params{BcryptCost: bcrypt.MinCost, Now: func() time.Time { return now }})
+	p := auth.Params{BcryptCost: bcrypt.MinCost, Now: func() time.Time { return now }}
+	if more != nil {
+		more(&p)
+	}
+	svc := auth.New(db, p)
 	f := fixture{svc: svc, audit: &auditRec{}, links: &links{}}
 	api := auth.NewAPI(auth.APIParams{Service: svc, Units: tree, Audit: f.audit, Links: f.links})
 	f.s = apitest.New(t, access.Scope{Tree: tree, Vehicles: vehicles{}}, api.Routes())

@@ -101,7 +101,7 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	acct := User{Username: req.Username, Name: strings.TrimSpace(req.Name), Unit: req.Unit, Roles: req.Roles, MustChange: true}
 	if err := a.p.Service.PutUser(acct, req.Password); err != nil {
-		return err
+		return retryAfter(w, err)
 	}
 	a.p.Audit.Record(r, Caller(r), "users.create", acct.Username, fmt.Sprintf("unit=%s roles=%s", acct.Unit, strings.Join(acct.Roles, ",")))
 	created, _ := a.p.Service.User(acct.Username)
@@ -172,12 +172,12 @@ func (a *API) userOp(w http.ResponseWriter, r *http.Request) error {
 	case "retire":
 		err = a.p.Service.Retire(name)
 	case "password":
-		err, detail = a.p.Service.ResetPassword(name, req.Password), "new initial password"
+		err, detail = a.p.Service.ResetPassword(r.Context(), name, req.Password), "new initial password"
 	default:
 		err = httpapi.ErrNotFound
 	}
 	if err != nil {
-		return err
+		return retryAfter(w, err)
 	}
 	a.p.Audit.Record(r, u, "users."+op, name, detail)
 	acct, _ := a.p.Service.User(name)

@@ -5,6 +5,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -12,11 +13,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/time/rate"
 
 	"fieldwatch/hub/access"
 	"fieldwatch/hub/command"
@@ -96,7 +99,22 @@ type Params struct {
 	InitialPasswordTTL time.Duration
 	// BcryptCost; default bcrypt.DefaultCost.
 	BcryptCost int
-	Now        func() time.Time
+	// HashSlots bounds how many bcrypt hashes run at once; logins,
+	// password changes and resets share them. Default GOMAXPROCS/2, at
+	// least 1.
+	HashSlots int
+	// HashWait is how long one waits for a slot before being refused as
+	// busy (429, code "busy"). Default 2 s.
+	HashWait time.Duration
+	// LoginRate and LoginBurst are each client address's token bucket of
+	// logins (429, code "rate_limited", beyond it). Default 1 a second in
+	// bursts of 20; rate.Inf turns the limit off.
+	LoginRate  rate.Limit
+	LoginBurst int
+	// OnHash, when set, is told as a hash begins (+1) and ends (-1), in
+	// its slot: an instrument for tests.
+	OnHash func(delta int)
+	Now    func() time.Time
 	// Submitter sees the domain's commands applied; nil applies them to
 	// this service's database at once.
 	Submitter command.Submitter
@@ -108,6 +126,8 @@ type Service struct {
 	p     Params
 	sub   command.Submitter
 	dummy []byte // a hash to compare against for unknown users (same timing)
+	pool  *hashPool
+	addrs *addrLimits
 
 	mu sync.Mutex // serialises the application of commands
 }
@@ -134,8 +154,22 @@ func New(db *store.DB, p Params) *Service {
 	if p.Now == nil {
 		p.Now = time.Now
 	}
+	if p.HashSlots <= 0 {
+		p.HashSlots = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	if p.HashWait <= 0 {
+		p.HashWait = 2 * time.Second
+	}
+	if p.LoginRate <= 0 {
+		p.LoginRate = 1
+	}
+	if p.LoginBurst <= 0 {
+		p.LoginBurst = 20
+	}
 	dummy, _ := bcrypt.GenerateFromPassword([]byte(NewToken()), p.BcryptCost)
-	s := &Service{db: db, p: p, sub: p.Submitter, dummy: dummy}
+	s := &Service{db: db, p: p, sub: p.Submitter, dummy: dummy,
+		pool:  newHashPool(p.HashSlots, p.HashWait, p.OnHash),
+		addrs: &addrLimits{every: p.LoginRate, burst: p.LoginBurst, m: map[string]*rate.Limiter{}}}
 	if s.sub == nil {
 		s.sub = command.Local(s)
 	}
@@ -177,11 +211,7 @@ func (s *Service) hash(password string) ([]byte, error) {
 	if len(password) > maxPassword {
 		return nil, weak(WeakTooLong, "at most %d bytes", maxPassword)
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), s.p.BcryptCost)
-	if err != nil {
-		return nil, fmt.Errorf("auth: hash password: %w", err)
-	}
-	return h, nil
+	return s.generate(context.Background(), password)
 }
 
 // putUser stores an account with hash, or with its old hash when hash is nil.
@@ -219,21 +249,34 @@ func (s *Service) Users() ([]User, error) {
 	return all, err
 }
 
-// Login checks a password and opens a session. The token is returned once
-// and stored only as a digest. The password is checked before the
-// account's state, so a guesser learns nothing about the account.
+// Login is LoginContext for a caller inside the hub, which does not go away.
 func (s *Service) Login(username, password, ip, agent string) (string, User, Session, error) {
+	return s.LoginContext(context.Background(), username, password, ip, agent)
+}
+
+// LoginContext checks a password and opens a session. The token is
+// returned once and stored only as a digest. The password is checked
+// before the account's state, so a guesser learns nothing about the
+// account. A login is refused (429) beyond its address's rate (ip "" is
+// not limited), while its name is locked out, or when no hashing slot
+// frees up in time; it gives up, without hashing, once ctx ends.
+func (s *Service) LoginContext(ctx context.Context, username, password, ip, agent string) (string, User, Session, error) {
+	if err := s.addrs.allow(ip); err != nil {
+		return "", User{}, Session{}, err
+	}
 	now := s.p.Now()
 	if err := s.checkLock(username, now); err != nil {
 		return "", User{}, Session{}, err
 	}
 	u, err := s.User(username)
+	hash := u.Hash
 	if err != nil {
-		_ = bcrypt.CompareHashAndPassword(s.dummy, []byte(password))
-		s.fail(username, now)
-		return "", User{}, Session{}, ErrBadCredentials
+		hash = s.dummy
 	}
-	if bcrypt.CompareHashAndPassword(u.Hash, []byte(password)) != nil {
+	if cerr := s.compare(ctx, hash, password); cerr != nil || err != nil {
+		if cerr != nil && !errors.Is(cerr, ErrBadCredentials) {
+			return "", User{}, Session{}, cerr // not checked: no failure counted
+		}
 		s.fail(username, now)
 		return "", User{}, Session{}, ErrBadCredentials
 	}

@@ -19,7 +19,7 @@ func failureKey(username string) string { return "authfail/" + username }
 func (s *Service) checkLock(username string, now time.Time) error {
 	var f failure
 	if s.db.Get(failureKey(username), &f) == nil && now.Before(f.Until) {
-		return ErrLocked
+		return &throttled{err: ErrLocked, after: f.Until.Sub(now)}
 	}
 	return nil
 }

@@ -1,12 +1,12 @@
 package auth
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/crypto/bcrypt"
 )
 
 // Password policy, after OWASP ASVS 4 (2.1): length is what counts, not
@@ -73,37 +73,41 @@ func CheckPassword(username, password string) error {
 // ChangePassword replaces a user's own password after checking the old
 // one; it lifts MustChange and ends every other session of the account.
 // keepSession is the digest (Session.ID) of the session that asked.
-func (s *Service) ChangePassword(username, oldPassword, newPassword, keepSession string) error {
+// Both hashes take a slot of the pool, as a login's does; ctx ending stops
+// the wait.
+func (s *Service) ChangePassword(ctx context.Context, username, oldPassword, newPassword, keepSession string) error {
 	u, err := s.User(username)
 	if err != nil {
 		return err
 	}
-	if bcrypt.CompareHashAndPassword(u.Hash, []byte(oldPassword)) != nil {
-		s.fail(username, s.p.Now())
-		return ErrBadCredentials
+	if err := s.compare(ctx, u.Hash, oldPassword); err != nil {
+		if errors.Is(err, ErrBadCredentials) {
+			s.fail(username, s.p.Now())
+		}
+		return err
 	}
 	if oldPassword == newPassword {
 		return weak(WeakSame, "the new password must differ from the old one")
 	}
-	return s.setPassword(username, newPassword, false, keepSession)
+	return s.setPassword(ctx, username, newPassword, false, keepSession)
 }
 
 // ResetPassword is an administrator setting a new initial password: the
 // user must change it at the next login, within InitialPasswordTTL, and
 // every session of the account ends. A lock of the 30-day rule is lifted.
-func (s *Service) ResetPassword(username, newPassword string) error {
-	return s.setPassword(username, newPassword, true, "")
+func (s *Service) ResetPassword(ctx context.Context, username, newPassword string) error {
+	return s.setPassword(ctx, username, newPassword, true, "")
 }
 
 // setPassword checks and hashes a password, then sets it, ending every
 // session of the account but keep.
-func (s *Service) setPassword(username, password string, mustChange bool, keep string) error {
+func (s *Service) setPassword(ctx context.Context, username, password string, mustChange bool, keep string) error {
 	if err := CheckPassword(username, password); err != nil {
 		return err
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), s.p.BcryptCost)
+	h, err := s.generate(ctx, password)
 	if err != nil {
-		return fmt.Errorf("auth: hash password: %w", err)
+		return err
 	}
 	return s.sub.Submit(PasswordSetCmd{Username: username, Hash: h, MustChange: mustChange, Keep: keep, At: s.p.Now().UTC()})
 }

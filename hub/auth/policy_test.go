@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -25,14 +26,14 @@ func TestForcedChangeAndThirtyDayLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, weak := range []string{"ngan-qua", "moi-moi-moi-moi", "password1234", "aaaaaaaaaaaaaa", initial} {
-		if err := s.ChangePassword("moi", initial, weak, sessB.ID); !errors.Is(err, ErrWeakPassword) {
+		if err := s.ChangePassword(context.Background(), "moi", initial, weak, sessB.ID); !errors.Is(err, ErrWeakPassword) {
 			t.Errorf("weak password %q accepted: %v", weak, err)
 		}
 	}
-	if err := s.ChangePassword("moi", "sai-mat-khau-cu", "mot mat khau dai 2026", sessB.ID); !errors.Is(err, ErrBadCredentials) {
+	if err := s.ChangePassword(context.Background(), "moi", "sai-mat-khau-cu", "mot mat khau dai 2026", sessB.ID); !errors.Is(err, ErrBadCredentials) {
 		t.Fatalf("wrong old password: %v", err)
 	}
-	if err := s.ChangePassword("moi", initial, "mot mat khau dai 2026", sessB.ID); err != nil {
+	if err := s.ChangePassword(context.Background(), "moi", initial, "mot mat khau dai 2026", sessB.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.Authenticate(tokA); !errors.Is(err, ErrNoSession) {
@@ -63,7 +64,7 @@ func TestForcedChangeAndThirtyDayLock(t *testing.T) {
 		t.Fatalf("wrong password on a locked account: %v", err)
 	}
 	// An administrator's reset gives a new initial password and a fresh 30 days.
-	if err := s.ResetPassword("cham", "mat-khau-cap-lai-2026"); err != nil {
+	if err := s.ResetPassword(context.Background(), "cham", "mat-khau-cap-lai-2026"); err != nil {
 		t.Fatal(err)
 	}
 	if _, u, _, err := s.Login("cham", "mat-khau-cap-lai-2026", "", ""); err != nil || !u.MustChange {
