@@ -107,8 +107,10 @@ type Params struct {
 	// busy (429, code "busy"). Default 2 s.
 	HashWait time.Duration
 	// LoginRate and LoginBurst are each client address's token bucket of
-	// logins (429, code "rate_limited", beyond it). Default 1 a second in
-	// bursts of 20; rate.Inf turns the limit off.
+	// logins (429, code "rate_limited", beyond it). Default 5 a second in
+	// bursts of 60 (a duty centre's officers share one address at a shift
+	// change; the hash pool bounds the work whatever the rate); rate.Inf
+	// turns the limit off.
 	LoginRate  rate.Limit
 	LoginBurst int
 	// OnHash, when set, is told as a hash begins (+1) and ends (-1), in
@@ -161,10 +163,10 @@ func New(db *store.DB, p Params) *Service {
 		p.HashWait = 2 * time.Second
 	}
 	if p.LoginRate <= 0 {
-		p.LoginRate = 1
+		p.LoginRate = 5
 	}
 	if p.LoginBurst <= 0 {
-		p.LoginBurst = 20
+		p.LoginBurst = 60
 	}
 	dummy, _ := bcrypt.GenerateFromPassword([]byte(NewToken()), p.BcryptCost)
 	s := &Service{db: db, p: p, sub: p.Submitter, dummy: dummy,
