@@ -14,12 +14,14 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bluenviron/gortsplib/v5"
 	"github.com/bluenviron/gortsplib/v5/pkg/base"
 	"github.com/bluenviron/gortsplib/v5/pkg/description"
 	"github.com/bluenviron/gortsplib/v5/pkg/format"
 
+	"fieldwatch/internal/lograte"
 	"fieldwatch/sim/clip"
 )
 
@@ -99,7 +101,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		s.paths[p] = &camPath{name: p, srv: s, log: s.log.With("path", p)}
 	}
 
-	rtsp, err := listen(cfg.Addr, cfg.UDPRTPPort, &handler{s: s})
+	rtsp, err := listen(cfg.Addr, cfg.UDPRTPPort, &handler{s: s, noisy: lograte.New(s.log, time.Minute)})
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +246,25 @@ func (s *Server) newDescription() *description.Session {
 
 // handler answers RTSP requests for the server's paths.
 type handler struct {
-	s *Server
+	s     *Server
+	noisy *lograte.Logger // the RTSP library's warnings, at most once a minute each
+}
+
+// OnStreamWriteError implements gortsplib.ServerHandlerOnStreamWriteError:
+// a reader too slow for the stream (its write queue full) is logged once a
+// minute, not once a packet as the library would.
+func (h *handler) OnStreamWriteError(ctx *gortsplib.ServerHandlerOnStreamWriteErrorCtx) {
+	h.noisy.Warn("write", "camera: a reader is not keeping up", "err", ctx.Error)
+}
+
+// OnPacketsLost implements gortsplib.ServerHandlerOnPacketsLost.
+func (h *handler) OnPacketsLost(ctx *gortsplib.ServerHandlerOnPacketsLostCtx) {
+	h.noisy.Warn("lost", "camera: RTP packets lost", "lost", ctx.Lost)
+}
+
+// OnDecodeError implements gortsplib.ServerHandlerOnDecodeError.
+func (h *handler) OnDecodeError(ctx *gortsplib.ServerHandlerOnDecodeErrorCtx) {
+	h.noisy.Warn("decode", "camera: RTP decode error", "err", ctx.Error)
 }
 
 func (h *handler) stream(path string) (*base.Response, *gortsplib.ServerStream, error) {

@@ -253,3 +253,11 @@ func TestConfigErrors(t *testing.T) {
 		t.Fatal("bad addr accepted")
 	}
 }
+
+// The library's per-packet warnings come to the camera's handler (and its
+// rate-limited log), never to the standard logger.
+var (
+	_ gortsplib.ServerHandlerOnStreamWriteError = (*handler)(nil)
+	_ gortsplib.ServerHandlerOnPacketsLost      = (*handler)(nil)
+	_ gortsplib.ServerHandlerOnDecodeError      = (*handler)(nil)
+)

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fieldwatch/internal/backoff"
+	"fieldwatch/internal/lograte"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -76,9 +77,10 @@ type State struct {
 
 // Capture reads one camera. Create it with New and run it with Run.
 type Capture struct {
-	cfg  Config
-	sink Sink
-	log  *slog.Logger
+	cfg   Config
+	sink  Sink
+	log   *slog.Logger
+	noisy *lograte.Logger // the RTSP library's warnings, at most once a minute each
 
 	mu    sync.Mutex
 	state State
@@ -99,7 +101,8 @@ func New(cfg Config, sink Sink) *Capture {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Capture{cfg: cfg, sink: sink, log: log.With("camera", redact(cfg.URL))}
+	log = log.With("camera", redact(cfg.URL))
+	return &Capture{cfg: cfg, sink: sink, log: log, noisy: lograte.New(log, time.Minute)}
 }
 
 // State returns a snapshot of the capture's state. Safe for concurrent use.

@@ -32,6 +32,11 @@ func (c *Capture) session(ctx context.Context, u *base.URL, proto *gortsplib.Pro
 		Protocol:     proto,
 		ReadTimeout:  c.cfg.ReadTimeout,
 		WriteTimeout: c.cfg.ReadTimeout,
+		// The library would print these with the standard logger, one line
+		// each, without end on a lossy link.
+		OnPacketsLost:     func(lost uint64) { c.noisy.Warn("lost", "capture: RTP packets lost", "lost", lost) },
+		OnDecodeError:     func(err error) { c.noisy.Warn("decode", "capture: RTP decode error", "err", err) },
+		OnTransportSwitch: func(err error) { c.noisy.Warn("transport", "capture: transport switched", "err", err) },
 	}
 	if err := client.Start(); err != nil {
 		return 0, fmt.Errorf("capture: connect: %w", err)
