@@ -118,14 +118,6 @@ func (a *API) camera(r *http.Request) (string, string, error) {
 	return v, c, a.p.Cameras.CheckCamera(v, c)
 }
 
-func parseTime(q, name string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339Nano, q)
-	if err != nil {
-		return t, httpapi.BadRequest("%s must be an RFC 3339 time", name)
-	}
-	return t, nil
-}
-
 // uploadReadTimeout bounds one sync upload request: a segment over a slow
 // cellular link may take minutes; an upload cut by it resumes from the
 // hub's offset.
@@ -133,7 +125,7 @@ const uploadReadTimeout = 10 * time.Minute
 
 // rangeQuery reads start and duration (seconds).
 func rangeQuery(r *http.Request) (time.Time, time.Duration, error) {
-	start, err := parseTime(r.URL.Query().Get("start"), "start")
+	start, err := httpapi.ParseTime(r.URL.Query().Get("start"), "start")
 	if err != nil {
 		return start, 0, err
 	}
@@ -151,11 +143,11 @@ func (a *API) timeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	from, err := parseTime(r.URL.Query().Get("from"), "from")
+	from, err := httpapi.ParseTime(r.URL.Query().Get("from"), "from")
 	if err != nil {
 		return err
 	}
-	to, err := parseTime(r.URL.Query().Get("to"), "to")
+	to, err := httpapi.ParseTime(r.URL.Query().Get("to"), "to")
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"fieldwatch/hub/command"
+	"fieldwatch/hub/httpapi"
 	"fieldwatch/hub/store"
 )
 
@@ -204,11 +204,7 @@ type Actor interface {
 // evidence, and its failure is an error for the operator.
 func (l *Log) Record(r *http.Request, who Actor, action, object, detail string) {
 	user, unit := who.AuditName()
-	from := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(from); err == nil {
-		from = host
-	}
-	if err := l.Add(user, unit, action, object, detail, from); err != nil {
+	if err := l.Add(user, unit, action, object, detail, httpapi.ClientIP(r)); err != nil {
 		slog.Error("audit log write failed", "action", action, "user", user, "err", err)
 	}
 }

@@ -46,12 +46,6 @@ func (f SubmitFunc) Submit(c Command) error { return f(c) }
 // Local submits straight to an applier: a single hub's path.
 func Local(a Applier) Submitter { return SubmitFunc(a.Apply) }
 
-// Domain is the part of a kind before the dot.
-func Domain(kind string) string {
-	d, _, _ := strings.Cut(kind, ".")
-	return d
-}
-
 // Errors of encoding and decoding.
 var (
 	ErrUnknownKind = errors.New("command: unknown kind")

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"fieldwatch/internal/errkind"
 )
@@ -190,6 +191,15 @@ func SameOrigin(r *http.Request) error {
 		}
 	}
 	return nil
+}
+
+// ParseTime reads an RFC 3339 query value named name; a bad one is a 400.
+func ParseTime(value, name string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, value)
+	if err != nil {
+		return t, BadRequest("%s must be an RFC 3339 time", name)
+	}
+	return t, nil
 }
 
 // BadRequest returns an Invalid error with a formatted message.

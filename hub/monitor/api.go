@@ -1,7 +1,6 @@
 package monitor
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -66,12 +65,12 @@ func (a *API) history(w http.ResponseWriter, r *http.Request) error {
 	var from, to time.Time
 	var err error
 	if s := q.Get("from"); s != "" {
-		if from, err = parseTime(s, "from"); err != nil {
+		if from, err = httpapi.ParseTime(s, "from"); err != nil {
 			return err
 		}
 	}
 	if s := q.Get("to"); s != "" {
-		if to, err = parseTime(s, "to"); err != nil {
+		if to, err = httpapi.ParseTime(s, "to"); err != nil {
 			return err
 		}
 	}
@@ -92,12 +91,4 @@ func (a *API) history(w http.ResponseWriter, r *http.Request) error {
 		list = []Event{}
 	}
 	return httpapi.OK(w, list)
-}
-
-func parseTime(q, name string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339Nano, q)
-	if err != nil {
-		return t, fmt.Errorf("%w: %s must be an RFC 3339 time", httpapi.ErrBadRequest, name)
-	}
-	return t, nil
 }

@@ -35,12 +35,7 @@ type dutyNames struct {
 
 func (n dutyNames) DisplayName(username string) string { return n.rosters.DisplayName(username) }
 
-func (n dutyNames) UnitName(id string) string {
-	if u, ok := n.tree.Get(id); ok && u.Name != "" {
-		return u.Name
-	}
-	return id
-}
+func (n dutyNames) UnitName(id string) string { return unitName(n.tree, id) }
 
 // dutyIncidents lists the incidents a duty report shows.
 type dutyIncidents struct {

@@ -214,8 +214,8 @@ func (h *Hub) cameraIDs(vehicle string) ([]string, error) {
 }
 
 // unitName is a unit's name, or its id when it has none.
-func (h *Hub) unitName(id string) string {
-	if u, ok := h.units.Get(id); ok && u.Name != "" {
+func unitName(tree *units.Tree, id string) string {
+	if u, ok := tree.Get(id); ok && u.Name != "" {
 		return u.Name
 	}
 	return id

@@ -80,7 +80,7 @@ func (h *Hub) open(opts Options) error {
 	h.dutylog = dutylog.New(dutylog.Params{DB: db, Now: now})
 	h.leave = leave.New(leave.Params{DB: db, Now: now})
 	h.rosters = rosters.NewService(rosters.ServiceParams{Store: rosters.NewStore(rosters.StoreParams{DB: db, Now: now}),
-		Tree: h.units, Accounts: h.auth, Messages: h.messages, UnitName: h.unitName, Log: h.log.With("component", "rosters")})
+		Tree: h.units, Accounts: h.auth, Messages: h.messages, UnitName: func(id string) string { return unitName(h.units, id) }, Log: h.log.With("component", "rosters")})
 	h.watch, h.samples = watch.New(db, now), samples.New(db, now)
 	h.profiles = profiles.New(db, now)
 	if h.palerts, err = profiles.OpenAlerts(db, now); err != nil {

@@ -55,6 +55,3 @@ func (b *Backoff) Next() time.Duration {
 
 // Reset starts over after a success.
 func (b *Backoff) Reset() { b.attempt = 0 }
-
-// Attempts is how many delays were given since the last reset.
-func (b *Backoff) Attempts() int { return b.attempt }

@@ -84,17 +84,6 @@ func Errorf(k Kind, format string, args ...any) error {
 	return &wrapped{kind: New(k, "", ""), err: fmt.Errorf(format, args...)}
 }
 
-// Wrap gives err the kind k unless it already has one.
-func Wrap(k Kind, err error) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := find(err); ok {
-		return err
-	}
-	return &wrapped{kind: New(k, "", ""), err: err}
-}
-
 type wrapped struct {
 	kind *Error
 	err  error
@@ -138,12 +127,6 @@ func Of(err error) (Kind, string, string) {
 		return Internal, e.Code, "internal error"
 	}
 	return e.Kind, e.Code, err.Error()
-}
-
-// Classified reports whether err has a kind.
-func Classified(err error) bool {
-	_, ok := find(err)
-	return ok
 }
 
 // Is reports whether err is of kind k.
